@@ -1,0 +1,1 @@
+//! Corpus generation and accuracy evaluation for routeguard DLP.
