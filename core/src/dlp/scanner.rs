@@ -1,0 +1,719 @@
+//! The scanning engine: compiles detectors once, then finds, scores and de-overlaps matches in text.
+//!
+//! One scan makes a fixed number of passes whatever the number of detectors: one Aho-Corasick pass
+//! for every literal (secret prefixes, gating triggers, context words), one byte pass that tries
+//! anchored identifiers only at word starts whose shape fits, and then regexes confined to small
+//! windows around trigger hits. Every detector is local (a hit depends only on text within its
+//! `max_len` and the context window), which is what lets the streaming scanner reproduce a
+//! whole-text scan exactly.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_automata::meta::Regex;
+use regex_automata::{Anchored, Input};
+
+use super::catalog;
+use super::config::{ScannerConfig, Selector};
+use super::detector::{Action, CodeHit, CodeMatcher, Kind, Matcher, Spec, Start, Validator};
+use crate::error::{Error, ErrorCode, Result};
+
+/// Bytes before a match in which a context word counts.
+pub const CONTEXT_BEFORE: usize = 64;
+/// Bytes after a match in which a context word counts.
+pub const CONTEXT_AFTER: usize = 32;
+/// What a context word adds to a match's confidence.
+pub const CONTEXT_BOOST: f32 = 0.2;
+/// Findings below this confidence are dropped unless the configuration says otherwise.
+pub const DEFAULT_MIN_CONFIDENCE: f32 = 0.5;
+
+/// A detected span. Offsets are bytes into the scanned text; the text itself is never stored,
+/// so a finding can be logged, printed or serialised without leaking what it found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub detector: Arc<str>,
+    pub category: Arc<str>,
+    pub kind: Kind,
+    pub start: usize,
+    pub end: usize,
+    pub confidence: f32,
+    pub action: Action,
+}
+
+/// What a detector is, for listings and reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DetectorInfo {
+    pub id: Arc<str>,
+    pub category: Arc<str>,
+    pub kind: Kind,
+    pub country: Option<Arc<str>>,
+    pub validation: Arc<str>,
+    pub default_action: Action,
+    /// The action this scanner applies (the configuration may override the default).
+    pub action: Action,
+    pub confidence: f32,
+    pub context_required: bool,
+    pub builtin: bool,
+}
+
+enum Engine {
+    Anchored {
+        start: Start,
+        first_run: (u8, u8),
+        re: Regex,
+        validate: Option<Validator>,
+    },
+    Triggered {
+        before: usize,
+        re: Regex,
+        validate: Option<Validator>,
+    },
+    Code {
+        find: CodeMatcher,
+        gated: bool,
+    },
+    /// A custom pattern from configuration: runs over the whole text.
+    Pattern {
+        re: Regex,
+        validate: Option<Validator>,
+    },
+    /// A keyword dictionary: hits come from the dictionary automaton.
+    Dictionary,
+}
+
+struct Compiled {
+    info: DetectorInfo,
+    engine: Engine,
+    max_len: usize,
+    context: Vec<u32>,
+}
+
+/// A literal in the shared automaton and what its occurrences mean.
+#[derive(Default)]
+struct LiteralUses {
+    triggers: Vec<u32>,
+    context_word: Option<u32>,
+}
+
+struct Dictionaries {
+    automaton: AhoCorasick,
+    /// Detector index per dictionary pattern.
+    detector_of: Vec<u32>,
+}
+
+struct AllowList {
+    values: std::collections::HashSet<String>,
+    patterns: Vec<Regex>,
+}
+
+/// A compiled set of detectors with their actions. Cheap to share across threads.
+pub struct Scanner {
+    detectors: Vec<Compiled>,
+    literals: Option<AhoCorasick>,
+    literal_uses: Vec<LiteralUses>,
+    /// Anchored detector indices by the first byte of a run (ASCII only).
+    anchored_by_byte: Vec<Vec<u32>>,
+    always_code: Vec<u32>,
+    patterns: Vec<u32>,
+    dictionaries: Option<Dictionaries>,
+    allow: AllowList,
+    min_confidence: f32,
+    longest_match: usize,
+    longest_before: usize,
+    pub(crate) mask: super::config::MaskConfig,
+}
+
+impl std::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner")
+            .field("detectors", &self.detectors.len())
+            .field("min_confidence", &self.min_confidence)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A raw hit before scoring.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Candidate {
+    pub(crate) detector: u32,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) confidence: f32,
+}
+
+/// Limits applied to patterns that come from configuration.
+const CUSTOM_PATTERN_SIZE_LIMIT: usize = 1 << 20;
+const CUSTOM_PATTERN_MAX_LEN: usize = 4096;
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn build_regex(pattern: &str, anchored_suffix: bool, size_limit: usize) -> Result<Regex, String> {
+    let full = if anchored_suffix {
+        format!(r"(?:{pattern})(?-u:\b{{end-half}})")
+    } else {
+        pattern.to_string()
+    };
+    Regex::builder()
+        .configure(
+            Regex::config()
+                .nfa_size_limit(Some(size_limit))
+                .hybrid_cache_capacity(2 << 20)
+                .dfa(false),
+        )
+        .build(&full)
+        .map_err(|e| {
+            if e.size_limit().is_some() {
+                format!("compiled pattern exceeds {} bytes", size_limit)
+            } else {
+                // regex syntax errors quote the pattern, which is configuration, not scanned text
+                e.to_string()
+            }
+        })
+}
+
+impl Scanner {
+    /// The default profile: every built-in detector with its default action. Built once.
+    pub fn builtin() -> &'static Scanner {
+        static BUILTIN: OnceLock<Scanner> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            Scanner::from_config(&ScannerConfig::default())
+                .expect("the built-in catalogue compiles; a failure here is caught by the catalogue tests")
+        })
+    }
+
+    /// Builds a scanner from a configuration (built-in selection, actions, custom detectors).
+    pub fn from_config(config: &ScannerConfig) -> Result<Scanner> {
+        let mut detectors: Vec<Compiled> = Vec::new();
+        let mut context_ids: HashMap<String, u32> = HashMap::new();
+        let mut literal_index: HashMap<String, usize> = HashMap::new();
+        let mut literals: Vec<String> = Vec::new();
+        let mut literal_uses: Vec<LiteralUses> = Vec::new();
+        let mut literal = |text: &str, literals: &mut Vec<String>, uses: &mut Vec<LiteralUses>| -> usize {
+            let key = text.to_ascii_lowercase();
+            *literal_index.entry(key.clone()).or_insert_with(|| {
+                literals.push(key);
+                uses.push(LiteralUses::default());
+                literals.len() - 1
+            })
+        };
+
+        let selection = config.builtin_selection()?;
+        for spec in catalog::builtin() {
+            if !selection.includes(spec) {
+                continue;
+            }
+            let engine = compile_spec(spec).map_err(|m| {
+                Error::new(ErrorCode::Internal, format!("built-in detector `{}`: {m}", spec.id))
+            })?;
+            let index = detectors.len() as u32;
+            match spec.matcher {
+                Matcher::Triggered { triggers, .. } => {
+                    for t in triggers {
+                        let l = literal(t, &mut literals, &mut literal_uses);
+                        literal_uses[l].triggers.push(index);
+                    }
+                }
+                Matcher::Code { triggers, .. } => {
+                    for t in triggers {
+                        let l = literal(t, &mut literals, &mut literal_uses);
+                        literal_uses[l].triggers.push(index);
+                    }
+                }
+                Matcher::Anchored { .. } => {}
+            }
+            let info = DetectorInfo {
+                id: spec.id.into(),
+                category: spec.category.into(),
+                kind: spec.kind,
+                country: spec.country.map(Into::into),
+                validation: spec.validation.into(),
+                default_action: spec.default_action,
+                action: spec.default_action,
+                confidence: spec.confidence,
+                context_required: spec.context_required,
+                builtin: true,
+            };
+            detectors.push(Compiled {
+                info,
+                engine,
+                max_len: spec.matcher.max_len(),
+                context: intern_context(spec.context.iter().copied(), &mut context_ids),
+            });
+        }
+
+        let mut dictionary_terms: Vec<String> = Vec::new();
+        let mut dictionary_owner: Vec<u32> = Vec::new();
+        for custom in &config.custom {
+            if detectors.iter().any(|d| *d.info.id == *custom.id) {
+                return Err(Error::new(
+                    ErrorCode::DuplicateDetector,
+                    format!("custom detector `{}` has the id of another detector", custom.id),
+                ));
+            }
+            let validate = match &custom.validator {
+                None => None,
+                Some(name) => Some(
+                    super::checksum::named_validator(name)
+                        .ok_or_else(|| {
+                            Error::new(
+                                ErrorCode::UnknownValidator,
+                                format!("custom detector `{}`: no validator named `{name}`", custom.id),
+                            )
+                        })?
+                        .check,
+                ),
+            };
+            let index = detectors.len() as u32;
+            let (engine, max_len) = match (&custom.pattern, custom.terms()?) {
+                (Some(pattern), None) => {
+                    let re = build_regex(pattern, false, CUSTOM_PATTERN_SIZE_LIMIT).map_err(|m| {
+                        let code = if m.starts_with("compiled pattern exceeds") {
+                            ErrorCode::PatternTooLarge
+                        } else {
+                            ErrorCode::InvalidPattern
+                        };
+                        Error::new(code, format!("custom detector `{}`: {m}", custom.id))
+                    })?;
+                    let max_len = custom.max_len.unwrap_or(256).min(CUSTOM_PATTERN_MAX_LEN);
+                    (Engine::Pattern { re, validate }, max_len)
+                }
+                (None, Some(terms)) => {
+                    let mut longest = 0;
+                    for term in terms {
+                        let term = term.trim();
+                        if term.is_empty() {
+                            continue;
+                        }
+                        longest = longest.max(term.len());
+                        dictionary_terms.push(term.to_string());
+                        dictionary_owner.push(index);
+                    }
+                    (Engine::Dictionary, longest)
+                }
+                _ => {
+                    return Err(Error::new(
+                        ErrorCode::InvalidConfig,
+                        format!(
+                            "custom detector `{}`: give exactly one of `pattern` or `terms`/`terms_file`",
+                            custom.id
+                        ),
+                    ))
+                }
+            };
+            let category = custom.category.clone().unwrap_or_else(|| custom.id.to_ascii_uppercase());
+            let action = custom.action.unwrap_or(Action::Mask);
+            detectors.push(Compiled {
+                info: DetectorInfo {
+                    id: custom.id.as_str().into(),
+                    category: category.into(),
+                    kind: custom.kind,
+                    country: None,
+                    validation: custom.validator.as_deref().unwrap_or("pattern").into(),
+                    default_action: action,
+                    action,
+                    confidence: custom.confidence,
+                    context_required: custom.context_required,
+                    builtin: false,
+                },
+                engine,
+                max_len,
+                context: intern_context(custom.context.iter().map(String::as_str), &mut context_ids),
+            });
+        }
+
+        // Context words join the literal automaton, so one pass finds triggers and context alike.
+        let mut words: Vec<(&String, &u32)> = context_ids.iter().collect();
+        words.sort_by_key(|(_, &id)| id);
+        for (word, &id) in words {
+            let l = literal(word, &mut literals, &mut literal_uses);
+            literal_uses[l].context_word = Some(id);
+        }
+
+        // Most specific selector wins: id, then category, then country, then kind, then `*`.
+        let actions = config
+            .actions
+            .iter()
+            .map(|(s, &a)| Ok((Selector::parse(s)?, a)))
+            .collect::<Result<Vec<_>>>()?;
+        for (selector, _) in &actions {
+            if !detectors.iter().any(|d| selector.matches_info(&d.info)) {
+                return Err(Error::new(
+                    ErrorCode::UnknownDetector,
+                    format!("actions: `{}` names no detector, category or kind", selector.text()),
+                ));
+            }
+        }
+        for d in detectors.iter_mut() {
+            let best = actions
+                .iter()
+                .filter(|(s, _)| s.matches_info(&d.info))
+                .max_by_key(|(s, _)| s.specificity());
+            if let Some((_, action)) = best {
+                d.info.action = *action;
+            }
+        }
+
+        let literals_ac = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&literals)
+                    .map_err(|e| Error::new(ErrorCode::Internal, format!("literal automaton: {e}")))?,
+            )
+        };
+        let dictionaries = if dictionary_terms.is_empty() {
+            None
+        } else {
+            Some(Dictionaries {
+                automaton: AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&dictionary_terms)
+                    .map_err(|e| Error::new(ErrorCode::InvalidConfig, format!("dictionary: {e}")))?,
+                detector_of: dictionary_owner,
+            })
+        };
+
+        let mut anchored_by_byte = vec![Vec::new(); 128];
+        let mut always_code = Vec::new();
+        let mut patterns = Vec::new();
+        let mut longest_before = 0;
+        for (i, d) in detectors.iter().enumerate() {
+            match &d.engine {
+                Engine::Anchored { start, .. } => {
+                    for (b, list) in anchored_by_byte.iter_mut().enumerate() {
+                        if start.admits(b as u8) {
+                            list.push(i as u32);
+                        }
+                    }
+                }
+                Engine::Code { gated: false, .. } => always_code.push(i as u32),
+                Engine::Pattern { .. } => patterns.push(i as u32),
+                Engine::Triggered { before, .. } => longest_before = longest_before.max(*before),
+                _ => {}
+            }
+        }
+        let longest_match = detectors.iter().map(|d| d.max_len).max().unwrap_or(0);
+
+        let allow = AllowList {
+            values: config.allow.values.iter().cloned().collect(),
+            patterns: config
+                .allow
+                .patterns
+                .iter()
+                .map(|p| {
+                    build_regex(&format!("^(?:{p})$"), false, CUSTOM_PATTERN_SIZE_LIMIT).map_err(|m| {
+                        Error::new(ErrorCode::InvalidPattern, format!("allow.patterns: {m}"))
+                    })
+                })
+                .collect::<Result<_>>()?,
+        };
+        let min_confidence = config.min_confidence.unwrap_or(DEFAULT_MIN_CONFIDENCE);
+        if !(0.0..=1.0).contains(&min_confidence) {
+            return Err(Error::new(ErrorCode::InvalidConfig, "min_confidence must be within 0.0..=1.0"));
+        }
+
+        Ok(Scanner {
+            detectors,
+            literals: literals_ac,
+            literal_uses,
+            anchored_by_byte,
+            always_code,
+            patterns,
+            dictionaries,
+            allow,
+            min_confidence,
+            longest_match,
+            longest_before,
+            mask: config.mask.clone(),
+        })
+    }
+
+    /// Every detector of this scanner, in catalogue order.
+    pub fn detectors(&self) -> impl Iterator<Item = &DetectorInfo> {
+        self.detectors.iter().map(|d| &d.info)
+    }
+
+    /// Finds personal data and secrets in `text`. Findings are sorted by start and never overlap.
+    pub fn scan(&self, text: &str) -> Vec<Finding> {
+        let candidates = self.candidates(text);
+        self.resolve(text, candidates, 0)
+    }
+
+    /// The longest span any detector can match plus its look-behind: what streaming must keep.
+    pub(crate) fn horizon(&self) -> usize {
+        self.longest_match + self.longest_before + CONTEXT_BEFORE.max(CONTEXT_AFTER) + 64
+    }
+
+    /// Raw hits of every detector, scored and filtered but not yet de-overlapped.
+    pub(crate) fn candidates(&self, text: &str) -> Vec<Candidate> {
+        let bytes = text.as_bytes();
+        let mut raw: Vec<Candidate> = Vec::new();
+        let mut context_hits: Vec<(usize, usize, u32)> = Vec::new();
+        let mut trigger_ranges: Vec<(u32, usize, usize)> = Vec::new();
+        let mut gated_code: Vec<u32> = Vec::new();
+
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(text) {
+                let uses = &self.literal_uses[m.pattern().as_usize()];
+                let (s, e) = (m.start(), m.end());
+                for &d in &uses.triggers {
+                    match &self.detectors[d as usize].engine {
+                        Engine::Triggered { before, .. } => {
+                            let max_len = self.detectors[d as usize].max_len;
+                            trigger_ranges.push((d, s.saturating_sub(*before), (e + max_len).min(text.len())));
+                        }
+                        Engine::Code { .. } => gated_code.push(d),
+                        _ => {}
+                    }
+                }
+                if let Some(word) = uses.context_word {
+                    let left_ok = s == 0 || !bytes[s - 1].is_ascii_alphanumeric();
+                    let right_ok = e == bytes.len() || !bytes[e].is_ascii_alphanumeric();
+                    if left_ok && right_ok {
+                        context_hits.push((s, e, word));
+                    }
+                }
+            }
+        }
+
+        self.anchored_pass(text, &mut raw);
+
+        trigger_ranges.sort_unstable();
+        let mut i = 0;
+        while i < trigger_ranges.len() {
+            let (d, lo, mut hi) = trigger_ranges[i];
+            let mut j = i + 1;
+            while j < trigger_ranges.len() && trigger_ranges[j].0 == d && trigger_ranges[j].1 <= hi {
+                hi = hi.max(trigger_ranges[j].2);
+                j += 1;
+            }
+            if let Engine::Triggered { re, validate, .. } = &self.detectors[d as usize].engine {
+                let lo = floor_char_boundary(text, lo);
+                let hi = ceil_char_boundary(text, hi);
+                for m in re.find_iter(Input::new(text).range(lo..hi)) {
+                    if m.is_empty() {
+                        continue;
+                    }
+                    let matched = &text[m.start()..m.end()];
+                    if validate.is_none_or(|v| v(matched)) {
+                        raw.push(self.candidate(d, m.start(), m.end(), None));
+                    }
+                }
+            }
+            i = j;
+        }
+
+        gated_code.sort_unstable();
+        gated_code.dedup();
+        let mut code_hits = Vec::new();
+        for &d in gated_code.iter().chain(&self.always_code) {
+            if let Engine::Code { find, .. } = &self.detectors[d as usize].engine {
+                code_hits.clear();
+                find(text, &mut code_hits);
+                for &CodeHit { start, end, confidence } in &code_hits {
+                    if start < end && end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end) {
+                        raw.push(self.candidate(d, start, end, confidence));
+                    }
+                }
+            }
+        }
+
+        for &d in &self.patterns {
+            if let Engine::Pattern { re, validate } = &self.detectors[d as usize].engine {
+                let max_len = self.detectors[d as usize].max_len;
+                for m in re.find_iter(Input::new(text)) {
+                    if m.is_empty() || m.len() > max_len {
+                        continue;
+                    }
+                    if validate.is_none_or(|v| v(&text[m.start()..m.end()])) {
+                        raw.push(self.candidate(d, m.start(), m.end(), None));
+                    }
+                }
+            }
+        }
+
+        if let Some(dict) = &self.dictionaries {
+            for m in dict.automaton.find_iter(text) {
+                let (s, e) = (m.start(), m.end());
+                let left_ok = s == 0 || !is_word_byte(bytes[s - 1]);
+                let right_ok = e == bytes.len() || !is_word_byte(bytes[e]);
+                if left_ok && right_ok && text.is_char_boundary(s) && text.is_char_boundary(e) {
+                    raw.push(self.candidate(dict.detector_of[m.pattern().as_usize()], s, e, None));
+                }
+            }
+        }
+
+        // Score: context words near the match raise confidence; required context filters.
+        context_hits.sort_unstable_by_key(|h| h.0);
+        raw.retain_mut(|c| {
+            let d = &self.detectors[c.detector as usize];
+            let has_context = !d.context.is_empty() && {
+                let lo = c.start.saturating_sub(CONTEXT_BEFORE);
+                let hi = c.end + CONTEXT_AFTER;
+                let first = context_hits.partition_point(|h| h.0 < lo);
+                context_hits[first..]
+                    .iter()
+                    .take_while(|h| h.0 < hi)
+                    .any(|h| (h.1 <= c.start || h.0 >= c.end) && d.context.binary_search(&h.2).is_ok())
+            };
+            if has_context {
+                c.confidence = (c.confidence + CONTEXT_BOOST).min(1.0);
+            } else if d.info.context_required {
+                return false;
+            }
+            c.confidence >= self.min_confidence
+        });
+        if !self.allow.values.is_empty() || !self.allow.patterns.is_empty() {
+            raw.retain(|c| {
+                let value = &text[c.start..c.end];
+                !self.allow.values.contains(value) && !self.allow.patterns.iter().any(|p| p.is_match(value))
+            });
+        }
+        raw
+    }
+
+    fn candidate(&self, detector: u32, start: usize, end: usize, confidence: Option<f32>) -> Candidate {
+        Candidate {
+            detector,
+            start,
+            end,
+            confidence: confidence.unwrap_or(self.detectors[detector as usize].info.confidence),
+        }
+    }
+
+    /// Tries anchored detectors at every word start whose first byte and first-run length fit.
+    fn anchored_pass(&self, text: &str, out: &mut Vec<Candidate>) {
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mut i = 0;
+        while i < n {
+            let b = bytes[i];
+            if !b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let mut run_end = i + 1;
+            while run_end < n && bytes[run_end].is_ascii_alphanumeric() {
+                run_end += 1;
+            }
+            let at_boundary = i == 0 || !is_word_byte(bytes[i - 1]);
+            if at_boundary {
+                let run = (run_end - i).min(255) as u8;
+                for &d in &self.anchored_by_byte[b as usize] {
+                    let compiled = &self.detectors[d as usize];
+                    let Engine::Anchored { first_run, re, validate, .. } = &compiled.engine else {
+                        continue;
+                    };
+                    if run < first_run.0 || run > first_run.1 {
+                        continue;
+                    }
+                    let hi = ceil_char_boundary(text, (i + compiled.max_len).min(n));
+                    let input = Input::new(text).range(i..hi).anchored(Anchored::Yes);
+                    if let Some(m) = re.search(&input) {
+                        if m.is_empty() {
+                            continue;
+                        }
+                        if validate.is_none_or(|v| v(&text[m.start()..m.end()])) {
+                            out.push(self.candidate(d, m.start(), m.end(), None));
+                        }
+                    }
+                }
+            }
+            i = run_end;
+        }
+    }
+
+    /// Picks non-overlapping findings: higher confidence, then longer, then earlier detector wins.
+    /// Offsets are shifted by `base` (the position of `text` in a longer stream).
+    pub(crate) fn resolve(&self, _text: &str, mut candidates: Vec<Candidate>, base: usize) -> Vec<Finding> {
+        candidates.sort_unstable_by(|a, b| {
+            b.confidence
+                .total_cmp(&a.confidence)
+                .then((b.end - b.start).cmp(&(a.end - a.start)))
+                .then(a.detector.cmp(&b.detector))
+                .then(a.start.cmp(&b.start))
+        });
+        let mut accepted: Vec<Candidate> = Vec::with_capacity(candidates.len());
+        for c in candidates {
+            // `accepted` is kept sorted by start; check the neighbours only.
+            let pos = accepted.partition_point(|a| a.start < c.start);
+            let clashes_left = pos > 0 && accepted[pos - 1].end > c.start;
+            let clashes_right = pos < accepted.len() && accepted[pos].start < c.end;
+            if !clashes_left && !clashes_right {
+                accepted.insert(pos, c);
+            }
+        }
+        accepted
+            .into_iter()
+            .map(|c| self.finding(c, base))
+            .collect()
+    }
+
+    pub(crate) fn finding(&self, c: Candidate, base: usize) -> Finding {
+        let info = &self.detectors[c.detector as usize].info;
+        Finding {
+            detector: info.id.clone(),
+            category: info.category.clone(),
+            kind: info.kind,
+            start: c.start + base,
+            end: c.end + base,
+            confidence: (c.confidence * 1000.0).round() / 1000.0,
+            action: info.action,
+        }
+    }
+}
+
+fn intern_context<'a>(words: impl Iterator<Item = &'a str>, ids: &mut HashMap<String, u32>) -> Vec<u32> {
+    let mut out: Vec<u32> = words
+        .map(|w| {
+            let key = w.to_ascii_lowercase();
+            let next = ids.len() as u32;
+            *ids.entry(key).or_insert(next)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn compile_spec(spec: &Spec) -> Result<Engine, String> {
+    let limit = 16 << 20;
+    Ok(match spec.matcher {
+        Matcher::Anchored { start, first_run, pattern, validate, .. } => Engine::Anchored {
+            start,
+            first_run,
+            re: build_regex(pattern, true, limit)?,
+            validate,
+        },
+        Matcher::Triggered { before, pattern, validate, .. } => Engine::Triggered {
+            before: before as usize,
+            re: build_regex(pattern, false, limit)?,
+            validate,
+        },
+        Matcher::Code { triggers, find, .. } => Engine::Code {
+            find,
+            gated: !triggers.is_empty(),
+        },
+    })
+}
+
+pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+pub(crate) fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(text.len())
+}
