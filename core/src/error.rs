@@ -156,7 +156,7 @@ mod tests {
             assert!(numbers.insert(code.number()), "duplicate number {}", code.number());
             assert_eq!(ErrorCode::from_name(code.name()), Some(code));
             assert_eq!(ErrorCode::from_number(code.number()), Some(code));
-            assert!(code.name().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+            assert!(code.name().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
             assert!(!code.meaning().is_empty());
         }
     }

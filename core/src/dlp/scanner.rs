@@ -121,6 +121,10 @@ pub struct Scanner {
     min_confidence: f32,
     longest_match: usize,
     longest_before: usize,
+    /// Longest extent of a hit that is not bounded by a trigger window (anchored, code,
+    /// patterns, dictionaries), and the look-behind plus trigger length of triggered ones.
+    settled_extent: usize,
+    longest_literal: usize,
     pub(crate) mask: super::config::MaskConfig,
 }
 
@@ -400,6 +404,15 @@ impl Scanner {
             }
         }
         let longest_match = detectors.iter().map(|d| d.max_len).max().unwrap_or(0);
+        let longest_literal = literals.iter().map(String::len).max().unwrap_or(0);
+        let settled_extent = detectors
+            .iter()
+            .map(|d| match d.engine {
+                Engine::Triggered { before, .. } => before + longest_literal,
+                _ => d.max_len,
+            })
+            .max()
+            .unwrap_or(0);
 
         let allow = AllowList {
             values: config.allow.values.iter().cloned().collect(),
@@ -431,6 +444,8 @@ impl Scanner {
             min_confidence,
             longest_match,
             longest_before,
+            settled_extent,
+            longest_literal,
             mask: config.mask.clone(),
         })
     }
@@ -446,14 +461,28 @@ impl Scanner {
         self.resolve(text, candidates, 0)
     }
 
-    /// The longest span any detector can match plus its look-behind: what streaming must keep.
-    pub(crate) fn horizon(&self) -> usize {
-        self.longest_match + self.longest_before + CONTEXT_BEFORE.max(CONTEXT_AFTER) + 64
+    /// Text to keep before the release point so hits after it see all they depend on.
+    pub(crate) fn lookback(&self) -> usize {
+        self.longest_match + self.longest_before + CONTEXT_BEFORE + 1
+    }
+
+    /// Text at the end of a stream that may still change: hits starting there are not final.
+    /// Trigger windows are accounted for separately (see `candidates_and_horizon`), so a long
+    /// private-key pattern only holds text back once its trigger has been seen.
+    pub(crate) fn undetermined_tail(&self) -> usize {
+        self.settled_extent + CONTEXT_AFTER + self.longest_literal + 1
     }
 
     /// Raw hits of every detector, scored and filtered but not yet de-overlapped.
     pub(crate) fn candidates(&self, text: &str) -> Vec<Candidate> {
+        self.candidates_and_horizon(text).0
+    }
+
+    /// Raw hits, and the earliest start of a trigger window that runs past the end of `text`
+    /// (a hit there may still change when more text arrives), or `text.len()` if none does.
+    pub(crate) fn candidates_and_horizon(&self, text: &str) -> (Vec<Candidate>, usize) {
         let bytes = text.as_bytes();
+        let mut open_window = text.len();
         let mut raw: Vec<Candidate> = Vec::new();
         let mut context_hits: Vec<(usize, usize, u32)> = Vec::new();
         let mut trigger_ranges: Vec<(u32, usize, usize)> = Vec::new();
@@ -467,7 +496,11 @@ impl Scanner {
                     match &self.detectors[d as usize].engine {
                         Engine::Triggered { before, .. } => {
                             let max_len = self.detectors[d as usize].max_len;
-                            trigger_ranges.push((d, s.saturating_sub(*before), (e + max_len).min(text.len())));
+                            let lo = s.saturating_sub(*before);
+                            if e + max_len >= text.len() {
+                                open_window = open_window.min(lo);
+                            }
+                            trigger_ranges.push((d, lo, (e + max_len).min(text.len())));
                         }
                         Engine::Code { .. } => gated_code.push(d),
                         _ => {}
@@ -576,7 +609,7 @@ impl Scanner {
                 !self.allow.values.contains(value) && !self.allow.patterns.iter().any(|p| p.is_match(value))
             });
         }
-        raw
+        (raw, open_window)
     }
 
     fn candidate(&self, detector: u32, start: usize, end: usize, confidence: Option<f32>) -> Candidate {
