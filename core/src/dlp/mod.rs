@@ -5,6 +5,7 @@ mod catalog;
 pub mod checksum;
 pub mod config;
 pub mod detector;
+pub mod request;
 pub mod scanner;
 pub mod stream;
 #[cfg(test)]
@@ -14,5 +15,6 @@ pub mod text;
 pub use actions::{Applied, Rewriter, Rewritten, Vault};
 pub use config::{CustomDetector, MaskConfig, ScannerConfig};
 pub use detector::{Action, Kind, Matcher, Spec, Start};
+pub use request::{scan_request, scan_request_json, InlineData, RequestFinding, RequestScan};
 pub use scanner::{DetectorInfo, Finding, Scanner};
 pub use stream::{Released, StreamScanner};
