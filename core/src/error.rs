@@ -124,7 +124,13 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({}): {}", self.code.name(), self.code.number(), self.message)
+        write!(
+            f,
+            "{} ({}): {}",
+            self.code.name(),
+            self.code.number(),
+            self.message
+        )
     }
 }
 
@@ -153,10 +159,17 @@ mod tests {
         let mut numbers = HashSet::new();
         for &code in ErrorCode::ALL {
             assert!(names.insert(code.name()), "duplicate name {}", code.name());
-            assert!(numbers.insert(code.number()), "duplicate number {}", code.number());
+            assert!(
+                numbers.insert(code.number()),
+                "duplicate number {}",
+                code.number()
+            );
             assert_eq!(ErrorCode::from_name(code.name()), Some(code));
             assert_eq!(ErrorCode::from_number(code.number()), Some(code));
-            assert!(code.name().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
+            assert!(code
+                .name()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
             assert!(!code.meaning().is_empty());
         }
     }
@@ -165,7 +178,11 @@ mod tests {
     fn numbers_sit_in_their_area() {
         for &code in ErrorCode::ALL {
             let area = code.number() / 1000;
-            assert!(matches!(area, 1 | 2 | 3 | 9), "{} outside the known areas", code.name());
+            assert!(
+                matches!(area, 1 | 2 | 3 | 9),
+                "{} outside the known areas",
+                code.name()
+            );
         }
         assert_eq!(ErrorCode::InvalidConfig.number(), 2000);
         assert_eq!(ErrorCode::from_number(4242), None);
@@ -173,7 +190,13 @@ mod tests {
 
     #[test]
     fn display_names_the_code_and_message() {
-        let e = Error::new(ErrorCode::PatternTooLarge, "custom detector `x`: limit 1 MiB");
-        assert_eq!(e.to_string(), "pattern_too_large (2002): custom detector `x`: limit 1 MiB");
+        let e = Error::new(
+            ErrorCode::PatternTooLarge,
+            "custom detector `x`: limit 1 MiB",
+        );
+        assert_eq!(
+            e.to_string(),
+            "pattern_too_large (2002): custom detector `x`: limit 1 MiB"
+        );
     }
 }

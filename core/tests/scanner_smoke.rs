@@ -7,7 +7,9 @@ fn finds_a_card_and_a_key_and_nothing_in_prose() {
     let ids: Vec<&str> = found.iter().map(|f| &*f.detector).collect();
     assert_eq!(ids, ["credit_card", "openrouter_api_key"]);
     assert_eq!(&text[found[0].start..found[0].end], "4111 1111 1111 1111");
-    assert!(Scanner::builtin().scan("The quick brown fox jumps over the lazy dog.").is_empty());
+    assert!(Scanner::builtin()
+        .scan("The quick brown fox jumps over the lazy dog.")
+        .is_empty());
 }
 
 #[test]
@@ -19,6 +21,15 @@ fn custom_pattern_and_dictionary() {
     let s = Scanner::from_config(&cfg).unwrap();
     let text = "EMP-123456 works on project falcon, not Bluebirds";
     let f = s.scan(text);
-    let got: Vec<(&str, &str)> = f.iter().map(|f| (&*f.detector, &text[f.start..f.end])).collect();
-    assert_eq!(got, [("employee_id", "EMP-123456"), ("codename", "project falcon")]);
+    let got: Vec<(&str, &str)> = f
+        .iter()
+        .map(|f| (&*f.detector, &text[f.start..f.end]))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("employee_id", "EMP-123456"),
+            ("codename", "project falcon")
+        ]
+    );
 }

@@ -24,7 +24,9 @@ pub struct Vault {
 
 impl fmt::Debug for Vault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Vault").field("entries", &self.value_of.len()).finish()
+        f.debug_struct("Vault")
+            .field("entries", &self.value_of.len())
+            .finish()
     }
 }
 
@@ -160,7 +162,11 @@ impl<'v> Rewriter<'v> {
         let mut blocked = false;
         let mut cursor = 0;
         for f in findings {
-            if f.start < cursor || f.end > text.len() || !text.is_char_boundary(f.start) || !text.is_char_boundary(f.end) {
+            if f.start < cursor
+                || f.end > text.len()
+                || !text.is_char_boundary(f.start)
+                || !text.is_char_boundary(f.end)
+            {
                 return Err(Error::new(
                     ErrorCode::InvalidArgument,
                     "findings overlap, are unsorted or do not fall on character boundaries of this text",
@@ -179,7 +185,10 @@ impl<'v> Rewriter<'v> {
                 Action::Mask => self.push_mask(&mut out, value),
                 Action::Hash => {
                     let key = self.hash_key.as_deref().ok_or_else(|| {
-                        Error::new(ErrorCode::MissingKey, "the hash action needs a key (with_hash_key)")
+                        Error::new(
+                            ErrorCode::MissingKey,
+                            "the hash action needs a key (with_hash_key)",
+                        )
                     })?;
                     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
                         .map_err(|_| Error::new(ErrorCode::Internal, "HMAC rejected the key"))?;
@@ -197,7 +206,10 @@ impl<'v> Rewriter<'v> {
                 }
                 Action::Pseudonymize => {
                     let vault = self.vault.as_deref_mut().ok_or_else(|| {
-                        Error::new(ErrorCode::MissingKey, "the pseudonymize action needs a vault (with_vault)")
+                        Error::new(
+                            ErrorCode::MissingKey,
+                            "the pseudonymize action needs a vault (with_vault)",
+                        )
                     })?;
                     out.push_str(&vault.pseudonym(&f.category, value));
                 }
@@ -215,7 +227,11 @@ impl<'v> Rewriter<'v> {
             cursor = f.end;
         }
         out.push_str(&text[cursor..]);
-        Ok(Rewritten { text: out, blocked, applied })
+        Ok(Rewritten {
+            text: out,
+            blocked,
+            applied,
+        })
     }
 
     fn push_mask(&self, out: &mut String, value: &str) {
@@ -259,7 +275,10 @@ mod tests {
     fn mask_keeps_separators_and_last_n() {
         let text = "card 4111 1111 1111 1111 ok";
         let f = Scanner::builtin().scan(text);
-        let mut r = Rewriter::new(MaskConfig { char: '#', keep_last: 4 });
+        let mut r = Rewriter::new(MaskConfig {
+            char: '#',
+            keep_last: 4,
+        });
         let out = r.rewrite(text, &f).unwrap();
         assert_eq!(out.text, "card #### #### #### 1111 ok");
         assert!(!out.blocked);
@@ -279,13 +298,24 @@ mod tests {
     fn hash_is_stable_per_key_and_differs_across_keys() {
         let text = "x a@b.io y a@b.io";
         let fs = [finding(2, 8, Action::Hash), finding(11, 17, Action::Hash)];
-        let one = Rewriter::new(MaskConfig::default()).with_hash_key(*b"k1").rewrite(text, &fs).unwrap();
-        let two = Rewriter::new(MaskConfig::default()).with_hash_key(*b"k2").rewrite(text, &fs).unwrap();
+        let one = Rewriter::new(MaskConfig::default())
+            .with_hash_key(*b"k1")
+            .rewrite(text, &fs)
+            .unwrap();
+        let two = Rewriter::new(MaskConfig::default())
+            .with_hash_key(*b"k2")
+            .rewrite(text, &fs)
+            .unwrap();
         let tokens: Vec<&str> = one.text.split(' ').collect();
         assert_eq!(tokens[1], tokens[3]);
-        assert!(tokens[1].starts_with("<EMAIL_ADDRESS:") && tokens[1].len() == "<EMAIL_ADDRESS:>".len() + 12);
+        assert!(
+            tokens[1].starts_with("<EMAIL_ADDRESS:")
+                && tokens[1].len() == "<EMAIL_ADDRESS:>".len() + 12
+        );
         assert_ne!(one.text, two.text);
-        let err = Rewriter::new(MaskConfig::default()).rewrite(text, &fs).unwrap_err();
+        let err = Rewriter::new(MaskConfig::default())
+            .rewrite(text, &fs)
+            .unwrap_err();
         assert_eq!(err.code(), ErrorCode::MissingKey);
     }
 
@@ -298,16 +328,27 @@ mod tests {
             finding(11, 17, Action::Pseudonymize),
             finding(22, 28, Action::Pseudonymize),
         ];
-        let out = Rewriter::new(MaskConfig::default()).with_vault(&mut vault).rewrite(text, &fs).unwrap();
-        assert_eq!(out.text, "<EMAIL_ADDRESS_1> and <EMAIL_ADDRESS_2> and <EMAIL_ADDRESS_1>");
-        assert_eq!(vault.restore("Reply to <EMAIL_ADDRESS_2>, cc <EMAIL_ADDRESS_1> <X_9> <"), "Reply to c@d.io, cc a@b.io <X_9> <");
+        let out = Rewriter::new(MaskConfig::default())
+            .with_vault(&mut vault)
+            .rewrite(text, &fs)
+            .unwrap();
+        assert_eq!(
+            out.text,
+            "<EMAIL_ADDRESS_1> and <EMAIL_ADDRESS_2> and <EMAIL_ADDRESS_1>"
+        );
+        assert_eq!(
+            vault.restore("Reply to <EMAIL_ADDRESS_2>, cc <EMAIL_ADDRESS_1> <X_9> <"),
+            "Reply to c@d.io, cc a@b.io <X_9> <"
+        );
         assert_eq!(format!("{vault:?}"), "Vault { entries: 2 }");
     }
 
     #[test]
     fn overlapping_findings_are_an_error_not_a_panic() {
         let fs = [finding(0, 4, Action::Mask), finding(2, 6, Action::Mask)];
-        let err = Rewriter::new(MaskConfig::default()).rewrite("abcdefgh", &fs).unwrap_err();
+        let err = Rewriter::new(MaskConfig::default())
+            .rewrite("abcdefgh", &fs)
+            .unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidArgument);
     }
 }

@@ -151,7 +151,10 @@ impl CustomDetector {
         match (&self.terms, &self.terms_file) {
             (Some(_), Some(_)) => Err(Error::new(
                 ErrorCode::InvalidConfig,
-                format!("custom detector `{}`: give `terms` or `terms_file`, not both", self.id),
+                format!(
+                    "custom detector `{}`: give `terms` or `terms_file`, not both",
+                    self.id
+                ),
             )),
             (Some(terms), None) => Ok(Some(terms.clone())),
             (None, Some(file)) => {
@@ -191,7 +194,11 @@ fn read_bounded(path: &Path) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         Error::new(
             ErrorCode::InvalidUtf8,
-            format!("{}: invalid UTF-8 at byte {}", path.display(), e.utf8_error().valid_up_to()),
+            format!(
+                "{}: invalid UTF-8 at byte {}",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
         )
     })
 }
@@ -205,7 +212,12 @@ impl ScannerConfig {
             let inner = e.into_inner();
             Error::new(
                 ErrorCode::InvalidConfig,
-                format!("at `{path}` (line {}, column {}): {}", inner.line(), inner.column(), strip_location(&inner.to_string())),
+                format!(
+                    "at `{path}` (line {}, column {}): {}",
+                    inner.line(),
+                    inner.column(),
+                    strip_location(&inner.to_string())
+                ),
             )
         })
     }
@@ -222,7 +234,10 @@ impl ScannerConfig {
                 .unwrap_or_default();
             Error::new(
                 ErrorCode::InvalidConfig,
-                format!("at `{path}`{location}: {}", strip_location(&inner.to_string())),
+                format!(
+                    "at `{path}`{location}: {}",
+                    strip_location(&inner.to_string())
+                ),
             )
         })
     }
@@ -242,7 +257,11 @@ impl ScannerConfig {
     }
 
     pub(crate) fn builtin_selection(&self) -> Result<Selection> {
-        let parse = |list: &[String]| list.iter().map(|s| Selector::parse(s)).collect::<Result<Vec<_>>>();
+        let parse = |list: &[String]| {
+            list.iter()
+                .map(|s| Selector::parse(s))
+                .collect::<Result<Vec<_>>>()
+        };
         let selection = Selection {
             enable: parse(&self.builtin.enable)?,
             disable: parse(&self.builtin.disable)?,
@@ -251,7 +270,10 @@ impl ScannerConfig {
             if !super::catalog::builtin().any(|s| selector.matches_spec(s)) {
                 return Err(Error::new(
                     ErrorCode::UnknownDetector,
-                    format!("builtin: `{}` names no built-in detector, category or kind", selector.text()),
+                    format!(
+                        "builtin: `{}` names no built-in detector, category or kind",
+                        selector.text()
+                    ),
                 ));
             }
         }
@@ -274,7 +296,8 @@ pub(crate) struct Selection {
 
 impl Selection {
     pub(crate) fn includes(&self, spec: &Spec) -> bool {
-        self.enable.iter().any(|s| s.matches_spec(spec)) && !self.disable.iter().any(|s| s.matches_spec(spec))
+        self.enable.iter().any(|s| s.matches_spec(spec))
+            && !self.disable.iter().any(|s| s.matches_spec(spec))
     }
 }
 
@@ -293,13 +316,21 @@ impl Selector {
         let text = text.trim();
         Ok(match text {
             "" => {
-                return Err(Error::new(ErrorCode::InvalidConfig, "an empty detector selector"));
+                return Err(Error::new(
+                    ErrorCode::InvalidConfig,
+                    "an empty detector selector",
+                ));
             }
             "*" => Selector::All,
             "pii" => Selector::Kind(Kind::Pii),
             "secret" | "secrets" => Selector::Kind(Kind::Secret),
-            _ if text.starts_with("country:") => Selector::Country(text["country:".len()..].to_ascii_uppercase()),
-            _ if text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') => {
+            _ if text.starts_with("country:") => {
+                Selector::Country(text["country:".len()..].to_ascii_uppercase())
+            }
+            _ if text
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') =>
+            {
                 Selector::Category(text.to_string())
             }
             _ => Selector::Id(text.to_string()),

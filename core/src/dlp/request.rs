@@ -49,17 +49,29 @@ pub struct RequestScan {
 }
 
 /// Scans and rewrites a request given as JSON text.
-pub fn scan_request_json(scanner: &Scanner, json: &str, rewriter: &mut Rewriter<'_>) -> Result<RequestScan> {
+pub fn scan_request_json(
+    scanner: &Scanner,
+    json: &str,
+    rewriter: &mut Rewriter<'_>,
+) -> Result<RequestScan> {
     if json.len() > MAX_REQUEST_BYTES {
         return Err(Error::new(
             ErrorCode::InputTooLarge,
-            format!("request is {} bytes; the limit is {MAX_REQUEST_BYTES}", json.len()),
+            format!(
+                "request is {} bytes; the limit is {MAX_REQUEST_BYTES}",
+                json.len()
+            ),
         ));
     }
     let value: Value = serde_json::from_str(json).map_err(|e| {
         Error::new(
             ErrorCode::InvalidJson,
-            format!("request: {} at line {}, column {}", e.classify_kind(), e.line(), e.column()),
+            format!(
+                "request: {} at line {}, column {}",
+                e.classify_kind(),
+                e.line(),
+                e.column()
+            ),
         )
     })?;
     scan_request(scanner, value, rewriter)
@@ -82,7 +94,11 @@ impl ClassifyKind for serde_json::Error {
 }
 
 /// Scans and rewrites a parsed request.
-pub fn scan_request(scanner: &Scanner, mut request: Value, rewriter: &mut Rewriter<'_>) -> Result<RequestScan> {
+pub fn scan_request(
+    scanner: &Scanner,
+    mut request: Value,
+    rewriter: &mut Rewriter<'_>,
+) -> Result<RequestScan> {
     let mut walk = Walk {
         scanner,
         rewriter,
@@ -108,9 +124,15 @@ pub fn scan_request(scanner: &Scanner, mut request: Value, rewriter: &mut Rewrit
         }
     }
     if !has_input {
-        return Err(invalid("", "the request has neither `messages` nor `prompt`"));
+        return Err(invalid(
+            "",
+            "the request has neither `messages` nor `prompt`",
+        ));
     }
-    let blocked = walk.findings.iter().any(|f| f.finding.action == Action::Block);
+    let blocked = walk
+        .findings
+        .iter()
+        .any(|f| f.finding.action == Action::Block);
     Ok(RequestScan {
         findings: walk.findings,
         applied: walk.applied,
@@ -180,12 +202,17 @@ impl Walk<'_, '_, '_> {
                 }
                 Ok(())
             }
-            _ => Err(invalid(path, "content must be a string, an array of parts or null")),
+            _ => Err(invalid(
+                path,
+                "content must be a string, an array of parts or null",
+            )),
         }
     }
 
     fn part(&mut self, part: &mut Value, path: &str) -> Result<()> {
-        let object = part.as_object_mut().ok_or_else(|| invalid(path, "a content part must be an object"))?;
+        let object = part
+            .as_object_mut()
+            .ok_or_else(|| invalid(path, "a content part must be an object"))?;
         let kind = object
             .get("type")
             .and_then(Value::as_str)
@@ -205,8 +232,14 @@ impl Walk<'_, '_, '_> {
             }
             "input_audio" => {
                 let inner = nested(object, &kind, path)?;
-                let format = inner.get("format").and_then(Value::as_str).unwrap_or("unknown");
-                let bytes = inner.get("data").and_then(Value::as_str).map_or(0, str::len);
+                let format = inner
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .unwrap_or("unknown");
+                let bytes = inner
+                    .get("data")
+                    .and_then(Value::as_str)
+                    .map_or(0, str::len);
                 self.inline_data.push(InlineData {
                     path: format!("{path}/input_audio/data"),
                     media_type: format!("audio/{format}"),
@@ -224,7 +257,10 @@ impl Walk<'_, '_, '_> {
                 }
                 Ok(())
             }
-            _ => Err(invalid(&format!("{path}/type"), "unknown content part type; not sent unscanned")),
+            _ => Err(invalid(
+                &format!("{path}/type"),
+                "unknown content part type; not sent unscanned",
+            )),
         }
     }
 
@@ -254,7 +290,10 @@ impl Walk<'_, '_, '_> {
             Ok(mut decoded) => {
                 self.json_strings(&mut decoded, path, &mut String::new())?;
                 *arguments = Value::String(serde_json::to_string(&decoded).map_err(|_| {
-                    Error::new(ErrorCode::Internal, "re-encoding tool-call arguments failed")
+                    Error::new(
+                        ErrorCode::Internal,
+                        "re-encoding tool-call arguments failed",
+                    )
                 })?);
                 Ok(())
             }
@@ -314,7 +353,11 @@ impl Walk<'_, '_, '_> {
     }
 }
 
-fn nested<'o>(object: &'o mut Map<String, Value>, key: &str, path: &str) -> Result<&'o mut Map<String, Value>> {
+fn nested<'o>(
+    object: &'o mut Map<String, Value>,
+    key: &str,
+    path: &str,
+) -> Result<&'o mut Map<String, Value>> {
     object
         .get_mut(key)
         .and_then(Value::as_object_mut)
@@ -334,19 +377,55 @@ mod tests {
         let t = format!("my card is {CARD} thanks");
         let args = serde_json::to_string(&json!({"note": t, "n": 3, "list": ["x", t]})).unwrap();
         match position {
-            0 => (json!({"messages": [{"role": "system", "content": t}]}), "/messages/0/content"),
-            1 => (json!({"messages": [{"role": "developer", "content": [{"type": "text", "text": t}]}]}), "/messages/0/content/0/text"),
-            2 => (json!({"messages": [{"role": "user", "content": t}]}), "/messages/0/content"),
-            3 => (json!({"messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}, {"type": "text", "text": t}]}]}), "/messages/0/content/1/text"),
-            4 => (json!({"messages": [{"role": "assistant", "content": t}]}), "/messages/0/content"),
-            5 => (json!({"messages": [{"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "pay", "arguments": args}}]}]}), "/messages/0/tool_calls/0/function/arguments#/note"),
-            6 => (json!({"messages": [{"role": "tool", "tool_call_id": "c1", "content": t}]}), "/messages/0/content"),
-            7 => (json!({"messages": [{"role": "user", "name": t, "content": "hello"}]}), "/messages/0/name"),
-            8 => (json!({"messages": [{"role": "user", "content": [{"type": "file", "file": {"filename": format!("{CARD}.pdf"), "file_data": "data:application/pdf;base64,JVBERi0x"}}]}]}), "/messages/0/content/0/file/filename"),
-            9 => (json!({"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": format!("https://example.com/x.png?card={}", CARD.replace(' ', "-"))}}]}]}), "/messages/0/content/0/image_url/url"),
-            10 => (json!({"messages": [{"role": "assistant", "content": "ok", "reasoning": t}]}), "/messages/0/reasoning"),
+            0 => (
+                json!({"messages": [{"role": "system", "content": t}]}),
+                "/messages/0/content",
+            ),
+            1 => (
+                json!({"messages": [{"role": "developer", "content": [{"type": "text", "text": t}]}]}),
+                "/messages/0/content/0/text",
+            ),
+            2 => (
+                json!({"messages": [{"role": "user", "content": t}]}),
+                "/messages/0/content",
+            ),
+            3 => (
+                json!({"messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}, {"type": "text", "text": t}]}]}),
+                "/messages/0/content/1/text",
+            ),
+            4 => (
+                json!({"messages": [{"role": "assistant", "content": t}]}),
+                "/messages/0/content",
+            ),
+            5 => (
+                json!({"messages": [{"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "pay", "arguments": args}}]}]}),
+                "/messages/0/tool_calls/0/function/arguments#/note",
+            ),
+            6 => (
+                json!({"messages": [{"role": "tool", "tool_call_id": "c1", "content": t}]}),
+                "/messages/0/content",
+            ),
+            7 => (
+                json!({"messages": [{"role": "user", "name": t, "content": "hello"}]}),
+                "/messages/0/name",
+            ),
+            8 => (
+                json!({"messages": [{"role": "user", "content": [{"type": "file", "file": {"filename": format!("{CARD}.pdf"), "file_data": "data:application/pdf;base64,JVBERi0x"}}]}]}),
+                "/messages/0/content/0/file/filename",
+            ),
+            9 => (
+                json!({"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": format!("https://example.com/x.png?card={}", CARD.replace(' ', "-"))}}]}]}),
+                "/messages/0/content/0/image_url/url",
+            ),
+            10 => (
+                json!({"messages": [{"role": "assistant", "content": "ok", "reasoning": t}]}),
+                "/messages/0/reasoning",
+            ),
             11 => (json!({"model": "x", "prompt": t}), "/prompt"),
-            12 => (json!({"messages": [{"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "pay", "arguments": format!("not json {t}")}}]}]}), "/messages/0/tool_calls/0/function/arguments"),
+            12 => (
+                json!({"messages": [{"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "pay", "arguments": format!("not json {t}")}}]}]}),
+                "/messages/0/tool_calls/0/function/arguments",
+            ),
             _ => unreachable!(),
         }
     }
@@ -360,15 +439,29 @@ mod tests {
 
             let mut mask = Rewriter::new(MaskConfig::default()).with_action(Action::Mask);
             let out = scan_request_json(scanner, &json, &mut mask).unwrap();
-            let paths: Vec<&str> = out.findings.iter().filter(|f| &*f.finding.detector == "credit_card").map(|f| f.path.as_str()).collect();
-            assert!(paths.contains(&path), "position {position}: card not found at {path}; found {paths:?}");
+            let paths: Vec<&str> = out
+                .findings
+                .iter()
+                .filter(|f| &*f.finding.detector == "credit_card")
+                .map(|f| f.path.as_str())
+                .collect();
+            assert!(
+                paths.contains(&path),
+                "position {position}: card not found at {path}; found {paths:?}"
+            );
             let sent = out.request.to_string();
-            assert!(!sent.contains("1111"), "position {position}: card digits leave in {sent}");
+            assert!(
+                !sent.contains("1111"),
+                "position {position}: card digits leave in {sent}"
+            );
             assert!(serde_json::from_str::<Value>(&sent).is_ok());
             assert!(!out.blocked);
             if position == 5 {
-                let args = out.request["messages"][0]["tool_calls"][0]["function"]["arguments"].as_str().unwrap();
-                let decoded: Value = serde_json::from_str(args).expect("arguments stay a JSON string");
+                let args = out.request["messages"][0]["tool_calls"][0]["function"]["arguments"]
+                    .as_str()
+                    .unwrap();
+                let decoded: Value =
+                    serde_json::from_str(args).expect("arguments stay a JSON string");
                 assert_eq!(decoded["n"], 3);
                 assert!(decoded["list"][1].as_str().unwrap().contains("****"));
             }
@@ -389,10 +482,18 @@ mod tests {
             {"type": "image_url", "image_url": {"url": "data:image/png;base64,QUFBQQ=="}},
             {"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}}
         ]}]});
-        let out = scan_request(crate::dlp::Scanner::builtin(), request.clone(), &mut Rewriter::new(MaskConfig::default())).unwrap();
+        let out = scan_request(
+            crate::dlp::Scanner::builtin(),
+            request.clone(),
+            &mut Rewriter::new(MaskConfig::default()),
+        )
+        .unwrap();
         assert_eq!(out.inline_data.len(), 2);
         assert_eq!(out.inline_data[0].media_type, "image/png");
-        assert_eq!(out.inline_data[1].path, "/messages/0/content/1/input_audio/data");
+        assert_eq!(
+            out.inline_data[1].path,
+            "/messages/0/content/1/input_audio/data"
+        );
         assert_eq!(out.request, request);
     }
 
@@ -406,9 +507,18 @@ mod tests {
         for (bad, code) in [
             (json!([1]), ErrorCode::InvalidRequest),
             (json!({"model": "x"}), ErrorCode::InvalidRequest),
-            (json!({"messages": [{"role": "wizard", "content": "x"}]}), ErrorCode::InvalidRequest),
-            (json!({"messages": [{"role": "user", "content": [{"type": "hologram", "data": "x"}]}]}), ErrorCode::InvalidRequest),
-            (json!({"messages": [{"role": "user", "content": 5}]}), ErrorCode::InvalidRequest),
+            (
+                json!({"messages": [{"role": "wizard", "content": "x"}]}),
+                ErrorCode::InvalidRequest,
+            ),
+            (
+                json!({"messages": [{"role": "user", "content": [{"type": "hologram", "data": "x"}]}]}),
+                ErrorCode::InvalidRequest,
+            ),
+            (
+                json!({"messages": [{"role": "user", "content": 5}]}),
+                ErrorCode::InvalidRequest,
+            ),
         ] {
             assert_eq!(scan_request(scanner, bad, &mut r).unwrap_err().code(), code);
         }

@@ -125,7 +125,7 @@ pub struct Scanner {
     /// patterns, dictionaries), and the look-behind plus trigger length of triggered ones.
     settled_extent: usize,
     longest_literal: usize,
-    pub(crate) mask: super::config::MaskConfig,
+    mask: super::config::MaskConfig,
 }
 
 impl std::fmt::Debug for Scanner {
@@ -183,8 +183,9 @@ impl Scanner {
     pub fn builtin() -> &'static Scanner {
         static BUILTIN: OnceLock<Scanner> = OnceLock::new();
         BUILTIN.get_or_init(|| {
-            Scanner::from_config(&ScannerConfig::default())
-                .expect("the built-in catalogue compiles; a failure here is caught by the catalogue tests")
+            Scanner::from_config(&ScannerConfig::default()).expect(
+                "the built-in catalogue compiles; a failure here is caught by the catalogue tests",
+            )
         })
     }
 
@@ -195,14 +196,15 @@ impl Scanner {
         let mut literal_index: HashMap<String, usize> = HashMap::new();
         let mut literals: Vec<String> = Vec::new();
         let mut literal_uses: Vec<LiteralUses> = Vec::new();
-        let mut literal = |text: &str, literals: &mut Vec<String>, uses: &mut Vec<LiteralUses>| -> usize {
-            let key = text.to_ascii_lowercase();
-            *literal_index.entry(key.clone()).or_insert_with(|| {
-                literals.push(key);
-                uses.push(LiteralUses::default());
-                literals.len() - 1
-            })
-        };
+        let mut literal =
+            |text: &str, literals: &mut Vec<String>, uses: &mut Vec<LiteralUses>| -> usize {
+                let key = text.to_ascii_lowercase();
+                *literal_index.entry(key.clone()).or_insert_with(|| {
+                    literals.push(key);
+                    uses.push(LiteralUses::default());
+                    literals.len() - 1
+                })
+            };
 
         let selection = config.builtin_selection()?;
         for spec in catalog::builtin() {
@@ -210,7 +212,10 @@ impl Scanner {
                 continue;
             }
             let engine = compile_spec(spec).map_err(|m| {
-                Error::new(ErrorCode::Internal, format!("built-in detector `{}`: {m}", spec.id))
+                Error::new(
+                    ErrorCode::Internal,
+                    format!("built-in detector `{}`: {m}", spec.id),
+                )
             })?;
             let index = detectors.len() as u32;
             match spec.matcher {
@@ -254,7 +259,10 @@ impl Scanner {
             if detectors.iter().any(|d| *d.info.id == *custom.id) {
                 return Err(Error::new(
                     ErrorCode::DuplicateDetector,
-                    format!("custom detector `{}` has the id of another detector", custom.id),
+                    format!(
+                        "custom detector `{}` has the id of another detector",
+                        custom.id
+                    ),
                 ));
             }
             let validate = match &custom.validator {
@@ -264,7 +272,10 @@ impl Scanner {
                         .ok_or_else(|| {
                             Error::new(
                                 ErrorCode::UnknownValidator,
-                                format!("custom detector `{}`: no validator named `{name}`", custom.id),
+                                format!(
+                                    "custom detector `{}`: no validator named `{name}`",
+                                    custom.id
+                                ),
                             )
                         })?
                         .check,
@@ -307,7 +318,10 @@ impl Scanner {
                     ))
                 }
             };
-            let category = custom.category.clone().unwrap_or_else(|| custom.id.to_ascii_uppercase());
+            let category = custom
+                .category
+                .clone()
+                .unwrap_or_else(|| custom.id.to_ascii_uppercase());
             let action = custom.action.unwrap_or(Action::Mask);
             detectors.push(Compiled {
                 info: DetectorInfo {
@@ -324,7 +338,10 @@ impl Scanner {
                 },
                 engine,
                 max_len,
-                context: intern_context(custom.context.iter().map(String::as_str), &mut context_ids),
+                context: intern_context(
+                    custom.context.iter().map(String::as_str),
+                    &mut context_ids,
+                ),
             });
         }
 
@@ -346,7 +363,10 @@ impl Scanner {
             if !detectors.iter().any(|d| selector.matches_info(&d.info)) {
                 return Err(Error::new(
                     ErrorCode::UnknownDetector,
-                    format!("actions: `{}` names no detector, category or kind", selector.text()),
+                    format!(
+                        "actions: `{}` names no detector, category or kind",
+                        selector.text()
+                    ),
                 ));
             }
         }
@@ -368,7 +388,9 @@ impl Scanner {
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
                     .build(&literals)
-                    .map_err(|e| Error::new(ErrorCode::Internal, format!("literal automaton: {e}")))?,
+                    .map_err(|e| {
+                        Error::new(ErrorCode::Internal, format!("literal automaton: {e}"))
+                    })?,
             )
         };
         let dictionaries = if dictionary_terms.is_empty() {
@@ -379,7 +401,9 @@ impl Scanner {
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::LeftmostLongest)
                     .build(&dictionary_terms)
-                    .map_err(|e| Error::new(ErrorCode::InvalidConfig, format!("dictionary: {e}")))?,
+                    .map_err(|e| {
+                        Error::new(ErrorCode::InvalidConfig, format!("dictionary: {e}"))
+                    })?,
                 detector_of: dictionary_owner,
             })
         };
@@ -421,15 +445,18 @@ impl Scanner {
                 .patterns
                 .iter()
                 .map(|p| {
-                    build_regex(&format!("^(?:{p})$"), false, CUSTOM_PATTERN_SIZE_LIMIT).map_err(|m| {
-                        Error::new(ErrorCode::InvalidPattern, format!("allow.patterns: {m}"))
-                    })
+                    build_regex(&format!("^(?:{p})$"), false, CUSTOM_PATTERN_SIZE_LIMIT).map_err(
+                        |m| Error::new(ErrorCode::InvalidPattern, format!("allow.patterns: {m}")),
+                    )
                 })
                 .collect::<Result<_>>()?,
         };
         let min_confidence = config.min_confidence.unwrap_or(DEFAULT_MIN_CONFIDENCE);
         if !(0.0..=1.0).contains(&min_confidence) {
-            return Err(Error::new(ErrorCode::InvalidConfig, "min_confidence must be within 0.0..=1.0"));
+            return Err(Error::new(
+                ErrorCode::InvalidConfig,
+                "min_confidence must be within 0.0..=1.0",
+            ));
         }
 
         Ok(Scanner {
@@ -448,6 +475,11 @@ impl Scanner {
             longest_literal,
             mask: config.mask.clone(),
         })
+    }
+
+    /// How `mask` writes over text, as configured.
+    pub fn mask_config(&self) -> &super::config::MaskConfig {
+        &self.mask
     }
 
     /// Every detector of this scanner, in catalogue order.
@@ -523,7 +555,8 @@ impl Scanner {
         while i < trigger_ranges.len() {
             let (d, lo, mut hi) = trigger_ranges[i];
             let mut j = i + 1;
-            while j < trigger_ranges.len() && trigger_ranges[j].0 == d && trigger_ranges[j].1 <= hi {
+            while j < trigger_ranges.len() && trigger_ranges[j].0 == d && trigger_ranges[j].1 <= hi
+            {
                 hi = hi.max(trigger_ranges[j].2);
                 j += 1;
             }
@@ -550,8 +583,17 @@ impl Scanner {
             if let Engine::Code { find, .. } = &self.detectors[d as usize].engine {
                 code_hits.clear();
                 find(text, &mut code_hits);
-                for &CodeHit { start, end, confidence } in &code_hits {
-                    if start < end && end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end) {
+                for &CodeHit {
+                    start,
+                    end,
+                    confidence,
+                } in &code_hits
+                {
+                    if start < end
+                        && end <= text.len()
+                        && text.is_char_boundary(start)
+                        && text.is_char_boundary(end)
+                    {
                         raw.push(self.candidate(d, start, end, confidence));
                     }
                 }
@@ -594,7 +636,9 @@ impl Scanner {
                 context_hits[first..]
                     .iter()
                     .take_while(|h| h.0 < hi)
-                    .any(|h| (h.1 <= c.start || h.0 >= c.end) && d.context.binary_search(&h.2).is_ok())
+                    .any(|h| {
+                        (h.1 <= c.start || h.0 >= c.end) && d.context.binary_search(&h.2).is_ok()
+                    })
             };
             if has_context {
                 c.confidence = (c.confidence + CONTEXT_BOOST).min(1.0);
@@ -606,13 +650,20 @@ impl Scanner {
         if !self.allow.values.is_empty() || !self.allow.patterns.is_empty() {
             raw.retain(|c| {
                 let value = &text[c.start..c.end];
-                !self.allow.values.contains(value) && !self.allow.patterns.iter().any(|p| p.is_match(value))
+                !self.allow.values.contains(value)
+                    && !self.allow.patterns.iter().any(|p| p.is_match(value))
             });
         }
         (raw, open_window)
     }
 
-    fn candidate(&self, detector: u32, start: usize, end: usize, confidence: Option<f32>) -> Candidate {
+    fn candidate(
+        &self,
+        detector: u32,
+        start: usize,
+        end: usize,
+        confidence: Option<f32>,
+    ) -> Candidate {
         Candidate {
             detector,
             start,
@@ -641,7 +692,13 @@ impl Scanner {
                 let run = (run_end - i).min(255) as u8;
                 for &d in &self.anchored_by_byte[b as usize] {
                     let compiled = &self.detectors[d as usize];
-                    let Engine::Anchored { first_run, re, validate, .. } = &compiled.engine else {
+                    let Engine::Anchored {
+                        first_run,
+                        re,
+                        validate,
+                        ..
+                    } = &compiled.engine
+                    else {
                         continue;
                     };
                     if run < first_run.0 || run > first_run.1 {
@@ -665,7 +722,12 @@ impl Scanner {
 
     /// Picks non-overlapping findings: higher confidence, then longer, then earlier detector wins.
     /// Offsets are shifted by `base` (the position of `text` in a longer stream).
-    pub(crate) fn resolve(&self, _text: &str, mut candidates: Vec<Candidate>, base: usize) -> Vec<Finding> {
+    pub(crate) fn resolve(
+        &self,
+        _text: &str,
+        mut candidates: Vec<Candidate>,
+        base: usize,
+    ) -> Vec<Finding> {
         candidates.sort_unstable_by(|a, b| {
             b.confidence
                 .total_cmp(&a.confidence)
@@ -703,7 +765,10 @@ impl Scanner {
     }
 }
 
-fn intern_context<'a>(words: impl Iterator<Item = &'a str>, ids: &mut HashMap<String, u32>) -> Vec<u32> {
+fn intern_context<'a>(
+    words: impl Iterator<Item = &'a str>,
+    ids: &mut HashMap<String, u32>,
+) -> Vec<u32> {
     let mut out: Vec<u32> = words
         .map(|w| {
             let key = w.to_ascii_lowercase();
@@ -719,13 +784,24 @@ fn intern_context<'a>(words: impl Iterator<Item = &'a str>, ids: &mut HashMap<St
 fn compile_spec(spec: &Spec) -> Result<Engine, String> {
     let limit = 16 << 20;
     Ok(match spec.matcher {
-        Matcher::Anchored { start, first_run, pattern, validate, .. } => Engine::Anchored {
+        Matcher::Anchored {
+            start,
+            first_run,
+            pattern,
+            validate,
+            ..
+        } => Engine::Anchored {
             start,
             first_run,
             re: build_regex(pattern, true, limit)?,
             validate,
         },
-        Matcher::Triggered { before, pattern, validate, .. } => Engine::Triggered {
+        Matcher::Triggered {
+            before,
+            pattern,
+            validate,
+            ..
+        } => Engine::Triggered {
             before: before as usize,
             re: build_regex(pattern, false, limit)?,
             validate,

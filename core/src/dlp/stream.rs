@@ -85,7 +85,10 @@ impl<'s> StreamScanner<'s> {
     /// Ends the stream and releases everything still held.
     pub fn finish(&mut self) -> Result<Released> {
         if self.finished {
-            return Err(Error::new(ErrorCode::InvalidArgument, "finish called twice"));
+            return Err(Error::new(
+                ErrorCode::InvalidArgument,
+                "finish called twice",
+            ));
         }
         self.finished = true;
         Ok(self.release(true))
@@ -143,7 +146,10 @@ impl<'s> StreamScanner<'s> {
         self.released = self.base + release_to;
 
         // Keep only the look-back the next scan needs before the release point.
-        let keep_from = floor_char_boundary(&self.buffer, release_to.saturating_sub(self.scanner.lookback()));
+        let keep_from = floor_char_boundary(
+            &self.buffer,
+            release_to.saturating_sub(self.scanner.lookback()),
+        );
         let keep_from = ceil_char_boundary(&self.buffer, keep_from);
         if keep_from > 0 {
             self.buffer.drain(..keep_from);
@@ -224,7 +230,11 @@ mod tests {
         let mut stream = StreamScanner::new(scanner);
         let mut released = 0;
         for _ in 0..200 {
-            released += stream.push("plain words without anything ").unwrap().text.len();
+            released += stream
+                .push("plain words without anything ")
+                .unwrap()
+                .text
+                .len();
             assert!(stream.pending() <= scanner.undetermined_tail() + 32);
         }
         assert!(released > 0);
@@ -235,8 +245,14 @@ mod tests {
         let scanner = Scanner::builtin();
         let text = "pay 4111 1111 1111 1111 now";
         let (_, findings) = stream_findings(scanner, text, &[7, 15]);
-        let r = Released { offset: 0, text: text.into(), findings };
-        let out = r.rewrite(&mut Rewriter::new(MaskConfig::default())).unwrap();
+        let r = Released {
+            offset: 0,
+            text: text.into(),
+            findings,
+        };
+        let out = r
+            .rewrite(&mut Rewriter::new(MaskConfig::default()))
+            .unwrap();
         assert_eq!(out.text, "pay **** **** **** **** now");
         assert!(!r.blocked());
     }
@@ -245,6 +261,9 @@ mod tests {
     fn push_after_finish_is_an_error() {
         let mut stream = StreamScanner::new(Scanner::builtin());
         stream.finish().unwrap();
-        assert_eq!(stream.push("x").unwrap_err().code(), ErrorCode::InvalidArgument);
+        assert_eq!(
+            stream.push("x").unwrap_err().code(),
+            ErrorCode::InvalidArgument
+        );
     }
 }

@@ -1,0 +1,194 @@
+//! End-to-end tests of the `routeguard` binary: listings, scans, JSONL, errors and exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn routeguard(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_routeguard"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn conformance() -> Value {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/conformance/dlp/cases.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn detectors_json_lists_the_catalogue_with_its_columns() {
+    let out = routeguard(&["detectors", "--format", "json"], b"");
+    assert!(out.status.success());
+    let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let card = list.iter().find(|d| d["id"] == "credit_card").unwrap();
+    assert_eq!(card["category"], "CREDIT_CARD");
+    assert_eq!(card["validation"], "luhn");
+    assert_eq!(card["default_action"], "mask");
+    assert!(list.iter().any(|d| d["kind"] == "secret"));
+}
+
+#[test]
+fn jsonl_scan_matches_the_conformance_corpus() {
+    let doc = conformance();
+    let dir = std::env::temp_dir().join(format!("routeguard-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.json");
+    let input = dir.join("in.jsonl");
+    let cases = doc["cases"].as_array().unwrap();
+    // Every case but the allow-list one shares one configuration.
+    let shared: Vec<&Value> = cases
+        .iter()
+        .filter(|c| c["name"] != "allow_list_value")
+        .collect();
+    std::fs::write(&config, shared[0]["config"].to_string()).unwrap();
+    let mut lines = String::new();
+    for case in &shared {
+        lines.push_str(&serde_json::json!({"id": case["name"], "text": case["text"]}).to_string());
+        lines.push('\n');
+    }
+    std::fs::write(&input, lines).unwrap();
+    let out = routeguard(
+        &[
+            "scan",
+            "--config",
+            config.to_str().unwrap(),
+            "--jsonl",
+            input.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let results: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), shared.len());
+    for (result, case) in results.iter().zip(&shared) {
+        assert_eq!(result["id"], case["name"]);
+        let expected: Vec<Value> = case["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                let o = f.as_object_mut().unwrap();
+                o.remove("utf16_start");
+                o.remove("utf16_end");
+                f
+            })
+            .collect();
+        let got: Vec<Value> = result["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                f.as_object_mut().unwrap().remove("confidence");
+                f
+            })
+            .collect();
+        assert_eq!(got, expected, "case {}", case["name"]);
+    }
+}
+
+#[test]
+fn jsonl_reports_bad_lines_and_keeps_going() {
+    let dir = std::env::temp_dir().join(format!("routeguard-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.jsonl");
+    let mut bytes =
+        b"{\"id\": 1, \"text\": \"card 4111 1111 1111 1111\"}\nnot json\n{\"id\": 3}\n".to_vec();
+    bytes.extend_from_slice(b"\xff\xfe\n{\"id\": 5, \"text\": \"fine\"}\n");
+    std::fs::write(&input, bytes).unwrap();
+    let out = routeguard(&["scan", "--jsonl", input.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["findings"][0]["detector"], "credit_card");
+    assert_eq!(lines[1]["error"]["code"], "invalid_json");
+    assert_eq!(lines[2]["error"]["code"], "invalid_argument");
+    assert_eq!(lines[3]["error"]["code"], "invalid_utf8");
+    assert_eq!(lines[4]["id"], 5);
+}
+
+#[test]
+fn text_scan_masks_and_blocked_scans_exit_3() {
+    let out = routeguard(
+        &["scan", "--action", "mask", "-"],
+        "pay 4111 1111 1111 1111 🙂".as_bytes(),
+    );
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("pay **** **** **** **** 🙂"), "{stdout}");
+
+    let key = format!("key sk-or-v1-{}", "ab12".repeat(16));
+    let out = routeguard(&["scan", "--format", "json"], key.as_bytes());
+    assert_eq!(out.status.code(), Some(3));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["blocked"], true);
+    assert_eq!(doc["output"], Value::Null);
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("ab12ab12"),
+        "the secret must not be echoed"
+    );
+}
+
+#[test]
+fn invalid_input_and_config_give_codes_without_content() {
+    let out = routeguard(&["scan"], b"abc \xff\xfe 4111");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid_utf8 (1000)"));
+
+    let dir = std::env::temp_dir().join(format!("routeguard-cli-cfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("bad.yaml");
+    std::fs::write(&config, "custom:\n  - id: x\n    patern: 'a+'\n").unwrap();
+    let out = routeguard(&["scan", "--config", config.to_str().unwrap()], b"text");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("invalid_config (2000)")
+            && stderr.contains("custom[0]")
+            && stderr.contains("line 3"),
+        "{stderr}"
+    );
+
+    std::fs::write(
+        &config,
+        "custom:\n  - id: big\n    pattern: '(?:\\w{50}){50}'\n",
+    )
+    .unwrap();
+    let out = routeguard(&["scan", "--config", config.to_str().unwrap()], b"text");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pattern_too_large (2002)"));
+
+    let out = routeguard(&["scan", "--action", "hash"], b"4111 1111 1111 1111");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing_key"));
+}
+
+#[test]
+fn errors_lists_the_table() {
+    let out = routeguard(&["errors", "--format", "json"], b"");
+    let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(list
+        .iter()
+        .any(|e| e["name"] == "invalid_config" && e["number"] == 2000));
+}
