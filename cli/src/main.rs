@@ -56,6 +56,9 @@ enum Command {
         /// A YAML or JSON scanner configuration (custom detectors, actions, allow-lists).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Include each matched value in the output (off by default: findings carry no content).
+        #[arg(long)]
+        reveal: bool,
         /// Environment variable holding the key for the `hash` action.
         #[arg(long, default_value = "ROUTEGUARD_HASH_KEY")]
         hash_key_env: String,
@@ -92,11 +95,13 @@ fn main() -> ExitCode {
             format,
             action,
             config,
+            reveal,
             hash_key_env,
         } => {
             let options = ScanOptions {
                 format,
                 action,
+                reveal,
                 hash_key: std::env::var(&hash_key_env).ok(),
                 hash_key_env,
             };
@@ -269,6 +274,7 @@ fn print_table<const N: usize>(
 struct ScanOptions {
     format: ScanFormat,
     action: Option<Action>,
+    reveal: bool,
     hash_key: Option<String>,
     hash_key_env: String,
 }

@@ -33,3 +33,23 @@ fn custom_pattern_and_dictionary() {
         ]
     );
 }
+
+#[test]
+fn debug_output_of_findings_and_errors_carries_no_scanned_text() {
+    let secret = "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";
+    let text = format!("key {secret} card 4111 1111 1111 1111");
+    let findings = Scanner::builtin().scan(&text);
+    assert_eq!(findings.len(), 2);
+    let debug = format!("{findings:?}");
+    assert!(
+        !debug.contains("00112233") && !debug.contains("4111"),
+        "{debug}"
+    );
+    let err = routeguard::dlp::scan_request_json(
+        Scanner::builtin(),
+        &format!("{{\"messages\": \"{secret}"),
+        &mut routeguard::dlp::Rewriter::new(Default::default()),
+    )
+    .unwrap_err();
+    assert!(!format!("{err:?} {err}").contains("00112233"));
+}
