@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input};
 
@@ -114,6 +114,9 @@ pub struct Scanner {
     literal_uses: Vec<LiteralUses>,
     /// Anchored detector indices by the first byte of a run (ASCII only).
     anchored_by_byte: Vec<Vec<u32>>,
+    /// Per first byte, a bit per first-run length (1..=63, longer runs share bit 63) that some
+    /// anchored detector accepts: most words are dismissed by this one test.
+    anchored_run_lengths: [u64; 128],
     always_code: Vec<u32>,
     patterns: Vec<u32>,
     dictionaries: Option<Dictionaries>,
@@ -387,6 +390,8 @@ impl Scanner {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    // A full DFA: the literal set is fixed per scanner and this pass runs on every byte.
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&literals)
                     .map_err(|e| {
                         Error::new(ErrorCode::Internal, format!("literal automaton: {e}"))
@@ -409,15 +414,21 @@ impl Scanner {
         };
 
         let mut anchored_by_byte = vec![Vec::new(); 128];
+        let mut anchored_run_lengths = [0u64; 128];
         let mut always_code = Vec::new();
         let mut patterns = Vec::new();
         let mut longest_before = 0;
         for (i, d) in detectors.iter().enumerate() {
             match &d.engine {
-                Engine::Anchored { start, .. } => {
+                Engine::Anchored {
+                    start, first_run, ..
+                } => {
+                    let lengths = (first_run.0.max(1)..=first_run.1)
+                        .fold(0u64, |m, len| m | run_length_bit(len as usize));
                     for (b, list) in anchored_by_byte.iter_mut().enumerate() {
                         if start.admits(b as u8) {
                             list.push(i as u32);
+                            anchored_run_lengths[b] |= lengths;
                         }
                     }
                 }
@@ -464,6 +475,7 @@ impl Scanner {
             literals: literals_ac,
             literal_uses,
             anchored_by_byte,
+            anchored_run_lengths,
             always_code,
             patterns,
             dictionaries,
@@ -688,7 +700,9 @@ impl Scanner {
                 run_end += 1;
             }
             let at_boundary = i == 0 || !is_word_byte(bytes[i - 1]);
-            if at_boundary {
+            if at_boundary
+                && self.anchored_run_lengths[b as usize] & run_length_bit(run_end - i) != 0
+            {
                 let run = (run_end - i).min(255) as u8;
                 for &d in &self.anchored_by_byte[b as usize] {
                     let compiled = &self.detectors[d as usize];
@@ -763,6 +777,10 @@ impl Scanner {
             action: info.action,
         }
     }
+}
+
+fn run_length_bit(len: usize) -> u64 {
+    1u64 << len.min(63)
 }
 
 fn intern_context<'a>(
