@@ -78,6 +78,10 @@ impl Action {
 /// A check on the matched text, run after the pattern matched. `false` drops the match.
 pub type Validator = fn(&str) -> bool;
 
+/// Like a [`Validator`], but grades the match: `None` drops it, `Some(c)` is its confidence
+/// before context (e.g. a bare digit run below the threshold, its separated form above it).
+pub type Scorer = fn(&str) -> Option<f32>;
+
 /// The byte a candidate token starts with, used to dispatch anchored detectors cheaply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Start {
@@ -89,6 +93,8 @@ pub enum Start {
     Letter,
     /// `0-9`, `a-z` or `A-Z`
     Alnum,
+    /// `0-9` or `A-Z`
+    DigitOrUpper,
 }
 
 impl Start {
@@ -98,6 +104,7 @@ impl Start {
             Start::Upper => byte.is_ascii_uppercase(),
             Start::Letter => byte.is_ascii_alphabetic(),
             Start::Alnum => byte.is_ascii_alphanumeric(),
+            Start::DigitOrUpper => byte.is_ascii_digit() || byte.is_ascii_uppercase(),
         }
     }
 }
@@ -130,6 +137,14 @@ pub enum Matcher {
         max_len: u16,
         validate: Option<Validator>,
     },
+    /// As `Anchored`, with a scorer that sets each match's confidence instead of a yes/no check.
+    Scored {
+        start: Start,
+        first_run: (u8, u8),
+        pattern: &'static str,
+        max_len: u16,
+        score: Scorer,
+    },
     /// The pattern runs unanchored over `[hit - before, hit_end + max_len]` around every
     /// ASCII-case-insensitive occurrence of a trigger literal. Use this for prefixed secrets
     /// (`ghp_`, `AKIA`) and for values that only count next to a keyword (`passport: X1234567`).
@@ -141,7 +156,9 @@ pub enum Matcher {
         validate: Option<Validator>,
     },
     /// A matcher written in Rust. `triggers` gate it: it runs only when one of them occurs
-    /// (ASCII case-insensitive); an empty list means it always runs.
+    /// (ASCII case-insensitive); an empty list means it always runs. A gated matcher must only
+    /// report hits that lie within `max_len` bytes of an occurrence of one of its triggers: the
+    /// streaming scanner holds text back around recent triggers only.
     Code {
         triggers: &'static [&'static str],
         max_len: u16,
@@ -153,6 +170,7 @@ impl Matcher {
     pub fn max_len(&self) -> usize {
         match *self {
             Matcher::Anchored { max_len, .. }
+            | Matcher::Scored { max_len, .. }
             | Matcher::Triggered { max_len, .. }
             | Matcher::Code { max_len, .. } => max_len as usize,
         }

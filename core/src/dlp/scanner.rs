@@ -16,7 +16,9 @@ use regex_automata::{Anchored, Input};
 
 use super::catalog;
 use super::config::{ScannerConfig, Selector};
-use super::detector::{Action, CodeHit, CodeMatcher, Kind, Matcher, Spec, Start, Validator};
+use super::detector::{
+    Action, CodeHit, CodeMatcher, Kind, Matcher, Scorer, Spec, Start, Validator,
+};
 use crate::error::{Error, ErrorCode, Result};
 
 /// Bytes before a match in which a context word counts.
@@ -62,7 +64,7 @@ enum Engine {
         start: Start,
         first_run: (u8, u8),
         re: Regex,
-        validate: Option<Validator>,
+        check: Check,
     },
     Triggered {
         before: usize,
@@ -80,6 +82,25 @@ enum Engine {
     },
     /// A keyword dictionary: hits come from the dictionary automaton.
     Dictionary,
+}
+
+/// How an anchored match is confirmed.
+#[derive(Clone, Copy)]
+enum Check {
+    None,
+    Validate(Validator),
+    Score(Scorer),
+}
+
+impl Check {
+    /// The match's confidence, `Some(None)` for the detector's own, or `None` to drop it.
+    fn grade(self, matched: &str) -> Option<Option<f32>> {
+        match self {
+            Check::None => Some(None),
+            Check::Validate(v) => v(matched).then_some(None),
+            Check::Score(s) => s(matched).map(Some),
+        }
+    }
 }
 
 struct Compiled {
@@ -234,7 +255,7 @@ impl Scanner {
                         literal_uses[l].triggers.push(index);
                     }
                 }
-                Matcher::Anchored { .. } => {}
+                Matcher::Anchored { .. } | Matcher::Scored { .. } => {}
             }
             let info = DetectorInfo {
                 id: spec.id.into(),
@@ -435,6 +456,7 @@ impl Scanner {
                 Engine::Code { gated: false, .. } => always_code.push(i as u32),
                 Engine::Pattern { .. } => patterns.push(i as u32),
                 Engine::Triggered { before, .. } => longest_before = longest_before.max(*before),
+                Engine::Code { gated: true, .. } => longest_before = longest_before.max(d.max_len),
                 _ => {}
             }
         }
@@ -444,6 +466,7 @@ impl Scanner {
             .iter()
             .map(|d| match d.engine {
                 Engine::Triggered { before, .. } => before + longest_literal,
+                Engine::Code { gated: true, .. } => longest_literal,
                 _ => d.max_len,
             })
             .max()
@@ -546,7 +569,13 @@ impl Scanner {
                             }
                             trigger_ranges.push((d, lo, (e + max_len).min(text.len())));
                         }
-                        Engine::Code { .. } => gated_code.push(d),
+                        Engine::Code { .. } => {
+                            let max_len = self.detectors[d as usize].max_len;
+                            if e + max_len >= text.len() {
+                                open_window = open_window.min(s.saturating_sub(max_len));
+                            }
+                            gated_code.push(d);
+                        }
                         _ => {}
                     }
                 }
@@ -699,7 +728,8 @@ impl Scanner {
             while run_end < n && bytes[run_end].is_ascii_alphanumeric() {
                 run_end += 1;
             }
-            let at_boundary = i == 0 || !is_word_byte(bytes[i - 1]);
+            let at_boundary =
+                (i == 0 || !is_word_byte(bytes[i - 1])) && !continues_number_before(bytes, i);
             if at_boundary
                 && self.anchored_run_lengths[b as usize] & run_length_bit(run_end - i) != 0
             {
@@ -709,7 +739,7 @@ impl Scanner {
                     let Engine::Anchored {
                         first_run,
                         re,
-                        validate,
+                        check,
                         ..
                     } = &compiled.engine
                     else {
@@ -720,13 +750,12 @@ impl Scanner {
                     }
                     let hi = ceil_char_boundary(text, (i + compiled.max_len).min(n));
                     let input = Input::new(text).range(i..hi).anchored(Anchored::Yes);
-                    if let Some(m) = re.search(&input) {
-                        if m.is_empty() {
-                            continue;
-                        }
-                        if validate.is_none_or(|v| v(&text[m.start()..m.end()])) {
-                            out.push(self.candidate(d, m.start(), m.end(), None));
-                        }
+                    let Some(m) = re.search(&input) else { continue };
+                    if m.is_empty() || continues_number_after(bytes, m.end()) {
+                        continue;
+                    }
+                    if let Some(confidence) = check.grade(&text[m.start()..m.end()]) {
+                        out.push(self.candidate(d, m.start(), m.end(), confidence));
                     }
                 }
             }
@@ -779,6 +808,26 @@ impl Scanner {
     }
 }
 
+/// A run of digits right after `+` or after a digit and a joiner (`0.123`, `12-345`) continues a
+/// number that started earlier, so no identifier starts there.
+fn continues_number_before(bytes: &[u8], at: usize) -> bool {
+    if !bytes[at].is_ascii_digit() || at == 0 {
+        return false;
+    }
+    let joins = |b: u8| matches!(b, b'.' | b',' | b'-' | b'/');
+    bytes[at - 1] == b'+' || (at >= 2 && joins(bytes[at - 1]) && bytes[at - 2].is_ascii_digit())
+}
+
+/// A match that ends in a digit followed by a joiner and another digit is the head of a longer
+/// number (`15037512335.50`, `4930-15037512335`), not an identifier.
+fn continues_number_after(bytes: &[u8], end: usize) -> bool {
+    end >= 1
+        && bytes[end - 1].is_ascii_digit()
+        && end + 1 < bytes.len()
+        && matches!(bytes[end], b'.' | b',' | b'-' | b'/')
+        && bytes[end + 1].is_ascii_digit()
+}
+
 fn run_length_bit(len: usize) -> u64 {
     1u64 << len.min(63)
 }
@@ -812,7 +861,19 @@ fn compile_spec(spec: &Spec) -> Result<Engine, String> {
             start,
             first_run,
             re: build_regex(pattern, true, limit)?,
-            validate,
+            check: validate.map_or(Check::None, Check::Validate),
+        },
+        Matcher::Scored {
+            start,
+            first_run,
+            pattern,
+            score,
+            ..
+        } => Engine::Anchored {
+            start,
+            first_run,
+            re: build_regex(pattern, true, limit)?,
+            check: Check::Score(score),
         },
         Matcher::Triggered {
             before,
