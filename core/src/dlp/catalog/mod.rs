@@ -2,6 +2,7 @@
 
 use super::detector::Spec;
 
+mod europe;
 mod global;
 mod national;
 mod people;
@@ -13,6 +14,7 @@ pub fn builtin() -> impl Iterator<Item = &'static Spec> {
         .iter()
         .chain(global::SPECS)
         .chain(national::SPECS)
+        .chain(europe::SPECS)
         .chain(people::SPECS)
 }
 
