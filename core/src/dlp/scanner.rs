@@ -65,6 +65,8 @@ enum Engine {
         first_run: (u8, u8),
         re: Regex,
         check: Check,
+        /// Which second bytes can follow each first byte in a match; `None` admits all.
+        openings: Option<Box<Openings>>,
     },
     Triggered {
         before: usize,
@@ -82,6 +84,46 @@ enum Engine {
     },
     /// A keyword dictionary: hits come from the dictionary automaton.
     Dictionary,
+}
+
+/// For each ASCII first byte, a 256-bit set of the second bytes a match can continue with.
+type Openings = [[u64; 4]; 128];
+
+fn admits_pair(openings: &Openings, first: u8, second: u8) -> bool {
+    first < 128 && openings[first as usize][(second >> 6) as usize] >> (second & 63) & 1 == 1
+}
+
+/// The two-byte openings of `pattern`, read off its anchored DFA. Checking them costs one load
+/// per word, where trying the regex costs a search setup; most capitalised words fail here.
+/// `None` when the DFA would be too large (the regex then decides alone).
+fn openings_of(pattern: &str) -> Option<Box<Openings>> {
+    use regex_automata::dfa::{dense, Automaton, StartKind};
+    let dfa = dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .start_kind(StartKind::Anchored)
+                .dfa_size_limit(Some(4 << 20))
+                .determinize_size_limit(Some(4 << 20)),
+        )
+        .build(pattern)
+        .ok()?;
+    let start = dfa
+        .start_state_forward(&Input::new("").anchored(Anchored::Yes))
+        .ok()?;
+    let mut openings = Box::new([[0u64; 4]; 128]);
+    for first in 0u8..128 {
+        let after_first = dfa.next_state(start, first);
+        if dfa.is_dead_state(after_first) || dfa.is_quit_state(after_first) {
+            continue;
+        }
+        for second in 0..=255u8 {
+            let after_second = dfa.next_state(after_first, second);
+            if dfa.is_quit_state(after_second) || !dfa.is_dead_state(after_second) {
+                openings[first as usize][(second >> 6) as usize] |= 1 << (second & 63);
+            }
+        }
+    }
+    Some(openings)
 }
 
 /// How an anchored match is confirmed.
@@ -740,6 +782,7 @@ impl Scanner {
                         first_run,
                         re,
                         check,
+                        openings,
                         ..
                     } = &compiled.engine
                     else {
@@ -747,6 +790,11 @@ impl Scanner {
                     };
                     if run < first_run.0 || run > first_run.1 {
                         continue;
+                    }
+                    if let (Some(openings), Some(&second)) = (openings, bytes.get(i + 1)) {
+                        if !admits_pair(openings, b, second) {
+                            continue;
+                        }
                     }
                     let hi = ceil_char_boundary(text, (i + compiled.max_len).min(n));
                     let input = Input::new(text).range(i..hi).anchored(Anchored::Yes);
@@ -862,6 +910,7 @@ fn compile_spec(spec: &Spec) -> Result<Engine, String> {
             first_run,
             re: build_regex(pattern, true, limit)?,
             check: validate.map_or(Check::None, Check::Validate),
+            openings: openings_of(pattern),
         },
         Matcher::Scored {
             start,
@@ -874,6 +923,7 @@ fn compile_spec(spec: &Spec) -> Result<Engine, String> {
             first_run,
             re: build_regex(pattern, true, limit)?,
             check: Check::Score(score),
+            openings: openings_of(pattern),
         },
         Matcher::Triggered {
             before,
