@@ -189,7 +189,8 @@ pub const NAMED_VALIDATORS: &[NamedValidator] = &[
     },
     NamedValidator {
         name: "mod97",
-        meaning: "ISO 7064 MOD 97-10 as for IBAN (first four characters moved to the end, remainder 1)",
+        meaning:
+            "ISO 7064 MOD 97-10 as for IBAN (first four characters moved to the end, remainder 1)",
         check: iban_mod97,
     },
     NamedValidator {
