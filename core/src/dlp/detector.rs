@@ -118,6 +118,11 @@ pub struct CodeHit {
     pub confidence: Option<f32>,
 }
 
+/// Looks for a hit that begins at the word start `at` (or up to 4 bytes before it, for a
+/// leading `+`, `(` or `$`), or returns `None`. It must not look further than `max_len` bytes
+/// from `at`.
+pub type Locator = fn(text: &str, at: usize) -> Option<CodeHit>;
+
 /// A matcher written in Rust (names, places, addresses, e-mail...). It must be local: whether a
 /// hit exists may depend only on text within `max_len` bytes of it, so streaming stays exact.
 pub type CodeMatcher = fn(text: &str, hits: &mut Vec<CodeHit>);
@@ -136,6 +141,15 @@ pub enum Matcher {
         pattern: &'static str,
         max_len: u16,
         validate: Option<Validator>,
+    },
+    /// As `Anchored`, but the match is found by Rust code instead of a pattern. It shares the
+    /// scanner's one pass over word starts, so it costs nothing at words it cannot start with.
+    /// (The number-continuation rule of `Anchored` is the locator's own choice here.)
+    Located {
+        start: Start,
+        first_run: (u8, u8),
+        max_len: u16,
+        locate: Locator,
     },
     /// As `Anchored`, with a scorer that sets each match's confidence instead of a yes/no check.
     Scored {
@@ -171,6 +185,7 @@ impl Matcher {
         match *self {
             Matcher::Anchored { max_len, .. }
             | Matcher::Scored { max_len, .. }
+            | Matcher::Located { max_len, .. }
             | Matcher::Triggered { max_len, .. }
             | Matcher::Code { max_len, .. } => max_len as usize,
         }

@@ -17,7 +17,7 @@ use regex_automata::{Anchored, Input};
 use super::catalog;
 use super::config::{ScannerConfig, Selector};
 use super::detector::{
-    Action, CodeHit, CodeMatcher, Kind, Matcher, Scorer, Spec, Start, Validator,
+    Action, CodeHit, CodeMatcher, Kind, Locator, Matcher, Scorer, Spec, Start, Validator,
 };
 use crate::error::{Error, ErrorCode, Result};
 
@@ -67,6 +67,11 @@ enum Engine {
         check: Check,
         /// Which second bytes can follow each first byte in a match; `None` admits all.
         openings: Option<Box<Openings>>,
+    },
+    Located {
+        start: Start,
+        first_run: (u8, u8),
+        locate: Locator,
     },
     Triggered {
         before: usize,
@@ -297,7 +302,7 @@ impl Scanner {
                         literal_uses[l].triggers.push(index);
                     }
                 }
-                Matcher::Anchored { .. } | Matcher::Scored { .. } => {}
+                Matcher::Anchored { .. } | Matcher::Scored { .. } | Matcher::Located { .. } => {}
             }
             let info = DetectorInfo {
                 id: spec.id.into(),
@@ -484,6 +489,9 @@ impl Scanner {
         for (i, d) in detectors.iter().enumerate() {
             match &d.engine {
                 Engine::Anchored {
+                    start, first_run, ..
+                }
+                | Engine::Located {
                     start, first_run, ..
                 } => {
                     let lengths = (first_run.0.max(1)..=first_run.1)
@@ -770,40 +778,60 @@ impl Scanner {
             while run_end < n && bytes[run_end].is_ascii_alphanumeric() {
                 run_end += 1;
             }
-            let at_boundary =
-                (i == 0 || !is_word_byte(bytes[i - 1])) && !continues_number_before(bytes, i);
+            let at_boundary = i == 0 || !is_word_byte(bytes[i - 1]);
             if at_boundary
                 && self.anchored_run_lengths[b as usize] & run_length_bit(run_end - i) != 0
             {
                 let run = (run_end - i).min(255) as u8;
+                let continues_number = continues_number_before(bytes, i);
+                let second = bytes.get(i + 1).copied();
                 for &d in &self.anchored_by_byte[b as usize] {
                     let compiled = &self.detectors[d as usize];
-                    let Engine::Anchored {
-                        first_run,
-                        re,
-                        check,
-                        openings,
-                        ..
-                    } = &compiled.engine
-                    else {
-                        continue;
-                    };
-                    if run < first_run.0 || run > first_run.1 {
-                        continue;
-                    }
-                    if let (Some(openings), Some(&second)) = (openings, bytes.get(i + 1)) {
-                        if !admits_pair(openings, b, second) {
-                            continue;
+                    match &compiled.engine {
+                        Engine::Anchored {
+                            first_run,
+                            re,
+                            check,
+                            openings,
+                            ..
+                        } => {
+                            if continues_number || run < first_run.0 || run > first_run.1 {
+                                continue;
+                            }
+                            if let (Some(openings), Some(second)) = (openings, second) {
+                                if !admits_pair(openings, b, second) {
+                                    continue;
+                                }
+                            }
+                            let hi = ceil_char_boundary(text, (i + compiled.max_len).min(n));
+                            let input = Input::new(text).range(i..hi).anchored(Anchored::Yes);
+                            let Some(m) = re.search(&input) else { continue };
+                            if m.is_empty() || continues_number_after(bytes, m.end()) {
+                                continue;
+                            }
+                            if let Some(confidence) = check.grade(&text[m.start()..m.end()]) {
+                                out.push(self.candidate(d, m.start(), m.end(), confidence));
+                            }
                         }
-                    }
-                    let hi = ceil_char_boundary(text, (i + compiled.max_len).min(n));
-                    let input = Input::new(text).range(i..hi).anchored(Anchored::Yes);
-                    let Some(m) = re.search(&input) else { continue };
-                    if m.is_empty() || continues_number_after(bytes, m.end()) {
-                        continue;
-                    }
-                    if let Some(confidence) = check.grade(&text[m.start()..m.end()]) {
-                        out.push(self.candidate(d, m.start(), m.end(), confidence));
+                        Engine::Located {
+                            first_run, locate, ..
+                        } => {
+                            if run < first_run.0 || run > first_run.1 {
+                                continue;
+                            }
+                            let Some(hit) = locate(text, i) else { continue };
+                            // Locality is what streaming relies on: a hit must stay in its window.
+                            let in_window = hit.start + 4 >= i
+                                && hit.start < hit.end
+                                && hit.end <= (i + compiled.max_len).min(n);
+                            if in_window
+                                && text.is_char_boundary(hit.start)
+                                && text.is_char_boundary(hit.end)
+                            {
+                                out.push(self.candidate(d, hit.start, hit.end, hit.confidence));
+                            }
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -924,6 +952,16 @@ fn compile_spec(spec: &Spec) -> Result<Engine, String> {
             re: build_regex(pattern, true, limit)?,
             check: Check::Score(score),
             openings: openings_of(pattern),
+        },
+        Matcher::Located {
+            start,
+            first_run,
+            locate,
+            ..
+        } => Engine::Located {
+            start,
+            first_run,
+            locate,
         },
         Matcher::Triggered {
             before,
