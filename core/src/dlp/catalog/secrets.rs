@@ -4242,6 +4242,7 @@ mod tests {
                     assert!(Regex::new(pattern).is_ok(), "{}: {pattern}", spec.id);
                 }
                 Matcher::Code { find, .. } => find("", &mut Vec::new()),
+                Matcher::Located { locate, .. } => assert!(locate("", 0).is_none()),
             }
         }
     }
