@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input};
 
@@ -65,8 +66,8 @@ enum Engine {
         first_run: (u8, u8),
         re: Regex,
         check: Check,
-        /// Which second bytes can follow each first byte in a match; `None` admits all.
-        openings: Option<Box<Openings>>,
+        /// The pattern's DFA and its two-byte openings; `None` leaves it to `re` alone.
+        dfa: Option<(dense::DFA<Vec<u32>>, Box<Openings>)>,
     },
     Located {
         start: Start,
@@ -98,11 +99,11 @@ fn admits_pair(openings: &Openings, first: u8, second: u8) -> bool {
     first < 128 && openings[first as usize][(second >> 6) as usize] >> (second & 63) & 1 == 1
 }
 
-/// The two-byte openings of `pattern`, read off its anchored DFA. Checking them costs one load
-/// per word, where trying the regex costs a search setup; most capitalised words fail here.
+/// A fully compiled anchored DFA for an anchored pattern, with its two-byte openings.
+/// Running it costs a table walk over a few bytes, where the general regex engine pays a
+/// search setup on every word; most capitalised words fail the openings check before either.
 /// `None` when the DFA would be too large (the regex then decides alone).
-fn openings_of(pattern: &str) -> Option<Box<Openings>> {
-    use regex_automata::dfa::{dense, Automaton, StartKind};
+fn anchored_dfa(pattern: &str) -> Option<(dense::DFA<Vec<u32>>, Box<Openings>)> {
     let dfa = dense::Builder::new()
         .configure(
             dense::Config::new()
@@ -110,7 +111,7 @@ fn openings_of(pattern: &str) -> Option<Box<Openings>> {
                 .dfa_size_limit(Some(4 << 20))
                 .determinize_size_limit(Some(4 << 20)),
         )
-        .build(pattern)
+        .build(&anchored_pattern(pattern))
         .ok()?;
     let start = dfa
         .start_state_forward(&Input::new("").anchored(Anchored::Yes))
@@ -128,7 +129,55 @@ fn openings_of(pattern: &str) -> Option<Box<Openings>> {
             }
         }
     }
-    Some(openings)
+    Some((dfa, openings))
+}
+
+enum Walk {
+    /// Where the highest-priority match ends, or `None` for no match.
+    Done(Option<usize>),
+    /// The DFA met a byte it cannot decide (a quit byte); use the regex.
+    GaveUp,
+}
+
+/// Runs an anchored DFA over `bytes[start..end]` by hand: a table step per byte and no search
+/// setup, which is what dominates when a pattern is tried at thousands of word starts.
+/// Semantics match `try_search_fwd` with an anchored input: match states are delayed by one
+/// byte, and the byte after the span (if any) resolves a trailing look-ahead.
+fn walk_anchored(dfa: &dense::DFA<Vec<u32>>, bytes: &[u8], start: usize, end: usize) -> Walk {
+    let config = regex_automata::util::start::Config::new()
+        .anchored(Anchored::Yes)
+        .look_behind(start.checked_sub(1).map(|p| bytes[p]));
+    let Ok(mut state) = dfa.start_state(&config) else {
+        return Walk::GaveUp;
+    };
+    let mut last = None;
+    for (at, &byte) in bytes.iter().enumerate().take(end).skip(start) {
+        state = dfa.next_state(state, byte);
+        if dfa.is_special_state(state) {
+            if dfa.is_match_state(state) {
+                last = Some(at);
+            } else if dfa.is_dead_state(state) {
+                return Walk::Done(last);
+            } else if dfa.is_quit_state(state) {
+                return Walk::GaveUp;
+            }
+        }
+    }
+    state = match bytes.get(end) {
+        Some(&next) => dfa.next_state(state, next),
+        None => dfa.next_eoi_state(state),
+    };
+    if dfa.is_match_state(state) {
+        last = Some(end);
+    } else if dfa.is_quit_state(state) {
+        return Walk::GaveUp;
+    }
+    Walk::Done(last)
+}
+
+/// An anchored detector's pattern as matched: it must end at a word end.
+fn anchored_pattern(pattern: &str) -> String {
+    format!(r"(?:{pattern})(?-u:\b{{end-half}})")
 }
 
 /// How an anchored match is confirmed.
@@ -161,7 +210,6 @@ struct Compiled {
 #[derive(Default)]
 struct LiteralUses {
     triggers: Vec<u32>,
-    context_word: Option<u32>,
 }
 
 struct Dictionaries {
@@ -180,11 +228,13 @@ pub struct Scanner {
     detectors: Vec<Compiled>,
     literals: Option<AhoCorasick>,
     literal_uses: Vec<LiteralUses>,
-    /// Anchored detector indices by the first byte of a run (ASCII only).
-    anchored_by_byte: Vec<Vec<u32>>,
-    /// Per first byte, a bit per first-run length (1..=63, longer runs share bit 63) that some
-    /// anchored detector accepts: most words are dismissed by this one test.
-    anchored_run_lengths: [u64; 128],
+    /// Every context word; pattern index = context word id.
+    context_ac: Option<AhoCorasick>,
+    longest_context_word: usize,
+    /// Anchored and located detector indices by the shape of a word start: its first byte
+    /// (ASCII) and the length of its first run (runs of 63 and more share a slot), see
+    /// `shape_slot`. Most words find an empty list here and cost nothing more.
+    anchored_by_shape: Vec<Vec<u32>>,
     always_code: Vec<u32>,
     patterns: Vec<u32>,
     dictionaries: Option<Dictionaries>,
@@ -227,7 +277,7 @@ fn is_word_byte(b: u8) -> bool {
 
 fn build_regex(pattern: &str, anchored_suffix: bool, size_limit: usize) -> Result<Regex, String> {
     let full = if anchored_suffix {
-        format!(r"(?:{pattern})(?-u:\b{{end-half}})")
+        anchored_pattern(pattern)
     } else {
         pattern.to_string()
     };
@@ -416,13 +466,29 @@ impl Scanner {
             });
         }
 
-        // Context words join the literal automaton, so one pass finds triggers and context alike.
-        let mut words: Vec<(&String, &u32)> = context_ids.iter().collect();
-        words.sort_by_key(|(_, &id)| id);
-        for (word, &id) in words {
-            let l = literal(word, &mut literals, &mut literal_uses);
-            literal_uses[l].context_word = Some(id);
-        }
+        // Context words get their own automaton, run only in the windows around candidates:
+        // most text has no candidate near it, so most context words are never looked for.
+        let mut context_words: Vec<(String, u32)> = context_ids.into_iter().collect();
+        context_words.sort_by_key(|(_, id)| *id);
+        let longest_context_word = context_words
+            .iter()
+            .map(|(w, _)| w.len())
+            .max()
+            .unwrap_or(0);
+        let context_ac = if context_words.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(context_words.iter().map(|(w, _)| w))
+                    .map_err(|e| {
+                        Error::new(ErrorCode::Internal, format!("context automaton: {e}"))
+                    })?,
+            )
+        };
 
         // Most specific selector wins: id, then category, then country, then kind, then `*`.
         let actions = config
@@ -481,8 +547,7 @@ impl Scanner {
             })
         };
 
-        let mut anchored_by_byte = vec![Vec::new(); 128];
-        let mut anchored_run_lengths = [0u64; 128];
+        let mut anchored_by_shape = vec![Vec::new(); 128 * 64];
         let mut always_code = Vec::new();
         let mut patterns = Vec::new();
         let mut longest_before = 0;
@@ -494,12 +559,12 @@ impl Scanner {
                 | Engine::Located {
                     start, first_run, ..
                 } => {
-                    let lengths = (first_run.0.max(1)..=first_run.1)
-                        .fold(0u64, |m, len| m | run_length_bit(len as usize));
-                    for (b, list) in anchored_by_byte.iter_mut().enumerate() {
-                        if start.admits(b as u8) {
-                            list.push(i as u32);
-                            anchored_run_lengths[b] |= lengths;
+                    for b in (0u8..128).filter(|&b| start.admits(b)) {
+                        for len in first_run.0.max(1)..=first_run.1 {
+                            let list = &mut anchored_by_shape[shape_slot(b, len as usize)];
+                            if list.last() != Some(&(i as u32)) {
+                                list.push(i as u32);
+                            }
                         }
                     }
                 }
@@ -547,8 +612,9 @@ impl Scanner {
             detectors,
             literals: literals_ac,
             literal_uses,
-            anchored_by_byte,
-            anchored_run_lengths,
+            context_ac,
+            longest_context_word,
+            anchored_by_shape,
             always_code,
             patterns,
             dictionaries,
@@ -601,7 +667,6 @@ impl Scanner {
         let bytes = text.as_bytes();
         let mut open_window = text.len();
         let mut raw: Vec<Candidate> = Vec::new();
-        let mut context_hits: Vec<(usize, usize, u32)> = Vec::new();
         let mut trigger_ranges: Vec<(u32, usize, usize)> = Vec::new();
         let mut gated_code: Vec<u32> = Vec::new();
 
@@ -627,13 +692,6 @@ impl Scanner {
                             gated_code.push(d);
                         }
                         _ => {}
-                    }
-                }
-                if let Some(word) = uses.context_word {
-                    let left_ok = s == 0 || !bytes[s - 1].is_ascii_alphanumeric();
-                    let right_ok = e == bytes.len() || !bytes[e].is_ascii_alphanumeric();
-                    if left_ok && right_ok {
-                        context_hits.push((s, e, word));
                     }
                 }
             }
@@ -717,20 +775,9 @@ impl Scanner {
         }
 
         // Score: context words near the match raise confidence; required context filters.
-        context_hits.sort_unstable_by_key(|h| h.0);
         raw.retain_mut(|c| {
             let d = &self.detectors[c.detector as usize];
-            let has_context = !d.context.is_empty() && {
-                let lo = c.start.saturating_sub(CONTEXT_BEFORE);
-                let hi = c.end + CONTEXT_AFTER;
-                let first = context_hits.partition_point(|h| h.0 < lo);
-                context_hits[first..]
-                    .iter()
-                    .take_while(|h| h.0 < hi)
-                    .any(|h| {
-                        (h.1 <= c.start || h.0 >= c.end) && d.context.binary_search(&h.2).is_ok()
-                    })
-            };
+            let has_context = !d.context.is_empty() && self.context_near(text, c, &d.context);
             if has_context {
                 c.confidence = (c.confidence + CONTEXT_BOOST).min(1.0);
             } else if d.info.context_required {
@@ -746,6 +793,27 @@ impl Scanner {
             });
         }
         (raw, open_window)
+    }
+
+    /// Whether one of `words` (context word ids) occurs as a whole word within the context window
+    /// of `c`, outside the match itself.
+    fn context_near(&self, text: &str, c: &Candidate, words: &[u32]) -> bool {
+        let Some(ac) = &self.context_ac else {
+            return false;
+        };
+        let bytes = text.as_bytes();
+        let lo = c.start.saturating_sub(CONTEXT_BEFORE);
+        let hi = (c.end + CONTEXT_AFTER).min(bytes.len());
+        let search_end = (hi + self.longest_context_word).min(bytes.len());
+        let input = aho_corasick::Input::new(bytes).span(lo..search_end);
+        ac.find_overlapping_iter(input).any(|m| {
+            let (s, e) = (m.start(), m.end());
+            s < hi
+                && (e <= c.start || s >= c.end)
+                && (s == 0 || !bytes[s - 1].is_ascii_alphanumeric())
+                && (e == bytes.len() || !bytes[e].is_ascii_alphanumeric())
+                && words.binary_search(&(m.pattern().as_u32())).is_ok()
+        })
     }
 
     fn candidate(
@@ -779,38 +847,48 @@ impl Scanner {
                 run_end += 1;
             }
             let at_boundary = i == 0 || !is_word_byte(bytes[i - 1]);
-            if at_boundary
-                && self.anchored_run_lengths[b as usize] & run_length_bit(run_end - i) != 0
-            {
+            let candidates = &self.anchored_by_shape[shape_slot(b, run_end - i)];
+            if at_boundary && !candidates.is_empty() {
                 let run = (run_end - i).min(255) as u8;
                 let continues_number = continues_number_before(bytes, i);
                 let second = bytes.get(i + 1).copied();
-                for &d in &self.anchored_by_byte[b as usize] {
+                for &d in candidates {
                     let compiled = &self.detectors[d as usize];
                     match &compiled.engine {
                         Engine::Anchored {
                             first_run,
                             re,
                             check,
-                            openings,
+                            dfa,
                             ..
                         } => {
                             if continues_number || run < first_run.0 || run > first_run.1 {
                                 continue;
                             }
-                            if let (Some(openings), Some(second)) = (openings, second) {
+                            if let (Some((_, openings)), Some(second)) = (dfa, second) {
                                 if !admits_pair(openings, b, second) {
                                     continue;
                                 }
                             }
                             let hi = ceil_char_boundary(text, (i + compiled.max_len).min(n));
-                            let input = Input::new(text).range(i..hi).anchored(Anchored::Yes);
-                            let Some(m) = re.search(&input) else { continue };
-                            if m.is_empty() || continues_number_after(bytes, m.end()) {
+                            let end = match dfa
+                                .as_ref()
+                                .map(|(dfa, _)| walk_anchored(dfa, bytes, i, hi))
+                            {
+                                Some(Walk::Done(end)) => end,
+                                // No DFA, or it met a byte it cannot decide: the regex decides.
+                                _ => {
+                                    let input =
+                                        Input::new(text).range(i..hi).anchored(Anchored::Yes);
+                                    re.search(&input).map(|m| m.end())
+                                }
+                            };
+                            let Some(end) = end else { continue };
+                            if end == i || continues_number_after(bytes, end) {
                                 continue;
                             }
-                            if let Some(confidence) = check.grade(&text[m.start()..m.end()]) {
-                                out.push(self.candidate(d, m.start(), m.end(), confidence));
+                            if let Some(confidence) = check.grade(&text[i..end]) {
+                                out.push(self.candidate(d, i, end, confidence));
                             }
                         }
                         Engine::Located {
@@ -904,8 +982,9 @@ fn continues_number_after(bytes: &[u8], end: usize) -> bool {
         && bytes[end + 1].is_ascii_digit()
 }
 
-fn run_length_bit(len: usize) -> u64 {
-    1u64 << len.min(63)
+/// The slot of a word start in `anchored_by_shape`: first byte (ASCII) and first-run length.
+fn shape_slot(first: u8, run: usize) -> usize {
+    (first as usize & 127) * 64 + run.min(63)
 }
 
 fn intern_context<'a>(
@@ -938,7 +1017,7 @@ fn compile_spec(spec: &Spec) -> Result<Engine, String> {
             first_run,
             re: build_regex(pattern, true, limit)?,
             check: validate.map_or(Check::None, Check::Validate),
-            openings: openings_of(pattern),
+            dfa: anchored_dfa(pattern),
         },
         Matcher::Scored {
             start,
@@ -951,7 +1030,7 @@ fn compile_spec(spec: &Spec) -> Result<Engine, String> {
             first_run,
             re: build_regex(pattern, true, limit)?,
             check: Check::Score(score),
-            openings: openings_of(pattern),
+            dfa: anchored_dfa(pattern),
         },
         Matcher::Located {
             start,
