@@ -146,6 +146,40 @@ fn custom_confidence() -> f32 {
 }
 
 impl CustomDetector {
+    /// A regex detector with the defaults of the configuration document.
+    pub fn from_pattern(id: impl Into<String>, pattern: impl Into<String>) -> CustomDetector {
+        CustomDetector {
+            pattern: Some(pattern.into()),
+            ..CustomDetector::empty(id.into())
+        }
+    }
+
+    /// A keyword-dictionary detector with the defaults of the configuration document.
+    pub fn from_terms(id: impl Into<String>, terms: Vec<String>) -> CustomDetector {
+        CustomDetector {
+            terms: Some(terms),
+            ..CustomDetector::empty(id.into())
+        }
+    }
+
+    fn empty(id: String) -> CustomDetector {
+        CustomDetector {
+            id,
+            category: None,
+            kind: Kind::Pii,
+            pattern: None,
+            validator: None,
+            terms: None,
+            terms_file: None,
+            context: Vec::new(),
+            context_required: false,
+            confidence: custom_confidence(),
+            action: None,
+            max_len: None,
+            base_dir: None,
+        }
+    }
+
     /// The dictionary terms, read from `terms_file` when given.
     pub(crate) fn terms(&self) -> Result<Option<Vec<String>>> {
         match (&self.terms, &self.terms_file) {
