@@ -197,11 +197,13 @@ fn detectors(format: ListFormat, config: Option<&Path>) -> Result<ExitCode, Erro
                 .count();
             writeln!(
                 out,
-                "\n{} detectors: {} PII categories across {} countries, {} secret types",
+                "\n{} detectors: {} PII categories across {} countries, {} secret types; \
+                 streaming holds back {} bytes",
                 rows.len(),
                 pii.len(),
                 countries.len(),
-                secrets
+                secrets,
+                scanner.stream_holdback()
             )
             .map_err(|e| io_error("stdout", e))?;
         }

@@ -649,6 +649,12 @@ impl Scanner {
         self.longest_match + self.longest_before + CONTEXT_BEFORE + 1
     }
 
+    /// Bytes a [`StreamScanner`](super::StreamScanner) holds back while no trigger window is
+    /// open: the longest extent of an untriggered hit plus the context window after it.
+    pub fn stream_holdback(&self) -> usize {
+        self.undetermined_tail()
+    }
+
     /// Text at the end of a stream that may still change: hits starting there are not final.
     /// Trigger windows are accounted for separately (see `candidates_and_horizon`), so a long
     /// private-key pattern only holds text back once its trigger has been seen.
