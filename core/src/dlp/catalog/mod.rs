@@ -29,21 +29,38 @@ mod tests {
         for spec in builtin() {
             assert!(ids.insert(spec.id), "duplicate detector id {}", spec.id);
             assert!(
-                spec.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                spec.id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
                 "id {} is not snake_case",
                 spec.id
             );
             assert!(
-                spec.category.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
+                spec.category
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
                 "category {} is not SCREAMING_SNAKE_CASE",
                 spec.category
             );
-            assert!((0.0..=1.0).contains(&spec.confidence), "{} confidence", spec.id);
+            assert!(
+                (0.0..=1.0).contains(&spec.confidence),
+                "{} confidence",
+                spec.id
+            );
             for word in spec.context {
-                assert_eq!(word.to_lowercase(), *word, "{}: context words are lowercase", spec.id);
+                assert_eq!(
+                    word.to_lowercase(),
+                    *word,
+                    "{}: context words are lowercase",
+                    spec.id
+                );
             }
             if let Some(country) = spec.country {
-                assert!(country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()), "{}", spec.id);
+                assert!(
+                    country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()),
+                    "{}",
+                    spec.id
+                );
             }
         }
     }
