@@ -3,7 +3,7 @@
 
 export CARGO_BUILD_TARGET ?= x86_64-unknown-linux-gnu
 CARGO ?= cargo
-BIN := target/$(CARGO_BUILD_TARGET)/release/routeguard
+BIN := $(or $(CARGO_TARGET_DIR),target)/$(CARGO_BUILD_TARGET)/release/routeguard
 FUZZ_SECONDS ?= 20
 
 .PHONY: demo test lint unit cli-smoke fuzz-smoke fuzz bench eval clean

@@ -349,6 +349,9 @@ fn scan_text(
                 .map(|((f, c), a)| {
                     let mut v = finding_json(f, *c);
                     v["action"] = json!(a.action.as_str());
+                    if options.reveal {
+                        v["value"] = json!(&text[f.start..f.end]);
+                    }
                     v
                 })
                 .collect();
@@ -364,7 +367,7 @@ fn scan_text(
             )
         } else {
             writeln!(out, "Found {} item(s):", findings.len())?;
-            let rows: Vec<[String; 5]> = findings
+            let rows: Vec<[String; 6]> = findings
                 .iter()
                 .zip(&chars)
                 .zip(&rewritten.applied)
@@ -375,12 +378,25 @@ fn scan_text(
                         format!("{}..{}", c.0, c.1),
                         format!("{:.2}", f.confidence),
                         a.action.as_str().to_string(),
+                        if options.reveal {
+                            text[f.start..f.end].replace('\n', " ")
+                        } else {
+                            String::new()
+                        },
                     ]
                 })
                 .collect();
+            let value_header = if options.reveal { "VALUE" } else { "" };
             print_table(
                 &mut out,
-                &["DETECTOR", "CATEGORY", "CHARS", "CONFIDENCE", "ACTION"],
+                &[
+                    "DETECTOR",
+                    "CATEGORY",
+                    "CHARS",
+                    "CONFIDENCE",
+                    "ACTION",
+                    value_header,
+                ],
                 &rows,
             )?;
             if rewritten.blocked {

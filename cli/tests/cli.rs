@@ -150,6 +150,14 @@ fn text_scan_masks_and_blocked_scans_exit_3() {
         !String::from_utf8_lossy(&out.stdout).contains("ab12ab12"),
         "the secret must not be echoed"
     );
+
+    let out = routeguard(&["scan", "--format", "json", "--reveal"], key.as_bytes());
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["findings"][0]["value"],
+        &key[4..],
+        "--reveal asks for the value explicitly"
+    );
 }
 
 #[test]
