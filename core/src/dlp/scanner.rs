@@ -67,7 +67,7 @@ enum Engine {
         re: Regex,
         check: Check,
         /// The pattern's DFA and its two-byte openings; `None` leaves it to `re` alone.
-        dfa: Option<(dense::DFA<Vec<u32>>, Box<Openings>)>,
+        dfa: Option<Box<AnchoredDfa>>,
     },
     Located {
         start: Start,
@@ -103,7 +103,12 @@ fn admits_pair(openings: &Openings, first: u8, second: u8) -> bool {
 /// Running it costs a table walk over a few bytes, where the general regex engine pays a
 /// search setup on every word; most capitalised words fail the openings check before either.
 /// `None` when the DFA would be too large (the regex then decides alone).
-fn anchored_dfa(pattern: &str) -> Option<(dense::DFA<Vec<u32>>, Box<Openings>)> {
+struct AnchoredDfa {
+    dfa: dense::DFA<Vec<u32>>,
+    openings: Openings,
+}
+
+fn anchored_dfa(pattern: &str) -> Option<Box<AnchoredDfa>> {
     let dfa = dense::Builder::new()
         .configure(
             dense::Config::new()
@@ -116,7 +121,7 @@ fn anchored_dfa(pattern: &str) -> Option<(dense::DFA<Vec<u32>>, Box<Openings>)> 
     let start = dfa
         .start_state_forward(&Input::new("").anchored(Anchored::Yes))
         .ok()?;
-    let mut openings = Box::new([[0u64; 4]; 128]);
+    let mut openings = [[0u64; 4]; 128];
     for first in 0u8..128 {
         let after_first = dfa.next_state(start, first);
         if dfa.is_dead_state(after_first) || dfa.is_quit_state(after_first) {
@@ -129,7 +134,7 @@ fn anchored_dfa(pattern: &str) -> Option<(dense::DFA<Vec<u32>>, Box<Openings>)> 
             }
         }
     }
-    Some((dfa, openings))
+    Some(Box::new(AnchoredDfa { dfa, openings }))
 }
 
 enum Walk {
@@ -871,15 +876,15 @@ impl Scanner {
                             if continues_number || run < first_run.0 || run > first_run.1 {
                                 continue;
                             }
-                            if let (Some((_, openings)), Some(second)) = (dfa, second) {
-                                if !admits_pair(openings, b, second) {
+                            if let (Some(compiled_dfa), Some(second)) = (dfa, second) {
+                                if !admits_pair(&compiled_dfa.openings, b, second) {
                                     continue;
                                 }
                             }
                             let hi = ceil_char_boundary(text, (i + compiled.max_len).min(n));
                             let end = match dfa
                                 .as_ref()
-                                .map(|(dfa, _)| walk_anchored(dfa, bytes, i, hi))
+                                .map(|compiled_dfa| walk_anchored(&compiled_dfa.dfa, bytes, i, hi))
                             {
                                 Some(Walk::Done(end)) => end,
                                 // No DFA, or it met a byte it cannot decide: the regex decides.

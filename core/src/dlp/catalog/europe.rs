@@ -1032,7 +1032,7 @@ fn score_se_personnummer(text: &str) -> Option<f32> {
     }
     // Written yymmdd-nnnn it stands on its own; a bare 10 or 12 digit run may be a timestamp, and
     // so may a recent date followed by what reads as a time (20240115-1230).
-    let stamp = year.map_or(true, |y| y >= 2000) && yy < 40 && looks_like_hhmm(&ten[6..]);
+    let stamp = year.is_none_or(|y| y >= 2000) && yy < 40 && looks_like_hhmm(&ten[6..]);
     Some(if has_separator(text) && !stamp {
         0.85
     } else {
