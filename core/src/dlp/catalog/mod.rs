@@ -5,6 +5,7 @@ use super::detector::Spec;
 mod europe;
 mod global;
 mod national;
+mod passwords;
 mod people;
 mod secrets;
 
@@ -12,6 +13,7 @@ mod secrets;
 pub fn builtin() -> impl Iterator<Item = &'static Spec> {
     secrets::SPECS
         .iter()
+        .chain(passwords::SPECS)
         .chain(global::SPECS)
         .chain(national::SPECS)
         .chain(europe::SPECS)

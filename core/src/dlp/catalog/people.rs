@@ -1,14 +1,14 @@
 //! Names of people and places, and street addresses: found by word lists, capitalisation,
 //! titles and context rather than by a pattern.
 //!
-//! No statistical model runs here. Each matcher makes one pass over the words of the text and
-//! looks up only the capitalised ones (or, for addresses, the ones next to a house number) in
-//! word lists built once from `core/data/`: the US Census 1990 given names and surnames, hand-
-//! written given names and surnames from other locales, given names that are also ordinary
-//! words, words that end a name ("Street", "University"), and a gazetteer of a few thousand
-//! places. A pair "known given name + capitalised word" is a person, more surely when the
-//! second word is a known surname; titles and phrases such as "my name is" or "Dear" vouch for
-//! names the lists do not know.
+//! No statistical model runs here. The matchers ride on the scanner's one pass over word starts
+//! and look only at capitalised words (and, for addresses, numbers), first by their bytes and
+//! then, for the few that may matter, in word lists built once from `core/data/`: the US Census
+//! 1990 given names and surnames, hand-written given names and surnames from other locales,
+//! given names that are also ordinary words, words that end a name ("Street", "University"),
+//! and a gazetteer of a few thousand places. A pair "known given name + capitalised word" is a
+//! person, more surely when the second word is a known surname; titles and phrases such as
+//! "my name is" or "Dear" vouch for names the lists do not know.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, Input};
 
-use crate::dlp::detector::{CodeHit, Matcher, Spec};
+use crate::dlp::detector::{CodeHit, Matcher, Spec, Start};
 
 const PERSON_CONTEXT: &[&str] = &[
     "applicant",
@@ -74,44 +74,14 @@ const ADDRESS_CONTEXT: &[&str] = &[
     "shipping",
 ];
 
-const TITLE_TRIGGERS: &[&str] = &[
-    "mr",
-    "ms",
-    "mx",
-    "miss",
-    "dr",
-    "prof",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "rev",
-    "capt",
-    "col",
-    "lt",
-    "sgt",
-    "judge",
-    "officer",
-    "senator",
-    "president",
-    "herr",
-    "frau",
-    "mme",
-    "mlle",
-    "madame",
-    "monsieur",
-    "sr",
-    "señor",
-    "don",
-    "doña",
-    "dott",
-    "sig",
-    "dhr",
-    "mevr",
-    "shri",
-    "smt",
-];
-
+/// Every matcher but the non-ASCII ones rides on the scanner's one pass over word starts
+/// (`Matcher::Located`): lowercase words cost nothing (bar the word "name" of "my name is john
+/// smith"), and a capitalised word or a number is first judged by its bytes and a table or two;
+/// only words that may start a name, place or address get the full look. Words that start with
+/// a non-ASCII letter ("Élodie", "Łódź", "王芳") are no word starts to that pass, so detectors of
+/// their own (`*_intl`) visit the non-ASCII letters only, skipping ASCII eight bytes at a time.
+/// Every `max_len` is the person matcher's 256: a located hit must end within it, and the
+/// streaming scanner holds back that much for the person matcher anyway.
 pub(super) static SPECS: &[Spec] = &[
     Spec {
         validation: "title",
@@ -120,10 +90,12 @@ pub(super) static SPECS: &[Spec] = &[
         ..Spec::pii(
             "person_titled",
             "PERSON",
-            Matcher::Code {
-                triggers: TITLE_TRIGGERS,
-                max_len: 96,
-                find: titled_names,
+            Matcher::Located {
+                start: Start::Upper,
+                // "Mr" .. "Mademoiselle"; "Fräulein", "Señor", "Doña" break after two letters.
+                first_run: (2, 12),
+                max_len: 256,
+                locate: titled_at,
             },
         )
     },
@@ -134,10 +106,41 @@ pub(super) static SPECS: &[Spec] = &[
         ..Spec::pii(
             "person",
             "PERSON",
+            Matcher::Located {
+                start: Start::Upper,
+                first_run: (1, 255),
+                max_len: 256,
+                locate: person_located,
+            },
+        )
+    },
+    Spec {
+        validation: "dictionary",
+        confidence: 0.6,
+        context: PERSON_CONTEXT,
+        ..Spec::pii(
+            "person_intl",
+            "PERSON",
             Matcher::Code {
                 triggers: &[],
                 max_len: 256,
-                find: person_names,
+                find: person_names_intl,
+            },
+        )
+    },
+    Spec {
+        validation: "dictionary",
+        confidence: 0.8,
+        context: PERSON_CONTEXT,
+        ..Spec::pii(
+            "person_lowercase",
+            "PERSON",
+            Matcher::Located {
+                start: Start::Letter,
+                // The word "name" of "my name is".
+                first_run: (4, 4),
+                max_len: 256,
+                locate: lowercase_after_name_is,
             },
         )
     },
@@ -148,10 +151,25 @@ pub(super) static SPECS: &[Spec] = &[
         ..Spec::pii(
             "location",
             "LOCATION",
+            Matcher::Located {
+                start: Start::Upper,
+                first_run: (1, 255),
+                max_len: 256,
+                locate: place_located,
+            },
+        )
+    },
+    Spec {
+        validation: "dictionary",
+        confidence: 0.6,
+        context: LOCATION_CONTEXT,
+        ..Spec::pii(
+            "location_intl",
+            "LOCATION",
             Matcher::Code {
                 triggers: &[],
-                max_len: 128,
-                find: place_names,
+                max_len: 256,
+                find: place_names_intl,
             },
         )
     },
@@ -162,14 +180,35 @@ pub(super) static SPECS: &[Spec] = &[
         ..Spec::pii(
             "street_address",
             "STREET_ADDRESS",
+            Matcher::Located {
+                start: Start::DigitOrUpper,
+                first_run: (1, 255),
+                max_len: 256,
+                locate: address_located,
+            },
+        )
+    },
+    Spec {
+        validation: "format",
+        confidence: 0.75,
+        context: ADDRESS_CONTEXT,
+        ..Spec::pii(
+            "street_address_intl",
+            "STREET_ADDRESS",
             Matcher::Code {
                 triggers: &[],
-                max_len: 192,
-                find: street_addresses,
+                max_len: 256,
+                find: street_addresses_intl,
             },
         )
     },
 ];
+
+/// The first letters of the gazetteer's places that start with a non-ASCII letter ("Łódź",
+/// "İzmir"): a place is spelled with its first letter as written, so `place_names_intl` looks
+/// at these letters only. A test keeps the list in step with `places.txt`.
+const NON_ASCII_PLACE_INITIALS: &[&str] =
+    &["Á", "Å", "Ç", "Č", "É", "Î", "İ", "Ł", "Ö", "Ş", "Ü", "Ž"];
 
 // ---------------------------------------------------------------------------------------------
 // Word lists
@@ -199,6 +238,9 @@ const NOT_NAME_SOFT: u16 = 1 << 5;
 const PLACE_WORD: u16 = 1 << 6;
 /// An East Asian surname, written before the given name ("Wang Wei", "Park Ji-hoon").
 const EAST_ASIAN: u16 = 1 << 7;
+/// The first word of a pair in `Lexicon::pairs` ("morgan" of "morgan stanley"). Not a kind of
+/// name: lookups that ask whether a word is known at all leave it out.
+const PAIR_FIRST: u16 = 1 << 8;
 
 const NO_GROUP: u32 = u32::MAX;
 const KEY_CAP: usize = 48;
@@ -259,6 +301,135 @@ struct Lexicon {
     places: Vec<Vec<Place>>,
     /// Pairs that are brands though both words are names ("morgan stanley").
     pairs: HashSet<&'static str, FxBuild>,
+    /// The short ASCII keys of `names` and `place_keys` together.
+    short: ShortKeys,
+    /// A bit per hash of each short ASCII key of `place_keys`: most capitalised words start no
+    /// place, and this small table (it stays in cache) says so without a probe of `short`.
+    place_bits: Vec<u64>,
+}
+
+/// Lowercase ASCII keys of up to 16 bytes with what they are as a name and as a place's first
+/// word, in an open-addressed table probed straight from the text. Nearly every lookup is of
+/// such a word, and one probe here costs less than building a key string and hashing it into
+/// each map.
+struct ShortKeys {
+    slots: Vec<ShortSlot>,
+    shift: u32,
+}
+
+#[derive(Clone, Copy)]
+struct ShortSlot {
+    key: [u64; 2],
+    /// 0 for an empty slot.
+    len: u8,
+    entry: Entry,
+}
+
+const PLACE_BITS: usize = 1 << 16;
+
+/// The bit of a short ASCII word in `Lexicon::place_bits` (case-insensitive); `None` when the
+/// word is not a short ASCII one.
+#[inline]
+fn place_bit(word: &[u8]) -> Option<usize> {
+    let key = ShortKeys::pack(word)?;
+    let h =
+        (key[0] ^ key[1].rotate_left(29) ^ word.len() as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    Some((h >> (64 - PLACE_BITS.trailing_zeros())) as usize)
+}
+
+impl ShortKeys {
+    const BITS: u32 = 16;
+
+    fn new() -> ShortKeys {
+        ShortKeys {
+            slots: vec![
+                ShortSlot {
+                    key: [0; 2],
+                    len: 0,
+                    entry: Entry {
+                        flags: 0,
+                        places: NO_GROUP,
+                    },
+                };
+                1 << Self::BITS
+            ],
+            shift: 64 - Self::BITS,
+        }
+    }
+
+    /// `word` ASCII-lowercased into two words, or `None` when it is empty, longer than 16
+    /// bytes or not ASCII.
+    #[inline]
+    fn pack(word: &[u8]) -> Option<[u64; 2]> {
+        if word.is_empty() || word.len() > 16 {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        let mut high = 0u8;
+        for (d, &c) in bytes.iter_mut().zip(word) {
+            high |= c;
+            *d = c.to_ascii_lowercase();
+        }
+        if high >= 0x80 {
+            return None;
+        }
+        let (lo, hi) = bytes.split_at(8);
+        Some([
+            u64::from_le_bytes(lo.try_into().ok()?),
+            u64::from_le_bytes(hi.try_into().ok()?),
+        ])
+    }
+
+    #[inline]
+    fn home(&self, key: [u64; 2], len: usize) -> usize {
+        let h = (key[0] ^ key[1].rotate_left(29) ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> self.shift) as usize
+    }
+
+    /// What `word` is, looked up ASCII-case-insensitively; `None` when it is not a short ASCII
+    /// word (the maps decide then).
+    #[inline]
+    fn get(&self, word: &[u8]) -> Option<Entry> {
+        let key = Self::pack(word)?;
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(key, word.len());
+        loop {
+            let slot = &self.slots[at];
+            if slot.len == 0 {
+                return Some(Entry {
+                    flags: 0,
+                    places: NO_GROUP,
+                });
+            }
+            if slot.len as usize == word.len() && slot.key == key {
+                return Some(slot.entry);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn insert(&mut self, word: &str, update: impl FnOnce(&mut Entry)) {
+        // Keys that are not lowercase are never found by a lowercased word; leave them out.
+        let Some(key) =
+            Self::pack(word.as_bytes()).filter(|_| !word.bytes().any(|c| c.is_ascii_uppercase()))
+        else {
+            return;
+        };
+        let mask = self.slots.len() - 1;
+        let mut at = self.home(key, word.len());
+        loop {
+            let slot = &mut self.slots[at];
+            if slot.len == 0 {
+                slot.key = key;
+                slot.len = word.len() as u8;
+            }
+            if slot.len as usize == word.len() && slot.key == key {
+                update(&mut slot.entry);
+                return;
+            }
+            at = (at + 1) & mask;
+        }
+    }
 }
 
 impl Lexicon {
@@ -282,6 +453,8 @@ impl Lexicon {
             place_keys: HashMap::with_capacity_and_hasher(4096, FxBuild::default()),
             places: Vec::new(),
             pairs: HashSet::default(),
+            short: ShortKeys::new(),
+            place_bits: Vec::new(),
         };
         for w in lines(FIRST_TXT).chain(lines(INTL_FIRST_TXT)) {
             lx.add(w, FIRST);
@@ -315,6 +488,9 @@ impl Lexicon {
                 lx.add(soft, NOT_NAME_SOFT);
             } else if w.contains(' ') {
                 lx.pairs.insert(w);
+                if let Some((first, _)) = w.split_once(' ') {
+                    lx.add(first, PAIR_FIRST);
+                }
             } else {
                 lx.add(w, NOT_NAME);
             }
@@ -343,7 +519,31 @@ impl Lexicon {
         for group in &mut lx.places {
             group.sort_by_key(|p| std::cmp::Reverse(p.name.len()));
         }
+        for (k, &flags) in &lx.names {
+            lx.short.insert(k, |e| e.flags = flags);
+        }
+        lx.place_bits = vec![0u64; PLACE_BITS / 64];
+        for (k, &group) in &lx.place_keys {
+            lx.short.insert(k, |e| e.places = group);
+            if let Some(bit) = place_bit(k.as_bytes()) {
+                lx.place_bits[bit / 64] |= 1 << (bit % 64);
+            }
+        }
         lx
+    }
+
+    /// Whether a place may start with the word `word` (plain ASCII letters); `false` is sure.
+    #[inline]
+    fn may_start_place(&self, word: &[u8]) -> bool {
+        place_bit(word).is_none_or(|bit| self.place_bits[bit / 64] >> (bit % 64) & 1 == 1)
+    }
+
+    /// The name flags of `part` of a word (ASCII-lowercased as it is looked up).
+    fn part_flags(&self, part: &[u8]) -> u16 {
+        if let Some(e) = self.short.get(part) {
+            return e.flags;
+        }
+        std::str::from_utf8(part).map_or(0, |p| self.flags(&p.to_ascii_lowercase()))
     }
 }
 
@@ -418,10 +618,100 @@ fn letter_at(text: &str, i: usize) -> bool {
 /// The word that starts at `i`: letters joined by inner apostrophes and hyphens.
 fn token(text: &str, i: usize) -> Tok {
     let b = text.as_bytes();
-    // Fast path: plain ASCII letters followed by a byte that cannot continue a word.
+    if let Some(t) = token_ascii(b, i) {
+        return t;
+    }
+    // Letters running into digits or an underscore (`SW1A`, `DE89...`, `user_id`): code, not a
+    // word. Plain ASCII to its end, it needs no look at characters.
+    let j = i + ascii_letters(b, i);
+    if j > i && b.get(j).is_some_and(|&c| c.is_ascii_digit() || c == b'_') {
+        let mut k = j;
+        let mut letters = j - i;
+        while k < b.len() && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
+            letters += usize::from(b[k].is_ascii_alphabetic());
+            k += 1;
+        }
+        if b.get(k)
+            .is_none_or(|&c| c < 0x80 && c != b'\'' && c != b'-')
+        {
+            return Tok {
+                start: i,
+                end: k,
+                shape: Shape::Other,
+                possessive: false,
+                letters,
+            };
+        }
+    }
+    token_general(text, i)
+}
+
+/// The word at `i` is ASCII letters running into a digit or an underscore (`SW1A`, `DE89...`,
+/// `user_id`): `token` calls it `Shape::Other` whatever follows, and no matcher takes it.
+#[inline]
+fn runs_into_code(b: &[u8], i: usize) -> bool {
+    let letters = ascii_letters(b, i);
+    letters > 0
+        && b.get(i + letters)
+            .is_some_and(|&c| c.is_ascii_digit() || c == b'_')
+}
+
+/// The number of ASCII letters from `i` on.
+#[inline]
+fn ascii_letters(b: &[u8], i: usize) -> usize {
+    let mut j = i;
+    while let Some(x) = word_at(b, j) {
+        let run = ((!letters_and_capitals(x).0 & HIGH_BITS).trailing_zeros() / 8) as usize;
+        j += run;
+        if run < 8 {
+            return j - i;
+        }
+    }
+    while j < b.len() && b[j].is_ascii_alphabetic() {
+        j += 1;
+    }
+    j - i
+}
+
+/// Where the word at `i` ends when it is plain ASCII letters followed by a byte that cannot
+/// continue a word (the words `token_ascii` takes); `None` for anything else.
+#[inline(always)]
+fn plain_word_end(b: &[u8], i: usize) -> Option<usize> {
+    let j = i + ascii_letters(b, i);
+    let simple_end = match b.get(j) {
+        None => true,
+        Some(&c) => c < 0x80 && !c.is_ascii_digit() && !matches!(c, b'_' | b'\'' | b'-'),
+    };
+    (simple_end && j > i).then_some(j)
+}
+
+/// `token` for the common word: plain ASCII letters followed by a byte that cannot continue a
+/// word. `None` for anything else.
+#[inline(always)]
+fn token_ascii(b: &[u8], i: usize) -> Option<Tok> {
     let mut j = i;
     let mut uppers = 0usize;
     let mut inner = 0usize;
+    // Eight bytes at a time: which are letters and which capitals.
+    while let Some(x) = word_at(b, j) {
+        let (letters, capitals) = letters_and_capitals(x);
+        let run = ((!letters & HIGH_BITS).trailing_zeros() / 8) as usize;
+        let in_run = if run == 8 {
+            capitals
+        } else {
+            capitals & ((1u64 << (run * 8)) - 1)
+        };
+        uppers += in_run.count_ones() as usize;
+        // The last capital after the first letter of the word.
+        let later = if j == i { in_run & !0xff } else { in_run };
+        if later != 0 {
+            inner = j + (63 - later.leading_zeros() as usize) / 8 - i;
+        }
+        j += run;
+        if run < 8 {
+            break;
+        }
+    }
     while j < b.len() && b[j].is_ascii_alphabetic() {
         if b[j].is_ascii_uppercase() {
             uppers += 1;
@@ -435,30 +725,48 @@ fn token(text: &str, i: usize) -> Tok {
         None => true,
         Some(&c) => c < 0x80 && !c.is_ascii_digit() && !matches!(c, b'_' | b'\'' | b'-'),
     };
-    if simple_end && j > i {
-        let letters = j - i;
-        let first_upper = b[i].is_ascii_uppercase();
-        let shape = if uppers == 0 {
-            Shape::Lower
-        } else if uppers == letters {
-            Shape::Upper
-        } else if first_upper
-            && (uppers == 1
-                || (uppers == 2 && letters > inner + 1 && name_prefix(&b[i..i + inner])))
-        {
-            Shape::Cap
-        } else {
-            Shape::Other
-        };
-        return Tok {
-            start: i,
-            end: j,
-            shape,
-            possessive: false,
-            letters,
-        };
+    if !simple_end || j == i {
+        return None;
     }
-    token_general(text, i)
+    let letters = j - i;
+    let first_upper = b[i].is_ascii_uppercase();
+    let shape = if uppers == 0 {
+        Shape::Lower
+    } else if uppers == letters {
+        Shape::Upper
+    } else if first_upper
+        && (uppers == 1 || (uppers == 2 && letters > inner + 1 && name_prefix(&b[i..i + inner])))
+    {
+        Shape::Cap
+    } else {
+        Shape::Other
+    };
+    Some(Tok {
+        start: i,
+        end: j,
+        shape,
+        possessive: false,
+        letters,
+    })
+}
+
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` that is an ASCII letter, and of each that is an ASCII
+/// capital.
+#[inline]
+fn letters_and_capitals(x: u64) -> (u64, u64) {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Adding 0x80 - lo sets a byte's high bit when the byte is >= lo (no carry: bytes < 0x80).
+    let at_least = |v: u64, lo: u8| v + ONES * (0x80 - u64::from(lo));
+    let y = x & LOW7;
+    let ascii = !x & HIGH_BITS;
+    let capitals = at_least(y, b'A') & !at_least(y, b'Z' + 1) & ascii;
+    // Setting 0x20 lowercases the letters and maps no other byte into a..z.
+    let z = y | (ONES * 0x20);
+    let letters = at_least(z, b'a') & !at_least(z, b'z' + 1) & ascii;
+    (letters, capitals)
 }
 
 /// The letters before an inner capital of a surname: `McDonald`, `MacArthur`, `DeShawn`,
@@ -605,18 +913,27 @@ fn lower_key<'b>(text: &str, t: Tok, buf: &'b mut [u8; KEY_CAP]) -> Option<&'b s
 /// What the word `t` is as part of a name (`FIRST`, `LAST`... flags); 0 when unknown.
 /// "Inès", "Järvinen", "Wiśniewski" are also looked up without their diacritics.
 fn name_flags(lx: &Lexicon, text: &str, t: Tok) -> u16 {
+    let word = &text.as_bytes()[t.start..t.end];
+    if let Some(e) = lx.short.get(word) {
+        if e.flags & !PAIR_FIRST != 0 || !word.contains(&b'-') {
+            return e.flags;
+        }
+        return word.split(|&c| c == b'-').fold(0, |acc, part| {
+            acc | (lx.part_flags(part) & (FIRST | LAST | LAST_WORD))
+        });
+    }
     let mut buf = [0u8; KEY_CAP];
     let Some(k) = lower_key(text, t, &mut buf) else {
         return 0;
     };
     let mut flags = lx.flags(k);
-    if flags == 0 && !k.is_ascii() {
+    if flags & !PAIR_FIRST == 0 && !k.is_ascii() {
         let mut folded = [0u8; KEY_CAP];
         if let Some(f) = fold_diacritics(k, &mut folded) {
             flags = lx.flags(f);
         }
     }
-    if flags != 0 || !k.contains('-') {
+    if flags & !PAIR_FIRST != 0 || !k.contains('-') {
         return flags;
     }
     // "Smith-Jones", "Jean-Luc": a hyphenated name takes the flags of its parts.
@@ -671,6 +988,9 @@ fn fold_diacritics<'b>(key: &str, buf: &'b mut [u8; KEY_CAP]) -> Option<&'b str>
 
 /// The group of places whose first word is `t`, or `NO_GROUP`.
 fn place_group(lx: &Lexicon, text: &str, t: Tok) -> u32 {
+    if let Some(e) = lx.short.get(&text.as_bytes()[t.start..t.end]) {
+        return e.places;
+    }
     let mut buf = [0u8; KEY_CAP];
     lower_key(text, t, &mut buf).map_or(NO_GROUP, |k| lx.group(k))
 }
@@ -683,96 +1003,190 @@ fn names_only(lx: &Lexicon, text: &str, t: Tok) -> Entry {
 }
 
 fn lookup(lx: &Lexicon, text: &str, t: Tok) -> Entry {
+    let word = &text.as_bytes()[t.start..t.end];
+    if let Some(e) = lx.short.get(word) {
+        if e.flags & !PAIR_FIRST != 0 || !word.contains(&b'-') {
+            return e;
+        }
+    }
     Entry {
         flags: name_flags(lx, text, t),
         places: place_group(lx, text, t),
     }
 }
 
-/// Calls `f` at every word that starts with a capital letter at a word boundary (not inside an
-/// identifier, path, e-mail address or URL). `f` returns where to go on: past a hit, or `i`.
-fn each_capitalised(text: &str, f: impl FnMut(usize) -> usize) {
-    each_word_start(text, false, f);
-}
-
-/// `each_capitalised`, and when `scripts` also the first letter of every run of Han, kana,
+/// Calls `f` at every non-ASCII capital that starts a word (not inside an identifier, path,
+/// e-mail address or URL) and, when `scripts`, at the first letter of every run of Han, kana,
 /// Hangul, Thai or Hebrew letters (scripts without capitals, where names are found by context).
-fn each_word_start(text: &str, scripts: bool, mut f: impl FnMut(usize) -> usize) {
+/// `f` returns where to go on: past a hit, or `i`. ASCII text in between costs a byte test per
+/// eight bytes.
+///
+/// Capitals from U+0590 on are left out: no word the matchers take (`joins_latin`) starts
+/// with one.
+fn each_non_ascii_start(text: &str, scripts: bool, mut f: impl FnMut(usize) -> usize) {
     let b = text.as_bytes();
     let n = b.len();
     let mut i = 0;
+    // Where the last letter of a caseless script ended, and its script.
+    let mut run = (usize::MAX, None);
     loop {
-        i = next_interesting(b, i, false);
+        i = next_non_ascii(b, i);
         if i >= n {
             break;
         }
-        let c = b[i];
-        if c < 0x80 {
-            if starts_word(text, i) {
-                let next = f(i);
-                if next > i {
-                    i = next;
+        let lead = b[i];
+        if lead >= 0xE0 && !scripts {
+            i += if lead >= 0xF0 { 4 } else { 3 };
+            continue;
+        }
+        let Some(ch) = char_at(text, i) else {
+            i += 1;
+            continue;
+        };
+        let len = ch.len_utf8();
+        let start = if (ch as u32) < 0x0590 && ch.is_uppercase() {
+            starts_word(text, i)
+        } else if !scripts {
+            false
+        } else if let Some(script) = script_of(ch) {
+            let before = if run.0 == i {
+                run.1
+            } else {
+                char_before(text, i).and_then(script_of)
+            };
+            run = (i + len, Some(script));
+            before != Some(script)
+        } else {
+            false
+        };
+        if start {
+            let next = f(i);
+            if next > i {
+                i = next;
+                continue;
+            }
+        }
+        i += len;
+    }
+}
+
+/// The first `byte` in `b[from..to]`, eight bytes at a time.
+fn find_byte(b: &[u8], from: usize, to: usize, byte: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut k = from;
+    while k + 8 <= to {
+        let Some(x) = word_at(b, k) else { break };
+        let v = x ^ (ONES * u64::from(byte));
+        // The lowest flagged byte is the first zero byte: borrows only run upwards.
+        let zero = v.wrapping_sub(ONES) & !v & HIGH_BITS;
+        if zero != 0 {
+            return Some(k + (zero.trailing_zeros() / 8) as usize);
+        }
+        k += 8;
+    }
+    b[k..to].iter().position(|&c| c == byte).map(|p| k + p)
+}
+
+/// The eight bytes at `i` as a little-endian word, if there are eight.
+#[inline]
+fn word_at(b: &[u8], i: usize) -> Option<u64> {
+    b.get(i..i + 8)
+        .and_then(|w| w.try_into().ok())
+        .map(u64::from_le_bytes)
+}
+
+/// The first non-ASCII byte at or after `i`, or `b.len()`.
+#[inline]
+fn next_non_ascii(b: &[u8], mut i: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(x) = word_at(b, i) {
+        let m = x & HIGH;
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && b[i] < 0x80 {
+        i += 1;
+    }
+    b.len().min(i)
+}
+
+/// The word starts a matcher visits in one pass over the text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    /// Capitals that start a word.
+    Capitals,
+    /// Capitals, and the first letter of a run of Han, kana, Hangul, Thai or Hebrew letters.
+    CapitalsAndScripts,
+}
+
+fn visits(text: &str, i: usize, visit: Visit) -> bool {
+    let b = text.as_bytes();
+    let c = b[i];
+    if c < 0x80 {
+        return c.is_ascii_uppercase() && starts_word(text, i);
+    }
+    let Some(ch) = text.is_char_boundary(i).then(|| char_at(text, i)).flatten() else {
+        return false;
+    };
+    if ch.is_uppercase() {
+        return starts_word(text, i);
+    }
+    visit == Visit::CapitalsAndScripts
+        && script_of(ch).is_some()
+        && char_before(text, i).map(script_of) != Some(script_of(ch))
+}
+
+/// Whether a hit found at an earlier start of the words `lo..at` covers `at`, going through
+/// them as one pass over the text does: in order, from each hit on past its end.
+///
+/// The scanner offers every word start to a located matcher, but the matchers here were made
+/// for one pass that never looks inside a hit: "Cheung Siu Ming" is one name, and "Siu Ming" at
+/// its second word is none of its own. A hit found at `at` therefore counts only when no
+/// earlier hit of the same run of words reaches over it.
+fn covered_by_earlier(
+    text: &str,
+    lo: usize,
+    at: usize,
+    visit: Visit,
+    hit_end: impl Fn(usize) -> Option<usize>,
+) -> bool {
+    let b = text.as_bytes();
+    let mut s = lo;
+    loop {
+        s = next_interesting(b, s);
+        if s >= at {
+            return false;
+        }
+        if visits(text, s, visit) {
+            if let Some(end) = hit_end(s) {
+                if end > at {
+                    return true;
+                }
+                if end > s {
+                    s = end;
                     continue;
                 }
             }
-            // The rest of this word cannot start one ("README", "getUser").
-            i += 1;
-            while i < n && is_word_byte(b[i]) {
-                i += 1;
-            }
-        } else {
-            match char_at(text, i) {
-                Some(ch) => {
-                    let start = if ch.is_uppercase() {
-                        starts_word(text, i)
-                    } else {
-                        scripts
-                            && script_of(ch).is_some()
-                            && char_before(text, i).map(script_of) != Some(script_of(ch))
-                    };
-                    if start {
-                        let next = f(i);
-                        if next > i {
-                            i = next;
-                            continue;
-                        }
-                    }
-                    i += ch.len_utf8();
-                }
-                None => i += 1,
-            }
+        }
+        // The rest of a word starts nothing.
+        s += 1;
+        while s < at && is_word_byte(b[s]) {
+            s += 1;
         }
     }
 }
 
-/// The first byte at or after `i` that is an ASCII capital, a non-ASCII byte or (when `digits`)
-/// a digit; `b.len()` if none. Looks at eight bytes at a time, so lowercase prose costs little.
-#[inline]
-fn next_interesting(b: &[u8], mut i: usize, digits: bool) -> usize {
+/// The first byte at or after `i` that is an ASCII capital or a non-ASCII byte; `b.len()` if
+/// none. Looks at eight bytes at a time.
+fn next_interesting(b: &[u8], mut i: usize) -> usize {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     const ONES: u64 = 0x0101_0101_0101_0101;
-    while i + 8 <= b.len() {
-        let x = u64::from_le_bytes([
-            b[i],
-            b[i + 1],
-            b[i + 2],
-            b[i + 3],
-            b[i + 4],
-            b[i + 5],
-            b[i + 6],
-            b[i + 7],
-        ]);
+    let at_least = |v: u64, lo: u8| v + ONES * (0x80 - u64::from(lo));
+    while let Some(x) = word_at(b, i) {
         let y = x & LOW7;
-        // Adding 0x80 - lo sets a byte's high bit when the byte is >= lo (no carry: y < 0x80).
-        let upper =
-            (y + ONES * (0x80 - u64::from(b'A'))) & !(y + ONES * (0x80 - u64::from(b'Z' + 1)));
-        let mut m = (upper | x) & HIGH;
-        if digits {
-            m |= (y + ONES * (0x80 - u64::from(b'0')))
-                & !(y + ONES * (0x80 - u64::from(b'9' + 1)))
-                & HIGH;
-        }
+        let m = ((at_least(y, b'A') & !at_least(y, b'Z' + 1)) | x) & HIGH_BITS;
         if m != 0 {
             return i + (m.trailing_zeros() / 8) as usize;
         }
@@ -780,12 +1194,51 @@ fn next_interesting(b: &[u8], mut i: usize, digits: bool) -> usize {
     }
     while i < b.len() {
         let c = b[i];
-        if c.is_ascii_uppercase() || c >= 0x80 || (digits && c.is_ascii_digit()) {
+        if c.is_ascii_uppercase() || c >= 0x80 {
             return i;
         }
         i += 1;
     }
     b.len()
+}
+
+/// The start of the run of up to `words` words before `at` that one name or place can span:
+/// words joined by a space, `. `, `, ` or `.` (`J.R. Smith`, `Smith, John`, `Austin, Texas`).
+fn run_start(text: &str, at: usize, words: usize) -> usize {
+    let b = text.as_bytes();
+    let mut lo = at;
+    for _ in 0..words {
+        let mut j = lo;
+        if j >= 1 && b[j - 1] == b' ' {
+            j -= 1;
+            if j >= 1 && matches!(b[j - 1], b'.' | b',') {
+                j -= 1;
+            }
+        } else if j >= 1 && b[j - 1] == b'.' {
+            j -= 1;
+        } else {
+            break;
+        }
+        let mut k = j;
+        while k > 0 {
+            let c = b[k - 1];
+            if c.is_ascii_alphabetic() || c == b'\'' || c == b'-' {
+                k -= 1;
+            } else if c >= 0x80 {
+                match char_before(text, k) {
+                    Some(ch) if ch.is_alphabetic() || ch == '’' => k -= ch.len_utf8(),
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+        }
+        if k == j {
+            break;
+        }
+        lo = k;
+    }
+    lo
 }
 
 /// A word may start at `i`: the character before is not part of a word, an identifier, a path,
@@ -868,6 +1321,12 @@ impl Prev {
 /// The word before `pos`, skipping blanks (and, when `loose`, line breaks, quotes, colons and
 /// commas, which set `punct`). Looks back at most 40 bytes; non-ASCII letters count.
 fn prev_word(text: &str, pos: usize, loose: bool) -> Option<Prev> {
+    let (at, end, punct) = prev_word_span(text, pos, loose)?;
+    prev_at(text, at, end, punct)
+}
+
+/// Where the word `prev_word` reads lies (`at..end`), and whether punctuation came between.
+fn prev_word_span(text: &str, pos: usize, loose: bool) -> Option<(usize, usize, bool)> {
     let b = text.as_bytes();
     let lo = pos.saturating_sub(40);
     let mut j = pos;
@@ -915,7 +1374,26 @@ fn prev_word(text: &str, pos: usize, loose: bool) -> Option<Prev> {
     {
         return None;
     }
+    Some((j, end, punct))
+}
+
+/// The word `text[j..end]` lowercased, as `prev_word` gives it.
+fn prev_at(text: &str, j: usize, end: usize, punct: bool) -> Option<Prev> {
+    let b = text.as_bytes();
     let mut buf = [0u8; 24];
+    let word = &b[j..end];
+    if word.is_ascii() {
+        // `prev_word_span` keeps words to 24 bytes.
+        buf[..word.len()].copy_from_slice(word);
+        buf[..word.len()].make_ascii_lowercase();
+        return Some(Prev {
+            at: j,
+            end,
+            buf,
+            len: word.len(),
+            punct,
+        });
+    }
     let mut n = 0;
     for ch in text[j..end].chars().flat_map(char::to_lowercase) {
         let len = ch.len_utf8();
@@ -951,6 +1429,502 @@ enum Ctx {
     Strong,
 }
 
+/// The first byte and length of each word of a list: a word whose first byte and length fit
+/// none is certainly not in it, and that is most words. Lists of more than a few words matched
+/// with `matches!` compare strings one by one; this settles most words with a table lookup.
+struct Initials([u32; 128]);
+
+impl Initials {
+    /// Each word by its first byte ASCII-lowercased when `fold`.
+    fn of(words: &[&str], fold: bool) -> Initials {
+        let mut t = [0u32; 128];
+        for w in words {
+            if let Some(&c) = w.as_bytes().first().filter(|c| c.is_ascii()) {
+                let c = if fold { c.to_ascii_lowercase() } else { c };
+                t[usize::from(c)] |= 1 << w.len().min(31);
+            }
+        }
+        Initials(t)
+    }
+
+    /// Whether `w` (first byte lowercased when the table was built with `fold`) may be a word
+    /// of the list. Words that start with a non-ASCII byte always may.
+    #[inline]
+    fn may_hold(&self, first: u8, len: usize) -> bool {
+        first >= 0x80 || self.0[usize::from(first)] >> len.min(31) & 1 == 1
+    }
+}
+
+/// Every word `is_title` takes (a test keeps the two in step).
+const TITLES: &[&str] = &[
+    "Adm",
+    "Capt",
+    "Captain",
+    "Chancellor",
+    "Cmdr",
+    "Colonel",
+    "Cpl",
+    "DR",
+    "Dame",
+    "Det",
+    "Detective",
+    "Dhr",
+    "Don",
+    "Dott",
+    "Dottor",
+    "Dottoressa",
+    "Doña",
+    "Dr",
+    "Fr",
+    "Frau",
+    "Fräulein",
+    "Gov",
+    "Governor",
+    "Herr",
+    "Herrn",
+    "Insp",
+    "Inspector",
+    "Judge",
+    "Lady",
+    "Lord",
+    "Lt",
+    "MR",
+    "MRS",
+    "MS",
+    "Madame",
+    "Mademoiselle",
+    "Maj",
+    "Mayor",
+    "Mevr",
+    "Mevrouw",
+    "Miss",
+    "Mlle",
+    "Mme",
+    "Monsieur",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Mx",
+    "Officer",
+    "PROF",
+    "President",
+    "Prof",
+    "Professor",
+    "Rep",
+    "Rev",
+    "Revd",
+    "Reverend",
+    "Sen",
+    "Senator",
+    "Senor",
+    "Senora",
+    "Sergeant",
+    "Señor",
+    "Señora",
+    "Señorita",
+    "Sgt",
+    "Shri",
+    "Sig",
+    "Signor",
+    "Signora",
+    "Sir",
+    "Smt",
+    "Sr",
+    "Sra",
+    "Srta",
+];
+
+/// Every word `street_type` takes, lowercase (a test keeps the two in step).
+const STREET_TYPES: &[&str] = &[
+    "alley",
+    "av",
+    "ave",
+    "avenue",
+    "beach",
+    "bend",
+    "bluff",
+    "bluffs",
+    "blvd",
+    "bottom",
+    "boulevard",
+    "branch",
+    "brook",
+    "brooks",
+    "burg",
+    "burgs",
+    "bypass",
+    "camp",
+    "canyon",
+    "cape",
+    "causeway",
+    "center",
+    "centers",
+    "centre",
+    "cir",
+    "circle",
+    "circles",
+    "cliff",
+    "cliffs",
+    "close",
+    "club",
+    "common",
+    "commons",
+    "corner",
+    "corners",
+    "course",
+    "court",
+    "courts",
+    "cove",
+    "coves",
+    "creek",
+    "cres",
+    "crescent",
+    "crescents",
+    "crest",
+    "crossing",
+    "ct",
+    "curve",
+    "dale",
+    "dam",
+    "divide",
+    "dr",
+    "drive",
+    "drives",
+    "embankment",
+    "esplanade",
+    "estate",
+    "estates",
+    "expressway",
+    "extension",
+    "extensions",
+    "falls",
+    "ferry",
+    "field",
+    "fields",
+    "flat",
+    "flats",
+    "ford",
+    "fords",
+    "forest",
+    "forge",
+    "forges",
+    "fork",
+    "forks",
+    "fort",
+    "freeway",
+    "garden",
+    "gardens",
+    "gateway",
+    "glen",
+    "glens",
+    "green",
+    "grove",
+    "groves",
+    "harbor",
+    "harbors",
+    "harbour",
+    "haven",
+    "heights",
+    "highway",
+    "hill",
+    "hills",
+    "hillside",
+    "hollow",
+    "hwy",
+    "inlet",
+    "island",
+    "islands",
+    "isle",
+    "junction",
+    "key",
+    "keys",
+    "knoll",
+    "knolls",
+    "lake",
+    "lakes",
+    "landing",
+    "lane",
+    "lanes",
+    "light",
+    "lights",
+    "ln",
+    "loaf",
+    "lock",
+    "locks",
+    "lodge",
+    "loop",
+    "mall",
+    "manor",
+    "manors",
+    "meadow",
+    "meadows",
+    "mews",
+    "mill",
+    "mills",
+    "mission",
+    "motorway",
+    "mount",
+    "mountain",
+    "mountains",
+    "neck",
+    "orchard",
+    "oval",
+    "overpass",
+    "parade",
+    "park",
+    "parks",
+    "parkway",
+    "pass",
+    "passage",
+    "path",
+    "pike",
+    "pine",
+    "pines",
+    "pkwy",
+    "pl",
+    "place",
+    "plain",
+    "plains",
+    "plaza",
+    "point",
+    "points",
+    "port",
+    "ports",
+    "prairie",
+    "promenade",
+    "quay",
+    "radial",
+    "ramp",
+    "ranch",
+    "rapid",
+    "rapids",
+    "rd",
+    "rest",
+    "ridge",
+    "ridges",
+    "road",
+    "roads",
+    "route",
+    "routes",
+    "row",
+    "run",
+    "shoal",
+    "shoals",
+    "shore",
+    "shores",
+    "skyway",
+    "spring",
+    "springs",
+    "spur",
+    "sq",
+    "square",
+    "squares",
+    "st",
+    "station",
+    "stravenue",
+    "stream",
+    "street",
+    "streets",
+    "summit",
+    "ter",
+    "terrace",
+    "throughway",
+    "trace",
+    "track",
+    "trafficway",
+    "trail",
+    "trl",
+    "tunnel",
+    "turnpike",
+    "underpass",
+    "union",
+    "unions",
+    "valley",
+    "valleys",
+    "viaduct",
+    "view",
+    "views",
+    "village",
+    "villages",
+    "ville",
+    "vista",
+    "walk",
+    "wall",
+    "way",
+    "ways",
+    "well",
+    "wells",
+    "wharf",
+];
+
+/// The words `person_context` reads before a name (a test keeps this list in step with its
+/// `match`). Most words before a capital are none of them, and their first letter and length
+/// say so before the `match` compares strings.
+const CONTEXT_LEADS: &[&str] = &[
+    "adım",
+    "aka",
+    "am",
+    "appelle",
+    "applicant",
+    "approved",
+    "asiakas",
+    "attention",
+    "attn",
+    "author",
+    "authored",
+    "bcc",
+    "ben",
+    "beneficiary",
+    "bin",
+    "bonjour",
+    "buyer",
+    "by",
+    "called",
+    "candidate",
+    "cc",
+    "cheers",
+    "chiamo",
+    "ciao",
+    "client",
+    "cliente",
+    "composed",
+    "congrats",
+    "congratulations",
+    "contact",
+    "contact_name",
+    "created",
+    "creditor",
+    "customer",
+    "customer_name",
+    "dear",
+    "debtor",
+    "directed",
+    "display_name",
+    "doctor",
+    "driver",
+    "edited",
+    "employee",
+    "es",
+    "est",
+    "first_name",
+    "founded",
+    "from",
+    "full_name",
+    "fullname",
+    "guest",
+    "hallo",
+    "heisse",
+    "heiße",
+    "hej",
+    "hello",
+    "heter",
+    "hey",
+    "hi",
+    "hola",
+    "holder",
+    "hosted",
+    "i",
+    "i'm",
+    "ich",
+    "ik",
+    "imię",
+    "interviewed",
+    "is",
+    "ist",
+    "i’m",
+    "klant",
+    "klient",
+    "kund",
+    "kunde",
+    "landlord",
+    "led",
+    "llamo",
+    "managed",
+    "meet",
+    "member",
+    "merhaba",
+    "moi",
+    "müşteri",
+    "naam",
+    "name",
+    "name's",
+    "named",
+    "names",
+    "namn",
+    "nazwisko",
+    "nazywam",
+    "nee",
+    "nimeni",
+    "nimi",
+    "nom",
+    "nombre",
+    "nome",
+    "nurse",
+    "née",
+    "olá",
+    "on",
+    "owner",
+    "paciente",
+    "painted",
+    "passenger",
+    "patient",
+    "patientin",
+    "patiënt",
+    "photo",
+    "physician",
+    "posted",
+    "prepared",
+    "presented",
+    "produced",
+    "recipient",
+    "regards",
+    "reported",
+    "reviewed",
+    "seller",
+    "sender",
+    "sent",
+    "signatory",
+    "signed",
+    "sincerely",
+    "się",
+    "sono",
+    "sou",
+    "soy",
+    "soyad",
+    "student",
+    "submitted",
+    "suis",
+    "tenant",
+    "thank",
+    "thanks",
+    "this",
+    "to",
+    "user",
+    "welcome",
+    "witness",
+    "written",
+    "you",
+    "är",
+    "è",
+    "é",
+];
+
+/// Whether a lowercase word whose first byte is `first` and whose length is `len` may be one of
+/// `CONTEXT_LEADS`: the two fit one. Words that start with a non-ASCII letter always may.
+fn may_lead_by(first: u8, len: usize) -> bool {
+    static LEADS: OnceLock<[u32; 26]> = OnceLock::new();
+    let leads = LEADS.get_or_init(|| {
+        let mut t = [0u32; 26];
+        for l in CONTEXT_LEADS {
+            if let Some(k) = l.bytes().next().filter(u8::is_ascii_lowercase) {
+                t[usize::from(k - b'a')] |= 1 << l.len().min(31);
+            }
+        }
+        t
+    });
+    !first.is_ascii_lowercase() || leads[usize::from(first - b'a')] >> len.min(31) & 1 == 1
+}
+
 fn person_context(text: &str, start: usize) -> Ctx {
     let b = text.as_bytes();
     // Where the text is laid out as a record, the layout vouches for the field.
@@ -967,7 +1941,15 @@ fn person_context(text: &str, start: usize) -> Ctx {
     } else if start >= 2 && &b[start - 2..start] == b"- " && (start == 2 || b[start - 3] == b'\n') {
         return Ctx::Named; // "- Name, born 1990"
     }
-    let Some(prev) = prev_word(text, start, true) else {
+    let Some((at, end, punct)) = prev_word_span(text, start, true) else {
+        return Ctx::None;
+    };
+    // Most words before a capital are no context word; say so before copying one.
+    let raw = &b[at..end];
+    if raw.is_ascii() && !may_lead_by(raw[0].to_ascii_lowercase(), raw.len()) {
+        return Ctx::None;
+    }
+    let Some(prev) = prev_at(text, at, end, punct) else {
         return Ctx::None;
     };
     let punct = prev.punct;
@@ -1280,6 +2262,14 @@ fn name_chain(text: &str, lx: &Lexicon, first: Tok) -> Chain {
 
 /// Extends past `Jr.`, `Sr.`, `II`, `III`, `IV`.
 fn name_suffix(text: &str, end: usize) -> usize {
+    // Every suffix opens with " J", " S", " I" or ", ".
+    let b = text.as_bytes();
+    if !matches!(
+        (b.get(end), b.get(end + 1)),
+        (Some(b' '), Some(b'J' | b'S' | b'I')) | (Some(b','), Some(b' '))
+    ) {
+        return end;
+    }
     let rest = &text[end..];
     for (s, keep) in [
         (", Jr.", 5),
@@ -1334,6 +2324,15 @@ fn pair_blocked(text: &str, lx: &Lexicon, first: Tok, second: Tok) -> bool {
 }
 
 fn is_title(w: &str) -> bool {
+    static INITIALS: OnceLock<Initials> = OnceLock::new();
+    let initials = INITIALS.get_or_init(|| Initials::of(TITLES, false));
+    let Some(&first) = w.as_bytes().first() else {
+        return false;
+    };
+    initials.may_hold(first, w.len()) && is_title_word(w)
+}
+
+fn is_title_word(w: &str) -> bool {
     matches!(
         w,
         "Mr" | "Mrs"
@@ -1413,87 +2412,95 @@ fn is_title(w: &str) -> bool {
     )
 }
 
-/// `Mr. Smith`, `Dr Jane Doe`, `Frau Müller`, `Sra. García`: a title and one to three
+/// `Mr. Smith`, `Dr Jane Doe`, `Frau Müller`, `Sra. García`: a title at `i` and one to three
 /// capitalised words or initials after it. The hit is the name, not the title.
-fn titled_names(text: &str, hits: &mut Vec<CodeHit>) {
-    let lx = lexicon();
+fn titled_at(text: &str, i: usize) -> Option<CodeHit> {
     let b = text.as_bytes();
-    each_capitalised(text, |i| {
-        let quick = i + b[i..]
-            .iter()
-            .take(14)
-            .take_while(|c| c.is_ascii_alphabetic())
-            .count();
-        if b.get(quick).is_none_or(|&c| c < 0x80) && !is_title(&text[i..quick]) {
-            return i;
+    // Most capitalised words are no title: a look at their letters settles it.
+    let quick = i + b[i..]
+        .iter()
+        .take(14)
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    if b.get(quick).is_none_or(|&c| c < 0x80) && !is_title(&text[i..quick]) {
+        return None;
+    }
+    if !starts_word(text, i) {
+        return None;
+    }
+    let lx = lexicon();
+    let t = token(text, i);
+    let title = t.text(text);
+    if t.shape == Shape::Other || !is_title(title) || t.possessive {
+        return None;
+    }
+    let mut p = t.end;
+    if b.get(p) == Some(&b'.') {
+        p += 1;
+    }
+    // "Oak Dr Springfield": after a house number and a street name, "Dr" is a drive.
+    if matches!(title, "Dr" | "DR") && street_before(text, t.start) {
+        return None;
+    }
+    let upper = t.shape == Shape::Upper && title.len() > 1 && title != "Mr";
+    let mut end = 0;
+    let mut words = 0;
+    let mut known = false;
+    let mut pending = p;
+    while words < 3 {
+        let Some(w) = next_word(text, pending) else {
+            break;
+        };
+        if w.is_initial() && b.get(w.end) == Some(&b'.') {
+            pending = w.end + 1;
+            continue;
         }
-        let t = token(text, i);
-        let title = t.text(text);
-        if t.shape == Shape::Other || !is_title(title) || t.possessive {
-            return i;
-        }
-        let mut p = t.end;
-        if b.get(p) == Some(&b'.') {
-            p += 1;
-        }
-        // "Oak Dr Springfield": after a house number and a street name, "Dr" is a drive.
-        if matches!(title, "Dr" | "DR") && street_before(text, t.start) {
-            return i;
-        }
-        let upper = t.shape == Shape::Upper && title.len() > 1 && title != "Mr";
-        let mut end = 0;
-        let mut words = 0;
-        let mut known = false;
-        let mut pending = p;
-        while words < 3 {
-            let Some(w) = next_word(text, pending) else {
-                break;
-            };
-            if w.is_initial() && b.get(w.end) == Some(&b'.') {
-                pending = w.end + 1;
-                continue;
-            }
-            if w.shape == Shape::Lower && is_particle(w.text(text)) {
-                pending = w.end;
-                continue;
-            }
-            let ok =
-                w.shape == Shape::Cap || (upper && w.shape == Shape::Upper && w.end - w.start > 1);
-            if !ok {
-                break;
-            }
-            let e = names_only(lx, text, w);
-            if e.flags & NOT_NAME != 0
-                || (words == 0 && e.flags & PLACE_WORD != 0 && e.flags & (LAST | LAST_WORD) == 0)
-            {
-                break;
-            }
-            known |= e.flags & (FIRST | STOP | LAST | LAST_WORD) != 0;
-            end = w.end;
-            words += 1;
+        if w.shape == Shape::Lower && is_particle(w.text(text)) {
             pending = w.end;
-            if w.possessive {
-                break;
-            }
+            continue;
         }
-        if words == 0 || !ends_word(text, end) {
-            return i;
+        let ok = w.shape == Shape::Cap || (upper && w.shape == Shape::Upper && w.end - w.start > 1);
+        if !ok {
+            break;
         }
-        // "Dr. Pepper Street", "Dr Martens Store": the words name a thing.
-        if next_word(text, end)
-            .is_some_and(|n| n.shape == Shape::Cap && name_flags(lx, text, n) & NOT_NAME != 0)
+        let e = names_only(lx, text, w);
+        if e.flags & NOT_NAME != 0
+            || (words == 0 && e.flags & PLACE_WORD != 0 && e.flags & (LAST | LAST_WORD) == 0)
         {
-            return i;
+            break;
         }
-        let end = name_suffix(text, end);
-        // A word no list knows after a title ("Mrs. Agreement") is less sure than a name.
-        hits.push(CodeHit {
-            start: p + 1,
-            end,
-            confidence: Some(if known { 0.85 } else { 0.6 }),
-        });
-        end
-    });
+        known |= e.flags & (FIRST | STOP | LAST | LAST_WORD) != 0;
+        end = w.end;
+        words += 1;
+        pending = w.end;
+        if w.possessive {
+            break;
+        }
+    }
+    if words == 0 || !ends_word(text, end) {
+        return None;
+    }
+    // "Dr. Pepper Street", "Dr Martens Store": the words name a thing.
+    if next_word(text, end)
+        .is_some_and(|n| n.shape == Shape::Cap && name_flags(lx, text, n) & NOT_NAME != 0)
+    {
+        return None;
+    }
+    let end = name_suffix(text, end);
+    let lo = run_start(text, i, 8);
+    if lo < i
+        && covered_by_earlier(text, lo, i, Visit::Capitals, |s| {
+            titled_at(text, s).map(|h| h.end)
+        })
+    {
+        return None;
+    }
+    // A word no list knows after a title ("Mrs. Agreement") is less sure than a name.
+    Some(CodeHit {
+        start: p + 1,
+        end,
+        confidence: Some(if known { 0.85 } else { 0.6 }),
+    })
 }
 
 /// A house number and a capitalised street name come right before `at` (`42 Oak Dr`).
@@ -1524,21 +2531,87 @@ fn street_before(text: &str, at: usize) -> bool {
     false
 }
 
-/// Names by word lists, context and shape: `John Smith`, `Dear Ana`, `Smith, John`, `J. Smith`,
-/// `JOHN SMITH`, and (after "my name is") `john smith`.
-fn person_names(text: &str, hits: &mut Vec<CodeHit>) {
+/// Names by word lists, context and shape at a capital `i`: `John Smith`, `Dear Ana`,
+/// `Smith, John`, `J. Smith`, `JOHN SMITH`.
+fn person_located(text: &str, i: usize) -> Option<CodeHit> {
+    // What `person_at` asks first of a plain word, without a word list: a word followed by
+    // lowercase prose is a name only after a context phrase.
+    let b = text.as_bytes();
+    let ctx = std::cell::OnceCell::new();
+    let plain = token_ascii(b, i);
+    if plain.is_none() && runs_into_code(b, i) {
+        return None;
+    }
+    if let Some(t) = plain {
+        let space_then = |test: fn(u8) -> bool| {
+            b.get(t.end) == Some(&b' ') && b.get(t.end + 1).is_some_and(|&c| test(c))
+        };
+        let next_capital = space_then(|c| c.is_ascii_uppercase() || c >= 0x80);
+        let open = match t.shape {
+            Shape::Cap => {
+                next_capital
+                    || space_then(|c| {
+                        matches!(
+                            c,
+                            b'v' | b'd' | b'l' | b'b' | b'i' | b'a' | b'e' | b't' | b'z' | b'y'
+                        )
+                    })
+                    || (b.get(t.end) == Some(&b',') && b.get(t.end + 1) == Some(&b' '))
+                    || *ctx.get_or_init(|| person_context(text, i)) >= Ctx::Greeting
+            }
+            Shape::Upper if t.is_initial() => b.get(t.end) == Some(&b'.'),
+            Shape::Upper => next_capital,
+            _ => false,
+        };
+        if !open {
+            return None;
+        }
+    }
+    if !starts_word(text, i) {
+        return None;
+    }
+    let lx = lexicon();
+    let (start, end, confidence) = match plain {
+        Some(t) => person_word(text, lx, t, &ctx)?,
+        None => person_at(text, lx, i)?,
+    };
+    if person_covered(text, lx, i) {
+        return None;
+    }
+    Some(CodeHit {
+        start,
+        end,
+        confidence: Some(confidence),
+    })
+}
+
+/// A person found at an earlier word covers `i` ("Siu Ming" in "Cheung Siu Ming").
+fn person_covered(text: &str, lx: &Lexicon, i: usize) -> bool {
+    let lo = run_start(text, i, 8);
+    lo < i
+        && covered_by_earlier(text, lo, i, Visit::CapitalsAndScripts, |s| {
+            person_at(text, lx, s).map(|h| h.1)
+        })
+}
+
+/// `person` for names that start with a non-ASCII letter (`Élodie Michel`, `Łukasz`), and names
+/// in scripts without capitals (`王芳`, `김민준`, `יוסף לוי`), found by context.
+fn person_names_intl(text: &str, hits: &mut Vec<CodeHit>) {
+    if text.is_ascii() {
+        return;
+    }
     let lx = lexicon();
     // Where runs of Han, Hangul, Thai or Hebrew letters start, as windows for the lead-in search.
     let mut windows: Vec<(usize, usize)> = Vec::new();
-    each_word_start(text, true, |i| {
-        if text.as_bytes()[i] >= 0x80 && char_at(text, i).and_then(script_of).is_some() {
+    each_non_ascii_start(text, true, |i| {
+        if char_at(text, i).and_then(script_of).is_some() {
             let end = floor_boundary(text, (i + SCRIPT_WINDOW).min(text.len()));
             match windows.last_mut() {
                 Some(w) if w.1 >= i => w.1 = end,
                 _ => windows.push((i, end)),
             }
         }
-        match person_at(text, lx, i) {
+        match person_at(text, lx, i).filter(|_| !person_covered(text, lx, i)) {
             Some((start, end, confidence)) => {
                 hits.push(CodeHit {
                     start,
@@ -1550,7 +2623,6 @@ fn person_names(text: &str, hits: &mut Vec<CodeHit>) {
             None => i,
         }
     });
-    lowercase_after_name_is(text, lx, hits);
     if !windows.is_empty() {
         names_after_script_leads(text, &windows, hits);
     }
@@ -1573,7 +2645,19 @@ fn person_at(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, usize, f32)> 
             return script_name(text, i, script);
         }
     }
-    let t = token(text, i);
+    person_word(text, lx, token(text, i), &std::cell::OnceCell::new())
+}
+
+/// `person_at` for the word `t`; `ctx` holds `person_context` at the word once asked.
+fn person_word(
+    text: &str,
+    lx: &Lexicon,
+    t: Tok,
+    ctx: &std::cell::OnceCell<Ctx>,
+) -> Option<(usize, usize, f32)> {
+    let b = text.as_bytes();
+    let i = t.start;
+    let context = || *ctx.get_or_init(|| person_context(text, i));
     let space_then = |test: fn(u8) -> bool| {
         b.get(t.end) == Some(&b' ') && b.get(t.end + 1).is_some_and(|&c| test(c))
     };
@@ -1600,7 +2684,7 @@ fn person_at(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, usize, f32)> 
             )
         });
     let next_comma = b.get(t.end) == Some(&b',') && b.get(t.end + 1) == Some(&b' ');
-    if !next_capital && !next_particle && !next_comma && person_context(text, i) < Ctx::Greeting {
+    if !next_capital && !next_particle && !next_comma && context() < Ctx::Greeting {
         return None;
     }
     if is_title(t.text(text)) {
@@ -1612,7 +2696,7 @@ fn person_at(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, usize, f32)> 
     }
     // Most capitalised words are no name at all; only a context phrase can make them one.
     if entry.flags & (FIRST | STOP | LAST | LAST_WORD) == 0 {
-        return unknown_name(text, lx, t, entry);
+        return unknown_name(text, lx, t, entry, context);
     }
     let given = entry.flags & (FIRST | STOP) != 0;
     if place_covers(text, lx, t, entry) {
@@ -1644,14 +2728,14 @@ fn person_at(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, usize, f32)> 
     {
         return None;
     }
-    let ctx = person_context(text, i);
+    let ctx = context();
 
     if given {
         let chain = name_chain(text, lx, t);
         if chain.blocked {
             return None;
         }
-        if let Some(second) = chain.second {
+        if let Some(second) = chain.second.filter(|_| entry.flags & PAIR_FIRST != 0) {
             if pair_blocked(text, lx, t, second) {
                 return None;
             }
@@ -1732,17 +2816,23 @@ fn person_at(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, usize, f32)> 
         }
     }
 
-    unknown_name(text, lx, t, entry)
+    unknown_name(text, lx, t, entry, context)
 }
 
 /// Names no list knows, vouched for by the words before them: "Signed: Xiomara Quetzal",
 /// "[14:05] Kittipong Wongsawat:", "Chan Ka Yan" after "Regards,".
-fn unknown_name(text: &str, lx: &Lexicon, t: Tok, entry: Entry) -> Option<(usize, usize, f32)> {
+fn unknown_name(
+    text: &str,
+    lx: &Lexicon,
+    t: Tok,
+    entry: Entry,
+    context: impl Fn() -> Ctx,
+) -> Option<(usize, usize, f32)> {
     let i = t.start;
     if entry.places != NO_GROUP || t.possessive {
         return None;
     }
-    let ctx = person_context(text, i);
+    let ctx = context();
     if ctx < Ctx::Greeting {
         return None;
     }
@@ -1906,49 +2996,40 @@ fn caps_name(text: &str, lx: &Lexicon, t: Tok) -> Option<(usize, usize, f32)> {
     }
 }
 
-/// "my name is john smith": a lowercase name counts only after this phrase.
-fn lowercase_after_name_is(text: &str, lx: &Lexicon, hits: &mut Vec<CodeHit>) {
-    static PHRASE: OnceLock<Option<AhoCorasick>> = OnceLock::new();
-    let Some(phrase) = PHRASE
-        .get_or_init(|| AhoCorasick::new(["ame is "]).ok())
-        .as_ref()
-    else {
-        return;
-    };
+/// "my name is john smith": a lowercase name counts only after this phrase, found at its word
+/// "name" (`i`).
+fn lowercase_after_name_is(text: &str, i: usize) -> Option<CodeHit> {
     let b = text.as_bytes();
-    for m in phrase.find_iter(text) {
-        if m.start() == 0 || !matches!(b[m.start() - 1], b'n' | b'N') {
-            continue;
-        }
-        let s = m.end();
-        if !b.get(s).is_some_and(u8::is_ascii_lowercase) {
-            continue;
-        }
-        let t = token(text, s);
-        if t.shape != Shape::Lower {
-            continue;
-        }
-        let e = names_only(lx, text, t);
-        if e.flags & (FIRST | STOP) == 0 || e.flags & NOT_NAME != 0 {
-            continue;
-        }
-        let mut end = t.end;
-        if let Some(n) = next_word(text, t.end) {
-            if n.shape == Shape::Lower
-                && name_flags(lx, text, n) & (LAST | LAST_WORD) != 0
-                && !t.possessive
-            {
-                end = n.end;
-            }
-        }
-        if ends_word(text, end) {
-            hits.push(CodeHit {
-                start: s,
-                end,
-                confidence: Some(0.8),
-            });
+    if !matches!(b[i], b'n' | b'N') || b.get(i + 1..i + 8) != Some(b"ame is ") {
+        return None;
+    }
+    let s = i + 8;
+    if !b.get(s).is_some_and(u8::is_ascii_lowercase) {
+        return None;
+    }
+    let lx = lexicon();
+    let t = token(text, s);
+    if t.shape != Shape::Lower {
+        return None;
+    }
+    let e = names_only(lx, text, t);
+    if e.flags & (FIRST | STOP) == 0 || e.flags & NOT_NAME != 0 {
+        return None;
+    }
+    let mut end = t.end;
+    if let Some(n) = next_word(text, t.end) {
+        if n.shape == Shape::Lower
+            && name_flags(lx, text, n) & (LAST | LAST_WORD) != 0
+            && !t.possessive
+        {
+            end = n.end;
         }
     }
+    ends_word(text, end).then_some(CodeHit {
+        start: s,
+        end,
+        confidence: Some(0.8),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2197,11 +3278,26 @@ const SCRIPT_LEADS: &[&str] = &[
 /// a lead-in ("我叫", "氏名：", "이름은", "ชื่อ", "שם:"), or a record layout (chat speaker, CSV or
 /// JSON field, list item, a sign-off line).
 fn script_name(text: &str, i: usize, script: Script) -> Option<(usize, usize, f32)> {
+    static LAST: OnceLock<Vec<char>> = OnceLock::new();
+    let last = LAST.get_or_init(|| {
+        let mut v: Vec<char> = SCRIPT_LEADS
+            .iter()
+            .filter_map(|l| l.chars().next_back())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    });
     let led = {
         let before = text[..i].trim_end_matches([' ', ':', '：', '\u{3000}']);
-        SCRIPT_LEADS
-            .iter()
-            .any(|l| before.ends_with(l) && lead_starts_word(text, before.len() - l.len()))
+        // Most runs follow no lead-in: their last letter says so before the comparisons.
+        before
+            .chars()
+            .next_back()
+            .is_some_and(|c| last.binary_search(&c).is_ok())
+            && SCRIPT_LEADS
+                .iter()
+                .any(|l| before.ends_with(l) && lead_starts_word(text, before.len() - l.len()))
     };
     if !led && person_context(text, i) < Ctx::Greeting {
         return None;
@@ -2278,9 +3374,20 @@ fn script_span(text: &str, i: usize, script: Script, led: bool) -> Option<(usize
                 .fold(run, |r, h| r.strip_suffix(h).unwrap_or(r));
             let mut n = run.chars().count();
             let first = run.chars().next()?;
-            let japanese = JAPANESE_SURNAMES
-                .iter()
-                .any(|s| run.starts_with(s) && run.len() > s.len());
+            static FIRSTS: OnceLock<Vec<char>> = OnceLock::new();
+            let firsts = FIRSTS.get_or_init(|| {
+                let mut v: Vec<char> = JAPANESE_SURNAMES
+                    .iter()
+                    .filter_map(|s| s.chars().next())
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                v
+            });
+            let japanese = firsts.binary_search(&first).is_ok()
+                && JAPANESE_SURNAMES
+                    .iter()
+                    .any(|s| run.starts_with(s) && run.len() > s.len());
             // After a lead-in the name may run on into the sentence: "我叫王芳今年三十岁".
             let run = if led && n > 4 && !japanese {
                 n = 3;
@@ -2485,6 +3592,10 @@ fn is_feature(w: &str) -> bool {
 
 /// Words before a place that make the phrase an organisation: "University of Michigan".
 fn org_before_of(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end_matches([' ', '\t', '\r']).as_bytes();
+    if !matches!(before, [.., b'o' | b'O', b'f' | b'F']) {
+        return false;
+    }
     let Some(of) = prev_word(text, at, false) else {
         return false;
     };
@@ -2514,20 +3625,70 @@ fn org_before_of(text: &str, at: usize) -> bool {
     )
 }
 
-/// Countries, cities, states and regions from the gazetteer, in their written capitalisation.
-fn place_names(text: &str, hits: &mut Vec<CodeHit>) {
+/// Countries, cities, states and regions from the gazetteer, in their written capitalisation,
+/// at a capital `i`.
+fn place_located(text: &str, i: usize) -> Option<CodeHit> {
     let lx = lexicon();
-    each_capitalised(text, |i| match place_hit(text, lx, i) {
-        Some((end, conf)) => {
-            hits.push(CodeHit {
-                start: i,
-                end,
-                confidence: Some(conf),
-            });
-            end
+    let b = text.as_bytes();
+    match plain_word_end(b, i) {
+        Some(end) if !lx.may_start_place(&b[i..end]) => return None,
+        None if runs_into_code(b, i) => return None,
+        _ => {}
+    }
+    if !starts_word(text, i) {
+        return None;
+    }
+    let (end, conf) = place_hit(text, lx, i)?;
+    if place_covered(text, lx, i) {
+        return None;
+    }
+    Some(CodeHit {
+        start: i,
+        end,
+        confidence: Some(conf),
+    })
+}
+
+/// A place found at an earlier word covers `i` ("Texas" in "Austin, Texas").
+fn place_covered(text: &str, lx: &Lexicon, i: usize) -> bool {
+    let lo = run_start(text, i, 8);
+    lo < i
+        && covered_by_earlier(text, lo, i, Visit::Capitals, |s| {
+            place_hit(text, lx, s).map(|h| h.0)
+        })
+}
+
+/// `location` for places that start with a non-ASCII letter: `Łódź`, `İzmir`, `Örebro`.
+fn place_names_intl(text: &str, hits: &mut Vec<CodeHit>) {
+    let b = text.as_bytes();
+    let mut i = 0;
+    loop {
+        i = next_non_ascii(b, i);
+        if i + 1 >= b.len() {
+            break;
         }
-        None => i,
-    });
+        // Every initial is a two-byte letter with a lead byte C3..C5.
+        if (0xC3..=0xC5).contains(&b[i])
+            && NON_ASCII_PLACE_INITIALS
+                .iter()
+                .any(|l| l.as_bytes() == &b[i..i + 2])
+            && starts_word(text, i)
+        {
+            let lx = lexicon();
+            if let Some((end, conf)) =
+                place_hit(text, lx, i).filter(|_| !place_covered(text, lx, i))
+            {
+                hits.push(CodeHit {
+                    start: i,
+                    end,
+                    confidence: Some(conf),
+                });
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
 }
 
 /// The longest place spelled at `i`, and whether it is ambiguous.
@@ -2553,6 +3714,12 @@ fn place_hit(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, f32)> {
             (n.shape == Shape::Upper && us_state_code(n.text(text)))
                 || longest_place(text, lx, n).is_some_and(|(_, amb)| !amb)
         });
+    let preposition = std::cell::OnceCell::new();
+    let preposition = || *preposition.get_or_init(|| place_preposition(text, i));
+    // An ambiguous town needs a preposition or a state; without, no need to look further.
+    if ambiguous && !settled && !preposition() {
+        return None;
+    }
     // "Giorgia Colombo", "Jack London": the place is a surname here.
     if i >= 2 && text.as_bytes()[i - 1] == b' ' {
         if let Some(prev) = prev_word(text, i, false) {
@@ -2560,13 +3727,13 @@ fn place_hit(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, f32)> {
             if pt.end == prev.end
                 && pt.shape == Shape::Cap
                 && name_flags(lx, text, pt) & (FIRST | STOP) != 0
-                && !place_preposition(text, i)
+                && !preposition()
             {
                 return None;
             }
         }
     }
-    let preposition = place_preposition(text, i);
+    let preposition = preposition();
     if ambiguous && !preposition && !settled {
         return None;
     }
@@ -2715,8 +3882,13 @@ enum Street {
 
 /// English street types, as written (`Street`, `STREET`, `St`, `St.`).
 fn street_type(w: &str) -> Option<Street> {
+    static INITIALS: OnceLock<Initials> = OnceLock::new();
+    let initials = INITIALS.get_or_init(|| Initials::of(STREET_TYPES, true));
     let mut buf = [0u8; 16];
     if w.len() > 16 || !w.is_ascii() {
+        return None;
+    }
+    if !initials.may_hold(w.as_bytes()[0].to_ascii_lowercase(), w.len()) {
         return None;
     }
     for (k, c) in w.bytes().enumerate() {
@@ -3571,70 +4743,137 @@ fn locality(text: &str, lx: &Lexicon, p: usize) -> Option<usize> {
     None
 }
 
-/// Street addresses in the common Western forms (see `number_first` and `word_first`).
+/// Street addresses in the common Western forms (see `number_first` and `word_first`), at a
+/// number or a capital `i`.
 ///
 /// Every form holds a digit (house number, postcode or box number) within a few words, so
-/// capitalised words far from any digit are skipped without a look.
-fn street_addresses(text: &str, hits: &mut Vec<CodeHit>) {
+/// capitalised words far from any digit are skipped without a look. An address found inside
+/// another one (its town and ZIP code) is left to the scanner's overlap rule, which keeps the
+/// longer whole unless the part is surer.
+fn address_located(text: &str, i: usize) -> Option<CodeHit> {
+    let b = text.as_bytes();
+    let lx = lexicon();
+    let hit = |start: usize, end: usize, conf: f32| CodeHit {
+        start,
+        end,
+        confidence: Some(conf),
+    };
+    if b[i].is_ascii_digit() {
+        // A house number is at most five digits and goes on with a letter, a range, a comma or
+        // a space ("221B", "12-14", "17,"); "12:30", "3.5" and long numbers start none.
+        let digits = b[i..]
+            .iter()
+            .take(6)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        let goes_on = b
+            .get(i + digits)
+            .is_some_and(|&c| c.is_ascii_alphabetic() || matches!(c, b'-' | b'/' | b' ' | b','));
+        if digits > 5 || !goes_on || !number_may_start(b, i) {
+            return None;
+        }
+        let (end, conf) = number_first(text, lx, i)?;
+        let start = address_start(text, i);
+        // A label further back ("Flat 23C, ", "Block ") reports the hit from its own word.
+        return (start + 4 >= i).then(|| hit(start, end, conf));
+    }
+    if !digit_within(b, i, 120) || !starts_word(text, i) {
+        return None;
+    }
+    if let Some((start, end, conf)) = word_first(text, lx, i) {
+        return Some(hit(start, end, conf));
+    }
+    let number = labelled_number(text, i)?;
+    if !number_may_start(b, number) || address_start(text, number) != i {
+        return None;
+    }
+    let (end, conf) = number_first(text, lx, number)?;
+    Some(hit(i, end, conf))
+}
+
+/// A digit in `b[i..=i + span]`.
+fn digit_within(b: &[u8], i: usize, span: usize) -> bool {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let end = b.len().min(i + span + 1);
+    let mut k = i;
+    while k + 8 <= end {
+        let Some(x) = word_at(b, k) else { break };
+        let y = x & LOW7;
+        // A byte's high bit: at least '0', and not above '9', and ASCII.
+        let digits = (y + ONES * (0x80 - u64::from(b'0')))
+            & !(y + ONES * (0x80 - u64::from(b'9' + 1)))
+            & !x
+            & HIGH;
+        if digits != 0 {
+            return true;
+        }
+        k += 8;
+    }
+    b[k..end].iter().any(u8::is_ascii_digit)
+}
+
+/// Where the house number starts after a label that `address_start` reaches back to from more
+/// than four bytes away: `Block 12`, `Flat 23C, 167`.
+fn labelled_number(text: &str, i: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let rest = &text[i..];
+    if rest.starts_with("Block ") {
+        return Some(i + 6);
+    }
+    let word = b[i..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    if !matches!(
+        &rest[..word],
+        "Flat" | "Unit" | "Apt" | "Apartment" | "Suite" | "Room" | "Shop"
+    ) || b.get(i + word) != Some(&b' ')
+    {
+        return None;
+    }
+    let value = i + word + 1;
+    let len = b[value..]
+        .iter()
+        .take(7)
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+        .count();
+    let comma = value + len;
+    (b.get(comma..comma + 2) == Some(b", ")).then_some(comma + 2)
+}
+
+/// `street_address` for addresses that start with a non-ASCII capital: `İstiklal Caddesi No: 5`,
+/// `Östra Hamngatan 12`.
+fn street_addresses_intl(text: &str, hits: &mut Vec<CodeHit>) {
+    if text.is_ascii() {
+        return;
+    }
     let lx = lexicon();
     let b = text.as_bytes();
-    let n = b.len();
     let mut next_digit = 0;
-    let mut i = 0;
-    loop {
-        i = next_interesting(b, i, true);
-        if i >= n {
-            break;
+    each_non_ascii_start(text, false, |i| {
+        if next_digit < i {
+            next_digit = i + b[i..]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .unwrap_or(b.len() - i);
         }
-        let c = b[i];
-        if c.is_ascii_digit() {
-            if number_may_start(b, i) {
-                if let Some((e, conf)) = number_first(text, lx, i) {
-                    let start = address_start(text, i).max(hits.last().map_or(0, |h| h.end));
-                    hits.push(CodeHit {
-                        start,
-                        end: e,
-                        confidence: Some(conf),
-                    });
-                    i = e;
-                    continue;
-                }
-            }
-            while i < n && is_word_byte(b[i]) {
-                i += 1;
-            }
-            continue;
+        if next_digit - i > 120 {
+            return i;
         }
-        let upper = if c < 0x80 {
-            c.is_ascii_uppercase()
-        } else {
-            char_at(text, i).is_some_and(char::is_uppercase)
-        };
-        if upper && starts_word(text, i) {
-            if next_digit < i {
-                next_digit = i + b[i..].iter().position(u8::is_ascii_digit).unwrap_or(n - i);
+        match word_first(text, lx, i) {
+            Some((start, end, conf)) => {
+                hits.push(CodeHit {
+                    start,
+                    end,
+                    confidence: Some(conf),
+                });
+                end
             }
-            if next_digit - i <= 120 {
-                if let Some((start, e, conf)) = word_first(text, lx, i) {
-                    hits.push(CodeHit {
-                        start,
-                        end: e,
-                        confidence: Some(conf),
-                    });
-                    i = e;
-                    continue;
-                }
-            }
+            None => i,
         }
-        if c < 0x80 {
-            i += 1;
-            while i < n && is_word_byte(b[i]) {
-                i += 1;
-            }
-        } else {
-            i += char_at(text, i).map_or(1, char::len_utf8);
-        }
-    }
+    });
 }
 
 /// A house number may start here: not inside a version, time, date, price or identifier.
@@ -3979,42 +5218,89 @@ fn french_name(text: &str, after_type: usize) -> Option<usize> {
 /// `P.O. Box 123`, `Springfield, IL 62704`.
 fn word_first(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, usize, f32)> {
     let b = text.as_bytes();
-    let t = token(text, i);
-    let w = t.text(text);
 
     // P.O. Box 123, PO Box 123, Post Office Box 123.
-    for prefix in [
-        "P.O. Box ",
-        "P. O. Box ",
-        "PO Box ",
-        "P.O.Box ",
-        "Post Office Box ",
-        "PO BOX ",
-        "P.O. BOX ",
-    ] {
-        if b[i] == b'P' && text[i..].starts_with(prefix) {
-            let s = i + prefix.len();
-            let d = digits_len(b, s);
-            if (1..=6).contains(&d) && !b.get(s + d).is_some_and(|&c| is_word_byte(c)) {
-                let (end, _) = address_tail(text, lx, s + d);
-                return Some((i, end, 0.8));
+    if b[i] == b'P' {
+        for prefix in [
+            "P.O. Box ",
+            "P. O. Box ",
+            "PO Box ",
+            "P.O.Box ",
+            "Post Office Box ",
+            "PO BOX ",
+            "P.O. BOX ",
+        ] {
+            if text[i..].starts_with(prefix) {
+                let s = i + prefix.len();
+                let d = digits_len(b, s);
+                if (1..=6).contains(&d) && !b.get(s + d).is_some_and(|&c| is_word_byte(c)) {
+                    let (end, _) = address_tail(text, lx, s + d);
+                    return Some((i, end, 0.8));
+                }
+                return None;
             }
-            return None;
         }
     }
 
+    let number_next = |p: usize| {
+        let p = if b.get(p) == Some(&b'.') { p + 1 } else { p };
+        b.get(p) == Some(&b' ') && b.get(p + 1).is_some_and(u8::is_ascii_digit)
+    };
+    let capital_after = |end: usize| {
+        b.get(end) == Some(&b' ')
+            && b.get(end + 1)
+                .is_some_and(|&c| c.is_ascii_uppercase() || c >= 0x80)
+    };
+    let polish_before = || {
+        i >= 4
+            && b[i - 1] == b' '
+            && b[i - 2] == b'.'
+            && matches!(&b[i - 4..i - 2], b"ul" | b"al" | b"os" | b"pl")
+    };
+    let military_word = |w: &str| matches!(w, "PSC" | "Unit" | "USNS" | "USNV" | "USS" | "USCGC");
+    // Each form below needs a capitalised word next, a number right after, a street or
+    // military word here, or a comma soon; most capitalised words have none of these. For a
+    // plain word that is settled before the word is looked at.
+    if runs_into_code(b, i) {
+        return None;
+    }
+    let comma_near = std::cell::OnceCell::new();
+    let comma_soon = || *comma_near.get_or_init(|| comma_soon(b, i));
+    if let Some(end) = plain_word_end(b, i) {
+        let w = &text[i..end];
+        if !(capital_after(end)
+            || number_next(end)
+            || polish_before()
+            || military_word(w)
+            || type_first(w)
+            || comma_soon())
+        {
+            return None;
+        }
+    }
+    let t = token(text, i);
     if t.shape == Shape::Other {
         return None;
     }
+    let w = t.text(text);
 
     // "ul. Długa 5", "al. Jerozolimskie 12": Polish, with the street word in lowercase before.
-    let polish = ["ul. ", "al. ", "os. ", "pl. "]
-        .iter()
-        .any(|p| text[..i].ends_with(p))
-        && t.shape == Shape::Cap;
+    let polish = t.shape == Shape::Cap && polish_before();
+    let next_capital = capital_after(t.end);
+    let military_word = military_word(w);
+    let comma = matches!(t.shape, Shape::Cap | Shape::Upper) && comma_soon();
+    if !(next_capital || polish || number_next(t.end) || military_word || type_first(w) || comma) {
+        return None;
+    }
+    // The word after, which most forms look at first.
+    let next = if next_capital {
+        next_word(text, t.end)
+    } else {
+        None
+    };
 
-    // Turkish: "Atatürk Caddesi No: 12/3", "Gül Sokak No 5".
-    if t.shape == Shape::Cap {
+    // Turkish: "Atatürk Caddesi No: 12/3", "Gül Sokak No 5". The street words are capitalised.
+    if t.shape == Shape::Cap && next.is_some_and(|n| n.shape == Shape::Cap) {
         if let Some(e) = turkish_street(text, t) {
             let (end, region) = address_tail(text, lx, e);
             return Some((i, end, if region { 0.85 } else { 0.75 }));
@@ -4077,39 +5363,38 @@ fn word_first(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, usize, f32)>
         return None;
     }
 
-    // "Herzl Street 104", "Allenby Street 44, Tel Aviv": name, street type, number.
-    if t.shape == Shape::Cap && name_flags(lx, text, t) & NOT_NAME == 0 {
-        let mut p = t.end;
+    // "Herzl Street 104", "Allenby Street 44, Tel Aviv": name, street type, number. The word
+    // must not end names ("Oak" may start one, "University" not).
+    if t.shape == Shape::Cap && next.is_some_and(|n| matches!(n.shape, Shape::Cap | Shape::Upper)) {
+        let mut n = next;
         for _ in 0..3 {
-            let Some(n) =
-                next_word(text, p).filter(|n| matches!(n.shape, Shape::Cap | Shape::Upper))
-            else {
+            let Some(nt) = n.filter(|n| matches!(n.shape, Shape::Cap | Shape::Upper)) else {
                 break;
             };
-            if street_type(n.text(text)) == Some(Street::Strong) && n.text(text).len() > 2 {
-                if b.get(n.end) == Some(&b' ') {
+            if street_type(nt.text(text)) == Some(Street::Strong) && nt.text(text).len() > 2 {
+                if b.get(nt.end) == Some(&b' ') {
                     if let Some(e) =
-                        house_number(b, n.end + 1).filter(|_| digits_len(b, n.end + 1) <= 4)
+                        house_number(b, nt.end + 1).filter(|_| digits_len(b, nt.end + 1) <= 4)
                     {
-                        let (end, region) = address_tail(text, lx, e);
-                        return Some((i, end, if region { 0.85 } else { 0.7 }));
+                        if name_flags(lx, text, t) & NOT_NAME == 0 {
+                            let (end, region) = address_tail(text, lx, e);
+                            return Some((i, end, if region { 0.85 } else { 0.7 }));
+                        }
                     }
                 }
                 break;
             }
-            p = n.end;
+            n = next_word(text, nt.end);
         }
     }
 
-    let mut kb = [0u8; KEY_CAP];
-    let key = lower_key(text, t, &mut kb).unwrap_or("");
-
     // German, Dutch, Nordic: "Hauptstraße 5", "Müllerstr. 12a", "Kerkstraat 12".
-    let number_next = |p: usize| {
-        let p = if b.get(p) == Some(&b'.') { p + 1 } else { p };
-        b.get(p) == Some(&b' ') && b.get(p + 1).is_some_and(u8::is_ascii_digit)
-    };
-    if t.shape == Shape::Cap && number_next(t.end) && compound_street(key) {
+    let mut kb = [0u8; KEY_CAP];
+    if t.shape == Shape::Cap
+        && number_next(t.end)
+        && compound_street(lower_key(text, t, &mut kb).unwrap_or(""))
+    {
+        let key = lower_key(text, t, &mut kb).unwrap_or("");
         let mut p = t.end;
         if b.get(p) == Some(&b'.') && key.ends_with("str") {
             p += 1;
@@ -4124,7 +5409,7 @@ fn word_first(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, usize, f32)>
 
     // "Berliner Straße 10", "Lange Str. 5".
     if t.shape == Shape::Cap {
-        if let Some(n) = next_word(text, t.end) {
+        if let Some(n) = next {
             if separate_street(n.text(text)) {
                 let mut p = n.end;
                 if b.get(p) == Some(&b'.') {
@@ -4141,7 +5426,7 @@ fn word_first(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, usize, f32)>
     }
 
     // Military mail: "PSC 1234, Box 5678", "Unit 1234 Box 5678", "USNS Smith", then APO/FPO/DPO.
-    if matches!(w, "PSC" | "Unit" | "USNS" | "USNV" | "USS" | "USCGC") {
+    if military_word {
         if let Some(e) = military(text, t) {
             return Some((i, e, 0.85));
         }
@@ -4149,13 +5434,7 @@ fn word_first(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, usize, f32)>
 
     // "Springfield, IL 62704": a town, a state code and a ZIP code. A comma before a capital
     // must come within three words.
-    let comma_soon = b[i..b.len().min(i + 48)]
-        .windows(3)
-        .any(|w| w[0] == b',' && w[1] == b' ' && w[2].is_ascii_uppercase());
-    if comma_soon
-        && matches!(t.shape, Shape::Cap | Shape::Upper)
-        && name_flags(lx, text, t) & NOT_NAME == 0
-    {
+    if comma && name_flags(lx, text, t) & NOT_NAME == 0 {
         let e = locality(text, lx, i)?;
         let z = &text[i..e];
         let last_is_code = z.as_bytes().last().is_some_and(u8::is_ascii_digit)
@@ -4168,6 +5447,23 @@ fn word_first(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, usize, f32)>
         }
     }
     None
+}
+
+/// `, ` and a capital within 48 bytes from `i` (the comma's position within 46).
+fn comma_soon(b: &[u8], i: usize) -> bool {
+    let end = b.len().min(i + 48);
+    let mut k = i;
+    while k + 2 < end {
+        match find_byte(b, k, end - 2, b',') {
+            Some(p) => k = p,
+            None => return false,
+        }
+        if b[k + 1] == b' ' && b[k + 2].is_ascii_uppercase() {
+            return true;
+        }
+        k += 1;
+    }
+    false
 }
 
 /// `Atatürk Caddesi No: 12/3`, `Gül Sokak No 5`, `İstiklal Cad. 20`: returns the end of the number.
@@ -4267,6 +5563,137 @@ mod tests {
 
     use crate::dlp::detector::CodeMatcher;
     use crate::dlp::testing::{assert_finds, assert_not_finds};
+
+    /// The hits of the detectors `ids` as the scanner gathers them (a located detector at each
+    /// word start it admits), kept as one pass over the text would: in order, none inside an
+    /// earlier one.
+    fn hits_of(ids: &[&str], text: &str, hits: &mut Vec<CodeHit>) {
+        let b = text.as_bytes();
+        let mut all = Vec::new();
+        for spec in SPECS.iter().filter(|s| ids.contains(&s.id)) {
+            match spec.matcher {
+                Matcher::Located {
+                    start,
+                    first_run,
+                    max_len,
+                    locate,
+                } => {
+                    for i in 0..b.len() {
+                        let boundary = i == 0 || !is_word_byte(b[i - 1]);
+                        if !boundary || !b[i].is_ascii_alphanumeric() || !start.admits(b[i]) {
+                            continue;
+                        }
+                        let run = b[i..]
+                            .iter()
+                            .take_while(|c| c.is_ascii_alphanumeric())
+                            .count();
+                        if run < first_run.0 as usize || run > first_run.1 as usize {
+                            continue;
+                        }
+                        if let Some(h) = locate(text, i) {
+                            assert!(h.start + 4 >= i && h.end <= i + max_len as usize);
+                            all.push(h);
+                        }
+                    }
+                }
+                Matcher::Code { find, .. } => find(text, &mut all),
+                _ => unreachable!(),
+            }
+        }
+        all.sort_by_key(|h| h.start);
+        let mut end = 0;
+        for h in all {
+            if h.start >= end {
+                end = h.end;
+                hits.push(h);
+            }
+        }
+    }
+
+    fn titled_names(text: &str, hits: &mut Vec<CodeHit>) {
+        hits_of(&["person_titled"], text, hits);
+    }
+
+    fn person_names(text: &str, hits: &mut Vec<CodeHit>) {
+        hits_of(&["person", "person_intl", "person_lowercase"], text, hits);
+    }
+
+    fn place_names(text: &str, hits: &mut Vec<CodeHit>) {
+        hits_of(&["location", "location_intl"], text, hits);
+    }
+
+    fn street_addresses(text: &str, hits: &mut Vec<CodeHit>) {
+        hits_of(&["street_address", "street_address_intl"], text, hits);
+    }
+
+    fn may_lead(w: &str) -> bool {
+        w.bytes().next().is_none_or(|k| may_lead_by(k, w.len()))
+    }
+
+    /// The string literals in the body of the function `name` in this file.
+    fn literals_of(name: &str) -> Vec<&'static str> {
+        let src = include_str!("people.rs");
+        let f = src.find(&format!("\nfn {name}(")).expect(name);
+        let e = f + src[f..].find("\n}\n").expect("its end");
+        src[f..e].split('"').skip(1).step_by(2).collect()
+    }
+
+    #[test]
+    fn word_lists_cover_their_matches() {
+        let titles = literals_of("is_title_word");
+        assert!(titles.len() > 50);
+        for t in titles {
+            assert!(TITLES.contains(&t), "{t} is not in TITLES");
+            assert!(is_title(t), "{t}");
+        }
+        let streets = literals_of("street_type");
+        assert!(streets.len() > 50);
+        for w in streets {
+            assert!(STREET_TYPES.contains(&w), "{w} is not in STREET_TYPES");
+            assert!(street_type(w).is_some(), "{w}");
+        }
+        assert!(!is_title("The") && street_type("Boulevard") == Some(Street::Strong));
+    }
+
+    #[test]
+    fn context_leads_cover_every_word_person_context_reads() {
+        let src = include_str!("people.rs");
+        let f = src.find("fn person_context(").expect("person_context");
+        let m = f + src[f..].find("match prev.word() {").expect("its match");
+        let e = m + src[m..].find("\n}\n").expect("its end");
+        let mut read = 0;
+        for (k, part) in src[m..e].split('"').enumerate() {
+            if k % 2 == 1 {
+                read += 1;
+                assert!(
+                    CONTEXT_LEADS.contains(&part),
+                    "{part} is not in CONTEXT_LEADS"
+                );
+                assert!(may_lead(part), "{part}");
+            }
+        }
+        assert!(read > 100, "{read}");
+        assert!(!may_lead("the") && !may_lead("with") && may_lead("dear"));
+    }
+
+    #[test]
+    fn non_ascii_place_initials_cover_the_gazetteer() {
+        let mut initials: Vec<&str> = lines(PLACES_TXT)
+            .map(|l| l.trim_start_matches('?'))
+            .filter(|l| !l.is_ascii())
+            .filter_map(|l| {
+                l.chars()
+                    .next()
+                    .filter(|c| !c.is_ascii())
+                    .map(|c| &l[..c.len_utf8()])
+            })
+            .collect();
+        initials.sort_unstable();
+        initials.dedup();
+        let mut listed = NON_ASCII_PLACE_INITIALS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(initials, listed);
+    }
 
     /// What a matcher reports at the default threshold (confidence >= 0.5 before context).
     fn found(find: CodeMatcher, text: &str) -> Vec<String> {
@@ -4769,9 +6196,9 @@ mod tests {
 
     fn category(detector: &str) -> &'static str {
         match detector {
-            "person" | "person_titled" => "PERSON",
-            "location" => "LOCATION",
-            "street_address" => "STREET_ADDRESS",
+            "person" | "person_titled" | "person_intl" | "person_lowercase" => "PERSON",
+            "location" | "location_intl" => "LOCATION",
+            "street_address" | "street_address_intl" => "STREET_ADDRESS",
             _ => "",
         }
     }

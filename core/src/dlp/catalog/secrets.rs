@@ -7,7 +7,9 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input};
 
 use crate::dlp::checksum::shannon_entropy;
 use crate::dlp::detector::{CodeHit, CodeMatcher, Matcher, Spec, Start, Validator};
@@ -1780,7 +1782,7 @@ const fn conn(id: &'static str, triggers: &'static [&'static str], find: CodeMat
     Spec {
         validation: "format",
         confidence: 1.0,
-        ..keyed(id, CONNECTION_STRING, triggers, 1100, find)
+        ..keyed(id, CONNECTION_STRING, triggers, CONN_MAX_LEN as u16, find)
     }
 }
 
@@ -1831,8 +1833,9 @@ const PLACEHOLDER_MARKS: &[&str] = &[
 ];
 
 /// The marks as people write them: lower case, UPPER CASE and Capitalised. Matching these exact
-/// forms (not any mix of case) keeps a random token from containing one by chance.
-static PLACEHOLDER_FORMS: LazyLock<Vec<String>> = LazyLock::new(|| {
+/// forms (not any mix of case) keeps a random token from containing one by chance. One automaton
+/// looks for all of them at once: this check runs on every candidate value.
+static PLACEHOLDER_FORMS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     let mut forms = Vec::new();
     for m in PLACEHOLDER_MARKS {
         forms.push(m.to_string());
@@ -1845,7 +1848,7 @@ static PLACEHOLDER_FORMS: LazyLock<Vec<String>> = LazyLock::new(|| {
     }
     forms.sort();
     forms.dedup();
-    forms
+    AhoCorasick::new(&forms).expect("built-in literals compile")
 });
 
 /// Runs that appear in hand-typed fake passwords and keys.
@@ -1874,26 +1877,40 @@ pub(crate) fn looks_like_placeholder(value: &str) -> bool {
     {
         return true;
     }
-    let lower = v.to_ascii_lowercase();
-    if PLACEHOLDER_FORMS.iter().any(|m| v.contains(m.as_str())) {
+    if PLACEHOLDER_FORMS.is_match(v) {
         return true;
     }
-    let alnum: Vec<u8> = lower.bytes().filter(u8::is_ascii_alphanumeric).collect();
-    let mut seen = [false; 256];
-    let mut distinct = 0;
-    for &b in &alnum {
+    // Over the letters and digits, lower-cased: how many distinct ones, and the longest run that
+    // steps by +1 or -1 (`abcdef`, `987654`).
+    let mut seen = [false; 128];
+    let (mut len, mut distinct) = (0usize, 0usize);
+    let (mut best, mut up, mut down, mut prev) = (0usize, 0usize, 0usize, 0u8);
+    for b in v.bytes().filter(u8::is_ascii_alphanumeric) {
+        let b = b.to_ascii_lowercase();
         if !seen[b as usize] {
             seen[b as usize] = true;
             distinct += 1;
         }
+        if len == 0 {
+            (up, down) = (1, 1);
+        } else {
+            up = if b == prev.wrapping_add(1) { up + 1 } else { 1 };
+            down = if b == prev.wrapping_sub(1) {
+                down + 1
+            } else {
+                1
+            };
+        }
+        best = best.max(up).max(down);
+        prev = b;
+        len += 1;
     }
-    if (alnum.len() >= 4 && distinct <= 2) || (alnum.len() >= 8 && distinct <= 3) {
+    if (len >= 4 && distinct <= 2) || (len >= 8 && distinct <= 3) {
         return true;
     }
     // A run like `abcdef...` or `0123456789` that makes up much of the value. Synthetic ids inside
     // real-shaped tokens (`xoxb-1234567890-...`) are a small part and do not count.
-    let run = longest_step_run(&alnum);
-    run >= 6 && run * 10 >= alnum.len() * 4
+    best >= 6 && best * 10 >= len * 4
 }
 
 /// A printf-style conversion (`%s`, `%d`, `%0.f`, `%-8.3f`): a format template, not a value.
@@ -1923,25 +1940,6 @@ fn has_printf_spec(v: &str) -> bool {
         let conv = b.get(j).is_some_and(|c| b"sdifrxgeuc".contains(c));
         conv && (precision || j == digits_start)
     })
-}
-
-/// Length of the longest run of consecutive bytes that step by +1 (or by -1) each time.
-fn longest_step_run(bytes: &[u8]) -> usize {
-    let (mut best, mut up, mut down) = (usize::from(!bytes.is_empty()), 1, 1);
-    for w in bytes.windows(2) {
-        up = if w[1] == w[0].wrapping_add(1) {
-            up + 1
-        } else {
-            1
-        };
-        down = if w[1] == w[0].wrapping_sub(1) {
-            down + 1
-        } else {
-            1
-        };
-        best = best.max(up).max(down);
-    }
-    best
 }
 
 /// Words that, alone or followed by digits, are how documentation spells "a password goes here".
@@ -2006,24 +2004,35 @@ const WEAK_WORDS: &[&str] = &[
     "invalid",
 ];
 
+/// Test words and keyboard or counting runs that mark a value as made up, ASCII case-insensitively.
+static WEAK_MARKS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let marks = ["test", "fake", "mock", "sample", "dummy"];
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build(marks.iter().chain(SEQUENCES))
+        .expect("built-in literals compile")
+});
+
 /// `looks_like_placeholder`, plus the weak words and test values that fill assignments in docs.
 pub(crate) fn placeholder_value(value: &str) -> bool {
-    if looks_like_placeholder(value) {
+    if looks_like_placeholder(value) || WEAK_MARKS.is_match(value) {
         return true;
     }
-    let lower = value.to_ascii_lowercase();
-    if ["test", "fake", "mock", "sample", "dummy"]
-        .iter()
-        .chain(SEQUENCES)
-        .any(|w| lower.contains(w))
-    {
-        return true;
+    // The value's letters, lower-cased, spell a weak word (`Password1!`, `admin123`)? The longest
+    // weak word is short, so more letters than the buffer holds cannot be one.
+    let mut letters = [0u8; 16];
+    let mut n = 0;
+    for b in value.bytes().filter(u8::is_ascii_alphabetic) {
+        if n == letters.len() {
+            return false;
+        }
+        letters[n] = b.to_ascii_lowercase();
+        n += 1;
     }
-    let letters: String = lower.chars().filter(|c| c.is_ascii_alphabetic()).collect();
-    WEAK_WORDS.contains(&letters.as_str())
-        && lower
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "!@#._-".contains(c))
+    WEAK_WORDS.iter().any(|w| w.as_bytes() == &letters[..n])
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!@#._-".contains(&b))
 }
 
 /// True when an unquoted value is code (a variable, call, attribute or lookup), not a literal.
@@ -2266,6 +2275,184 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+// =================================================================================================
+// Looking only where a trigger is
+// =================================================================================================
+//
+// A code matcher runs only when one of its triggers occurs, but then it gets the whole text. Words
+// like `key`, `token` or `://` occur in most prompts, so a matcher that searched the whole text would
+// cost a full pass on nearly every one. Instead each matcher finds its own trigger occurrences and
+// runs its pattern only in windows around them (which is also what keeps a hit local to a trigger).
+
+/// The engine of the code matchers' patterns: it searches a window of the text while seeing the bytes
+/// around it, so `\b` and `^` at a window's edge mean what they mean in the whole text.
+type Re = regex_automata::meta::Regex;
+
+fn compile(pattern: &str) -> Re {
+    Re::new(pattern).expect("built-in pattern compiles")
+}
+
+/// The longest text, in bytes, that `pattern` can match.
+fn reach(pattern: &str) -> usize {
+    regex_syntax::parse(pattern)
+        .expect("built-in pattern parses")
+        .properties()
+        .maximum_len()
+        .expect("a windowed pattern has a bounded length")
+}
+
+/// An automaton for literals, matched ASCII case-insensitively like the scanner's triggers.
+fn literals<I, P>(words: I) -> AhoCorasick
+where
+    I: IntoIterator<Item = P>,
+    P: AsRef<[u8]>,
+{
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .build(words)
+        .expect("built-in literals compile")
+}
+
+/// The triggers that gate the built-in code detector `id`.
+fn spec_triggers(id: &str) -> &'static [&'static str] {
+    SPECS
+        .iter()
+        .find(|s| s.id == id)
+        .and_then(|s| match s.matcher {
+            Matcher::Code { triggers, .. } => Some(triggers),
+            _ => None,
+        })
+        .expect("a built-in code detector with this id")
+}
+
+/// Occurrences of the automaton's literals as `(start, end)`, in order. The search does not report
+/// an occurrence that overlaps an earlier one (so that the automaton's prefilter can skip ahead); a
+/// window around an occurrence therefore needs the longest literal's length added on each side to
+/// cover the overlapping ones too.
+fn occurrences(ac: &AhoCorasick, text: &str) -> Vec<(usize, usize)> {
+    ac.find_iter(text).map(|m| (m.start(), m.end())).collect()
+}
+
+/// Calls `f` with every match of `re` in the windows `[start - before, end + after]` around `spans`
+/// (sorted by start), merged where they overlap. When the windows hold every match that contains a
+/// span, this finds exactly what a search of the whole text finds among those matches.
+fn captures_near(
+    text: &str,
+    re: &Re,
+    spans: &[(usize, usize)],
+    before: usize,
+    after: usize,
+    mut f: impl FnMut(&Captures),
+) {
+    let mut i = 0;
+    while i < spans.len() {
+        let lo = spans[i].0.saturating_sub(before);
+        let mut hi = spans[i].1 + after;
+        i += 1;
+        while i < spans.len() && spans[i].0.saturating_sub(before) <= hi {
+            hi = hi.max(spans[i].1 + after);
+            i += 1;
+        }
+        let (lo, hi) = (floor_boundary(text, lo), ceil_boundary(text, hi));
+        for caps in re.captures_iter(Input::new(text).range(lo..hi)) {
+            f(&caps);
+        }
+    }
+}
+
+/// Tries `re` anchored at each of `starts` (ascending, on char boundaries) and calls `f` with each
+/// match. A start inside an earlier match is skipped, so when `starts` holds every place a match can
+/// begin, this finds what an unanchored search of the whole text finds. `reach` bounds a match.
+fn captures_from(
+    text: &str,
+    re: &Re,
+    starts: impl IntoIterator<Item = usize>,
+    reach: usize,
+    mut f: impl FnMut(&Captures),
+) {
+    let mut caps = re.create_captures();
+    let mut done = 0;
+    for at in starts {
+        if at < done {
+            continue;
+        }
+        let hi = ceil_boundary(text, at + reach);
+        re.search_captures(
+            &Input::new(text).range(at..hi).anchored(Anchored::Yes),
+            &mut caps,
+        );
+        if let Some(m) = caps.get_match() {
+            done = m.end().max(at + 1);
+            f(&caps);
+        }
+    }
+}
+
+/// As `captures_from`, for patterns whose groups the caller can tell from the match itself: the
+/// match alone comes from the lazy DFA, without the cost of a capturing engine.
+fn matches_from(
+    text: &str,
+    re: &Re,
+    starts: impl IntoIterator<Item = usize>,
+    reach: usize,
+    mut f: impl FnMut(regex_automata::Match),
+) {
+    let mut done = 0;
+    for at in starts {
+        if at < done {
+            continue;
+        }
+        let hi = ceil_boundary(text, at + reach);
+        if let Some(m) = re.search(&Input::new(text).range(at..hi).anchored(Anchored::Yes)) {
+            done = m.end().max(at + 1);
+            f(m);
+        }
+    }
+}
+
+/// The text of capture group `i`, with its start.
+fn group<'t>(text: &'t str, caps: &Captures, i: usize) -> Option<(usize, &'t str)> {
+    caps.get_group(i).map(|s| (s.start, &text[s.range()]))
+}
+
+/// True when `b` starts with `word`, ASCII case-insensitively.
+fn starts_with_ci(b: &[u8], word: &str) -> bool {
+    b.len() >= word.len() && b[..word.len()].eq_ignore_ascii_case(word.as_bytes())
+}
+
+/// A pattern that only counts near one of a detector's triggers: it runs in windows around them,
+/// wide enough to hold any match that contains the trigger.
+struct Near {
+    re: Re,
+    reach: usize,
+    triggers: AhoCorasick,
+}
+
+impl Near {
+    fn new(id: &str, pattern: &str) -> Near {
+        Near {
+            re: compile(pattern),
+            reach: reach(pattern),
+            triggers: literals(spec_triggers(id)),
+        }
+    }
+
+    fn captures(&self, text: &str, f: impl FnMut(&Captures)) {
+        let spans = occurrences(&self.triggers, text);
+        let reach = self.reach + self.triggers.max_pattern_len();
+        captures_near(text, &self.re, &spans, reach, reach, f);
+    }
+}
+
 // =================================================================================================
 // Values bound to a provider's key name
 // =================================================================================================
@@ -2284,31 +2471,34 @@ macro_rules! keyed_regex {
     };
 }
 
-/// Defines a code matcher that reports the value (group 1) of a key-bound pattern.
+/// Defines the code matcher of detector `$id`: the value (group 1) of a key-bound pattern, looked
+/// for near the detector's triggers.
 macro_rules! keyed_fn {
-    ($name:ident, $keys:literal, $value:literal, $check:expr) => {
+    ($name:ident, $id:literal, $keys:literal, $value:literal, $check:expr) => {
         fn $name(text: &str, hits: &mut Vec<CodeHit>) {
-            static RE: LazyLock<Regex> = LazyLock::new(|| {
-                Regex::new(keyed_regex!($keys, $value)).expect("built-in pattern compiles")
-            });
+            static RE: LazyLock<Near> =
+                LazyLock::new(|| Near::new($id, keyed_regex!($keys, $value)));
             keyed_hits(text, hits, &RE, $check);
         }
     };
 }
 
-fn keyed_hits(text: &str, hits: &mut Vec<CodeHit>, re: &Regex, check: fn(&str) -> bool) {
+fn keyed_hits(text: &str, hits: &mut Vec<CodeHit>, near: &Near, check: fn(&str) -> bool) {
     let bytes = text.as_bytes();
-    for caps in re.captures_iter(text) {
-        let Some(m) = caps.get(1) else { continue };
-        if bytes.get(m.end()).is_some_and(|&b| is_token_byte(b))
-            || (m.start() > 0 && is_word_byte(bytes[m.start() - 1]))
+    near.captures(text, |caps| {
+        let Some((start, value)) = group(text, caps, 1) else {
+            return;
+        };
+        let end = start + value.len();
+        if bytes.get(end).is_some_and(|&b| is_token_byte(b))
+            || (start > 0 && is_word_byte(bytes[start - 1]))
         {
-            continue;
+            return;
         }
-        if check(m.as_str()) {
-            push_hit(hits, m.start(), m.end(), None);
+        if check(value) {
+            push_hit(hits, start, end, None);
         }
-    }
+    });
 }
 
 /// Random enough, and mixes letters with digits (so words and numbers are not keys).
@@ -2331,6 +2521,7 @@ fn keyed_uuid(s: &str) -> bool {
 
 keyed_fn!(
     find_aws_secret_keyed,
+    "aws_secret_access_key",
     r"aws_?secret(?:_?access)?(?:_?key)?|secret_?access_?key|aws[ _-]secret[ _-]key",
     "[A-Za-z0-9/+]{40}",
     aws_secret_value
@@ -2339,9 +2530,11 @@ keyed_fn!(
 /// An AWS secret access key: after a key name, or within a short distance after an access key id
 /// (CSV exports and `aws configure` transcripts put them side by side).
 fn find_aws_secret(text: &str, hits: &mut Vec<CodeHit>) {
-    static AFTER_ID: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?-u:\b)(?:AKIA|ASIA)[A-Z0-9]{16}[^A-Za-z0-9/+]{1,40}?([A-Za-z0-9/+]{40})")
-            .expect("built-in pattern compiles")
+    static AFTER_ID: LazyLock<Near> = LazyLock::new(|| {
+        Near::new(
+            "aws_secret_access_key",
+            r"(?-u:\b)(?:AKIA|ASIA)[A-Z0-9]{16}[^A-Za-z0-9/+]{1,40}?([A-Za-z0-9/+]{40})",
+        )
     });
     let base = hits.len();
     find_aws_secret_keyed(text, hits);
@@ -2356,169 +2549,203 @@ fn aws_secret_value(s: &str) -> bool {
 
 keyed_fn!(
     find_gcp_private_key_id,
+    "gcp_service_account_key_id",
     "private_key_id",
     "[a-f0-9]{40}",
     keyed_value
 );
 keyed_fn!(
     find_azure_storage_key,
+    "azure_storage_account_key",
     r"account_?key|storage_?account_?key|storage_?key",
     "[A-Za-z0-9+/]{86}==",
     keyed_mixed_case
 );
 keyed_fn!(
     find_azure_shared_access_key,
+    "azure_shared_access_key",
     "sharedaccesskey",
     "[A-Za-z0-9+/]{43}=",
     keyed_mixed_case
 );
 keyed_fn!(
     find_azure_devops_pat,
+    "azure_devops_pat",
     r"azure[_ -]?devops|ado_?pat|ado_?token|azdo|system_accesstoken|devops_?(?:pat|token)",
     "[a-z2-7]{52}|[A-Za-z0-9]{84}",
     keyed_value
 );
 keyed_fn!(
     find_azure_apim_key,
+    "azure_apim_subscription_key",
     "ocp-apim-subscription-key|subscription[_-]key",
     "[a-f0-9]{32}",
     keyed_value
 );
 keyed_fn!(
     find_azure_openai_key,
+    "azure_openai_key",
     r"azure[_ -]?openai|cognitive[_ -]?services?",
     "[a-f0-9]{32}|[A-Za-z0-9]{84}",
     keyed_value
 );
 keyed_fn!(
     find_alibaba_secret,
+    "alibaba_access_key_secret",
     r"(?:alibaba|aliyun|alicloud)[A-Za-z0-9_ -]{0,20}?secret|access_?key_?secret",
     "[A-Za-z0-9]{30}",
     keyed_mixed_case
 );
 keyed_fn!(
     find_ibm_cloud_key,
+    "ibm_cloud_api_key",
     "ibm",
     "[A-Za-z0-9_-]{44}",
     keyed_mixed_case
 );
 keyed_fn!(
     find_heroku_legacy,
+    "heroku_api_key_legacy",
     r"heroku[A-Za-z0-9_ -]{0,12}?(?:api[_ -]?key|token|key)",
     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
     keyed_uuid
 );
 keyed_fn!(
     find_cloudflare_token,
+    "cloudflare_api_token",
     r"cloudflare[A-Za-z0-9_ -]{0,12}?token|cf_api_token|cf_token",
     "[A-Za-z0-9_-]{40}",
     keyed_mixed_case
 );
 keyed_fn!(
     find_cloudflare_global_key,
+    "cloudflare_global_api_key",
     r"cloudflare[A-Za-z0-9_ -]{0,12}?(?:api[_ -]?key|global[_ -]?key|key)|cf_api_key|x-auth-key",
     "[a-f0-9]{37}",
     keyed_value
 );
 keyed_fn!(
     find_github_client_secret,
+    "github_oauth_client_secret",
     r"github[A-Za-z0-9_ -]{0,12}?client[_ -]?secret",
     "[a-f0-9]{40}",
     keyed_value
 );
 keyed_fn!(
     find_gitlab_session,
+    "gitlab_session_cookie",
     "_gitlab_session",
     "[0-9a-z]{32}",
     keyed_value
 );
 keyed_fn!(
     find_snyk_token,
+    "snyk_api_token",
     r"snyk[A-Za-z0-9_ -]{0,12}?(?:token|api[_ -]?key|key|auth)",
     "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
     keyed_uuid
 );
 keyed_fn!(
     find_adyen_key,
+    "adyen_api_key",
     "adyen",
     "AQE[A-Za-z0-9+/=._-]{60,300}",
     keyed_mixed_case
 );
 keyed_fn!(
     find_twilio_auth_token,
+    "twilio_auth_token",
     r"twilio[A-Za-z0-9_ -]{0,12}?(?:auth[_ -]?token|token|secret)",
     "[a-f0-9]{32}",
     keyed_value
 );
 keyed_fn!(
     find_slack_signing_secret,
+    "slack_signing_secret",
     r"slack[A-Za-z0-9_ -]{0,6}?(?:signing[_ -]?secret|client[_ -]?secret)",
     "[a-f0-9]{32}",
     keyed_value
 );
 keyed_fn!(
     find_facebook_app_secret,
+    "facebook_app_secret",
     r"(?:facebook|fb)[A-Za-z0-9_ -]{0,12}?secret",
     "[a-f0-9]{32}",
     keyed_value
 );
 keyed_fn!(
     find_cohere_key,
+    "cohere_api_key",
     "cohere|co_api_key",
     "[A-Za-z0-9]{40}",
     keyed_mixed_case
 );
 keyed_fn!(
     find_mistral_key,
+    "mistral_api_key",
     "mistral",
     "[A-Za-z0-9]{32}",
     keyed_mixed_case
 );
 keyed_fn!(
     find_deepseek_key,
+    "deepseek_api_key",
     "deepseek",
     "sk-[a-f0-9]{32}",
     keyed_value
 );
 keyed_fn!(
     find_together_legacy,
+    "together_api_key_legacy",
     "together(?:[_ -]?ai)?",
     "[a-f0-9]{64}",
     keyed_value
 );
-keyed_fn!(find_wandb_key, "wandb", "[a-f0-9]{40}", keyed_value);
+keyed_fn!(
+    find_wandb_key,
+    "wandb_api_key",
+    "wandb",
+    "[a-f0-9]{40}",
+    keyed_value
+);
 keyed_fn!(
     find_datadog_api_key,
+    "datadog_api_key",
     r"datadog[A-Za-z0-9_ -]{0,10}?api[_ -]?key|dd[_-]api[_-]?key",
     "[a-f0-9]{32}",
     keyed_value
 );
 keyed_fn!(
     find_datadog_app_key,
+    "datadog_app_key",
     r"datadog[A-Za-z0-9_ -]{0,10}?app(?:lication)?[_ -]?key|dd[_-]app(?:lication)?[_-]?key",
     "[a-f0-9]{40}",
     keyed_value
 );
 keyed_fn!(
     find_okta_token,
+    "okta_api_token",
     "okta",
     "00[A-Za-z0-9_-]{40}",
     keyed_mixed_case
 );
 keyed_fn!(
     find_vercel_token,
+    "vercel_token",
     "vercel",
     "[A-Za-z0-9]{24}",
     keyed_mixed_case
 );
 keyed_fn!(
     find_zendesk_token,
+    "zendesk_api_token",
     "zendesk",
     "[A-Za-z0-9]{40}",
     keyed_mixed_case
 );
 keyed_fn!(
     find_algolia_admin_key,
+    "algolia_admin_key",
     r"algolia[A-Za-z0-9_ -]{0,12}?(?:admin|write)[_ -]?(?:api[_ -]?)?key",
     "[a-f0-9]{32}",
     keyed_value
@@ -2526,16 +2753,20 @@ keyed_fn!(
 
 /// Azure Storage SAS: the signature of a query string that also names a service version.
 fn find_azure_sas(text: &str, hits: &mut Vec<CodeHit>) {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i:[?&;]sv=)[0-9]{4}-[0-9]{2}-[0-9]{2}[^\s"'<>]{0,400}?(?i:[?&]sig=)([A-Za-z0-9%+/]{30,120}(?:%3D|=){0,2})"#)
-            .expect("built-in pattern compiles")
+    static RE: LazyLock<Near> = LazyLock::new(|| {
+        Near::new(
+            "azure_sas_token",
+            r#"(?i:[?&;]sv=)[0-9]{4}-[0-9]{2}-[0-9]{2}[^\s"'<>]{0,400}?(?i:[?&]sig=)([A-Za-z0-9%+/]{30,120}(?:%3D|=){0,2})"#,
+        )
     });
-    for caps in RE.captures_iter(text) {
-        let Some(m) = caps.get(1) else { continue };
-        if !looks_like_placeholder(m.as_str()) && entropy_ok(m.as_str()) {
-            push_hit(hits, m.start(), m.end(), None);
+    RE.captures(text, |caps| {
+        let Some((start, value)) = group(text, caps, 1) else {
+            return;
+        };
+        if !looks_like_placeholder(value) && entropy_ok(value) {
+            push_hit(hits, start, start + value.len(), None);
         }
-    }
+    });
 }
 
 // =================================================================================================
@@ -2766,20 +2997,79 @@ fn find_putty_key(text: &str, hits: &mut Vec<CodeHit>) {
 
 /// `scheme://user:password@host...`; the password may contain `@` and `:`, so the host starts after
 /// the last `@` before the first `/`.
-static CONN_URI: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i)(?-u:\b)((?:jdbc:)?[a-z][a-z0-9]{1,15}(?:\+[a-z0-9]{1,15})?(?::[a-z0-9]{1,15})?)://([^\s:@/"'<>`]{0,128}):([^\s/"'<>`]{1,256})@([A-Za-z0-9._\[\]-]{1,253}(?::[0-9]{1,5})?(?:,[A-Za-z0-9._-]{1,100}(?::[0-9]{1,5})?){0,4})([/?;][^\s"'<>`]{0,200})?"#,
-    )
-    .expect("built-in pattern compiles")
-});
+const CONN_URI_PATTERN: &str = r#"(?i)(?-u:\b)((?:jdbc:)?[a-z][a-z0-9]{1,15}(?:\+[a-z0-9]{1,15})?(?::[a-z0-9]{1,15})?)://([^\s:@/"'<>`]{0,128}):([^\s/"'<>`]{1,256})@([A-Za-z0-9._\[\]-]{1,253}(?::[0-9]{1,5})?(?:,[A-Za-z0-9._-]{1,100}(?::[0-9]{1,5})?){0,4})([/?;][^\s"'<>`]{0,200})?"#;
 
 /// `scheme://host/...?password=...` and JDBC `;password=...` forms without user info.
-static CONN_PARAM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i)(?-u:\b)((?:jdbc:)?[a-z][a-z0-9]{1,15}(?:\+[a-z0-9]{1,15})?(?::[a-z0-9]{1,15})?)://[^\s@"'<>`]{1,300}?[?&;](?:password|pwd|pass)=([^\s&;"'<>`]{1,128})[^\s"'<>`]{0,300}"#,
-    )
-    .expect("built-in pattern compiles")
-});
+const CONN_PARAM_PATTERN: &str = r#"(?i)(?-u:\b)((?:jdbc:)?[a-z][a-z0-9]{1,15}(?:\+[a-z0-9]{1,15})?(?::[a-z0-9]{1,15})?)://[^\s@"'<>`]{1,300}?[?&;](?:password|pwd|pass)=([^\s&;"'<>`]{1,128})[^\s"'<>`]{0,300}"#;
+
+static CONN_URI: LazyLock<(Re, usize)> =
+    LazyLock::new(|| (compile(CONN_URI_PATTERN), reach(CONN_URI_PATTERN)));
+static CONN_PARAM: LazyLock<(Re, usize)> =
+    LazyLock::new(|| (compile(CONN_PARAM_PATTERN), reach(CONN_PARAM_PATTERN)));
+
+/// The longest scheme the connection patterns accept: `jdbc:` and three parts of up to 16.
+const MAX_SCHEME: usize = 53;
+
+/// Where a connection URI can begin for each `://` in `text`: word starts (a letter after a non-word
+/// byte) among the scheme bytes just before it, as `(start, position of ://)`, ascending.
+fn scheme_starts(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut starts = Vec::new();
+    for (sep, _) in text.match_indices("://") {
+        let mut lo = sep;
+        while lo > 0
+            && sep - lo < MAX_SCHEME
+            && (b[lo - 1].is_ascii_alphanumeric() || matches!(b[lo - 1], b'+' | b':'))
+        {
+            lo -= 1;
+        }
+        for q in lo..sep {
+            if b[q].is_ascii_alphabetic() && (q == 0 || !is_word_byte(b[q - 1])) {
+                starts.push((q, sep));
+            }
+        }
+    }
+    starts
+}
+
+/// After `://` at `sep`: user info, that is a `:` and then an `@` before the authority could end.
+/// A necessary condition of `CONN_URI` and `basic_auth_url` that rejects ordinary URLs cheaply.
+fn has_user_info(b: &[u8], sep: usize) -> bool {
+    let mut colon = false;
+    for &c in b.iter().skip(sep + 3).take(1600) {
+        match c {
+            b':' => colon = true,
+            b'@' => return colon,
+            b'/' | b'"' | b'\'' | b'<' | b'>' | b'`' => return false,
+            c if c.is_ascii_whitespace() => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// After `://` at `sep`: a `?`, `&` or `;` parameter named like a password, before the URI ends.
+/// A necessary condition of `CONN_PARAM`.
+fn has_password_param(b: &[u8], sep: usize) -> bool {
+    let end = b.len().min(sep + 3 + 1300);
+    for i in sep + 3..end {
+        match b[i] {
+            b'@' | b'"' | b'\'' | b'<' | b'>' | b'`' => return false,
+            c if c.is_ascii_whitespace() => return false,
+            b'?' | b'&' | b';' => {
+                let rest = &b[i + 1..];
+                if ["password=", "pwd=", "pass="]
+                    .iter()
+                    .any(|w| starts_with_ci(rest, w))
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
 
 /// Which detector owns a URI scheme.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -2833,88 +3123,347 @@ fn trim_url_end(text: &str, start: usize, mut end: usize) -> usize {
     end
 }
 
-fn conn_hits(text: &str, hits: &mut Vec<CodeHit>, want: Db) {
-    for caps in CONN_URI.captures_iter(text) {
-        let (Some(all), Some(scheme), Some(user), Some(pass)) =
-            (caps.get(0), caps.get(1), caps.get(2), caps.get(3))
-        else {
-            continue;
-        };
-        if db_of_scheme(scheme.as_str()) == want && real_password(user.as_str(), pass.as_str()) {
-            let end = trim_url_end(text, all.start(), all.end());
-            push_hit(hits, all.start(), end, None);
-        }
+/// Connection URIs of one database family. One cheap look at each `://` decides whether a URI with
+/// credentials can start there; the patterns run anchored at those places only. A hit must also lie
+/// near one of the detector's triggers (a `pgsql://` URI counts when `postgres` is close by).
+fn conn_hits(
+    text: &str,
+    hits: &mut Vec<CodeHit>,
+    want: Db,
+    triggers: &AhoCorasick,
+    max_len: usize,
+) {
+    let b = text.as_bytes();
+    let starts = scheme_starts(text);
+    if starts.is_empty() {
+        return;
     }
-    for caps in CONN_PARAM.captures_iter(text) {
-        let (Some(all), Some(scheme), Some(pass)) = (caps.get(0), caps.get(1), caps.get(2)) else {
-            continue;
+    let near_trigger = |start: usize, end: usize| {
+        let lo = floor_boundary(text, start.saturating_sub(max_len));
+        let hi = ceil_boundary(text, end + max_len);
+        triggers.is_match(aho_corasick::Input::new(text).span(lo..hi))
+    };
+    let (uri, uri_reach) = &*CONN_URI;
+    let starts_uri = starts
+        .iter()
+        .filter(|&&(_, sep)| has_user_info(b, sep))
+        .map(|&(q, _)| q);
+    matches_from(text, uri, starts_uri, *uri_reach, |all| {
+        let sep = all.start() + text[all.start()..].find("://").unwrap_or(0);
+        if db_of_scheme(&text[all.start()..sep]) != want {
+            return;
+        }
+        let Some((user, pass)) = user_and_password(text, sep, is_conn_host_byte) else {
+            return;
         };
-        if db_of_scheme(scheme.as_str()) == want && real_password("", pass.as_str()) {
+        if real_password(user, pass) {
+            let end = trim_url_end(text, all.start(), all.end());
+            if near_trigger(all.start(), end) {
+                push_hit(hits, all.start(), end, None);
+            }
+        }
+    });
+    let (param, param_reach) = &*CONN_PARAM;
+    let starts_param = starts
+        .iter()
+        .filter(|&&(_, sep)| has_password_param(b, sep))
+        .map(|&(q, _)| q);
+    matches_from(text, param, starts_param, *param_reach, |all| {
+        let sep = all.start() + text[all.start()..].find("://").unwrap_or(0);
+        if db_of_scheme(&text[all.start()..sep]) != want {
+            return;
+        }
+        let Some(pass) = param_password(text, sep) else {
+            return;
+        };
+        if real_password("", pass) {
             let end = trim_url_end(text, all.start(), all.end());
             if !hits
                 .iter()
                 .any(|h| h.start <= all.start() && all.start() < h.end)
+                && near_trigger(all.start(), end)
             {
                 push_hit(hits, all.start(), end, None);
             }
         }
-    }
+    });
 }
 
-fn find_postgres_conn(text: &str, hits: &mut Vec<CodeHit>) {
-    conn_hits(text, hits, Db::Postgres);
+fn is_conn_host_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'[' | b']' | b'-')
 }
-fn find_mysql_conn(text: &str, hits: &mut Vec<CodeHit>) {
-    conn_hits(text, hits, Db::Mysql);
+
+/// The user and password of a URI matched at `scheme://` (`sep` is where `://` is), as the
+/// pattern's greedy groups split them: the user runs to the first `:`, the password to the last `@`
+/// a host byte follows, within its 256 characters and before a blank, `/`, quote or `<>`.
+fn user_and_password(text: &str, sep: usize, host_byte: fn(u8) -> bool) -> Option<(&str, &str)> {
+    let rest = &text[sep + 3..];
+    let colon = rest.find(':')?;
+    let after = &rest[colon + 1..];
+    let mut at = None;
+    for (n, (i, c)) in after.char_indices().enumerate() {
+        if n > 256 || c.is_whitespace() || "/\"'<>`".contains(c) {
+            break;
+        }
+        if c == '@' && n >= 1 && after.as_bytes().get(i + 1).is_some_and(|&b| host_byte(b)) {
+            at = Some(i);
+        }
+    }
+    Some((&rest[..colon], &after[..at?]))
 }
-fn find_mongodb_conn(text: &str, hits: &mut Vec<CodeHit>) {
-    conn_hits(text, hits, Db::Mongo);
+
+/// The password of a URI matched by `CONN_PARAM` at `scheme://`: the value of the first
+/// `?`/`&`/`;` parameter named `password`, `pwd` or `pass` (at most 300 characters in, before any
+/// `@`, quote or blank) that has one, up to 128 characters.
+fn param_password(text: &str, sep: usize) -> Option<&str> {
+    let rest = &text[sep + 3..];
+    for (n, (i, c)) in rest.char_indices().enumerate() {
+        if n > 300 || c.is_whitespace() || "@\"'<>`".contains(c) {
+            return None;
+        }
+        if n >= 1 && matches!(c, '?' | '&' | ';') {
+            let after = &rest[i + 1..];
+            for key in ["password=", "pwd=", "pass="] {
+                if starts_with_ci(after.as_bytes(), key) {
+                    let value = &after[key.len()..];
+                    let len: usize = value
+                        .chars()
+                        .take(128)
+                        .take_while(|&c| !c.is_whitespace() && !"&;\"'<>`".contains(c))
+                        .map(char::len_utf8)
+                        .sum();
+                    if len > 0 {
+                        return Some(&value[..len]);
+                    }
+                }
+            }
+        }
+    }
+    None
 }
-fn find_redis_conn(text: &str, hits: &mut Vec<CodeHit>) {
-    conn_hits(text, hits, Db::Redis);
+
+/// Defines the code matcher of a connection-string detector for one database family.
+macro_rules! conn_fn {
+    ($name:ident, $id:literal, $db:expr) => {
+        fn $name(text: &str, hits: &mut Vec<CodeHit>) {
+            static TRIGGERS: LazyLock<AhoCorasick> = LazyLock::new(|| literals(spec_triggers($id)));
+            conn_hits(text, hits, $db, &TRIGGERS, CONN_MAX_LEN);
+        }
+    };
 }
-fn find_amqp_conn(text: &str, hits: &mut Vec<CodeHit>) {
-    conn_hits(text, hits, Db::Amqp);
-}
-fn find_mssql_conn(text: &str, hits: &mut Vec<CodeHit>) {
-    conn_hits(text, hits, Db::Mssql);
-}
-fn find_jdbc_conn(text: &str, hits: &mut Vec<CodeHit>) {
-    conn_hits(text, hits, Db::Jdbc);
-}
-fn find_other_db_conn(text: &str, hits: &mut Vec<CodeHit>) {
-    conn_hits(text, hits, Db::Other);
-}
+
+/// How far a connection-string hit may lie from its trigger (the detectors' `max_len`).
+const CONN_MAX_LEN: usize = 1100;
+
+conn_fn!(
+    find_postgres_conn,
+    "postgres_connection_string",
+    Db::Postgres
+);
+conn_fn!(find_mysql_conn, "mysql_connection_string", Db::Mysql);
+conn_fn!(find_mongodb_conn, "mongodb_connection_string", Db::Mongo);
+conn_fn!(find_redis_conn, "redis_connection_string", Db::Redis);
+conn_fn!(find_amqp_conn, "amqp_connection_string", Db::Amqp);
+conn_fn!(find_mssql_conn, "mssql_connection_string", Db::Mssql);
+conn_fn!(find_jdbc_conn, "jdbc_connection_string", Db::Jdbc);
+conn_fn!(find_other_db_conn, "database_connection_string", Db::Other);
 
 /// ADO.NET / ODBC: `Server=...;User Id=...;Password=...;`. The span runs from the server key to the
-/// end of the password value.
+/// end of the password value. Read by hand (see `adonet_at`) from the server keys in the few
+/// `;`-separated parts before each `password=` or `pwd=`.
 fn find_adonet_conn(text: &str, hits: &mut Vec<CodeHit>) {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i)(?-u:\b)(?:server|data source|host|address|addr|network address|datasource)[ \t]*=[^;"'\r\n]{1,200};(?:[^;"'\r\n]{0,100};){0,8}?[ \t]*(?:password|pwd)[ \t]*=[ \t]*([^;"'\r\n]{1,128})"#)
-            .expect("built-in pattern compiles")
-    });
-    for caps in RE.captures_iter(text) {
-        let (Some(all), Some(pass)) = (caps.get(0), caps.get(1)) else {
+    static TRIGGERS: LazyLock<AhoCorasick> =
+        LazyLock::new(|| literals(spec_triggers("adonet_connection_string")));
+    let b = text.as_bytes();
+    let mut starts = Vec::new();
+    for (at, _) in occurrences(&TRIGGERS, text) {
+        // The password key follows a `;` (and blanks).
+        let Some(semi) = b[..at].iter().rposition(|&c| c != b' ' && c != b'\t') else {
             continue;
         };
-        let value = pass.as_str().trim_end();
+        if b[semi] != b';' {
+            continue;
+        }
+        // The server key opens one of the nine parts before it; a part holds no quote or line
+        // break, and all of them fit in 1200 bytes.
+        let floor = at.saturating_sub(1200);
+        let mut end = semi;
+        for _ in 0..9 {
+            let start = b[floor..end]
+                .iter()
+                .rposition(|&c| matches!(c, b';' | b'"' | b'\'' | b'\r' | b'\n'))
+                .map_or(floor, |i| floor + i + 1);
+            for p in start..end {
+                if (p == 0 || !is_word_byte(b[p - 1])) && adonet_key_len(&b[p..]).is_some() {
+                    starts.push(p);
+                }
+            }
+            if start == floor || b[start - 1] != b';' {
+                break;
+            }
+            end = start - 1;
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    let mut done = 0;
+    for p in starts {
+        if p < done {
+            continue;
+        }
+        let Some((end, value_start)) = adonet_at(text, p) else {
+            continue;
+        };
+        done = end;
+        let value = text[value_start..end].trim_end();
         if !value.contains(' ') && real_password("", value) {
-            push_hit(hits, all.start(), pass.start() + value.len(), None);
+            push_hit(hits, p, value_start + value.len(), None);
         }
     }
 }
 
+/// The server keys an ADO.NET or ODBC connection string opens with, in the pattern's order.
+const ADONET_KEYS: [&str; 7] = [
+    "server",
+    "data source",
+    "host",
+    "address",
+    "addr",
+    "network address",
+    "datasource",
+];
+
+fn adonet_key_len(b: &[u8]) -> Option<usize> {
+    ADONET_KEYS
+        .iter()
+        .find(|k| starts_with_ci(b, k))
+        .map(|k| k.len())
+}
+
+/// A part's characters: anything but `;`, quotes and line breaks.
+fn is_part_char(c: char) -> bool {
+    !matches!(c, ';' | '"' | '\'' | '\r' | '\n')
+}
+
+/// Characters of a part from `from`, at most `max`: their end and the character after them.
+fn part_run(text: &str, from: usize, max: usize) -> (usize, usize, Option<char>) {
+    let mut end = from;
+    let mut count = 0;
+    for c in text[from..].chars() {
+        if count == max || !is_part_char(c) {
+            return (end, count, Some(c));
+        }
+        end += c.len_utf8();
+        count += 1;
+    }
+    (end, count, None)
+}
+
+/// The ADO.NET pattern
+/// `(?i)\b(?:server|data source|host|address|addr|network address|datasource)[ \t]*=[^;"'\r\n]{1,200};`
+/// `(?:[^;"'\r\n]{0,100};){0,8}?[ \t]*(?:password|pwd)[ \t]*=[ \t]*([^;"'\r\n]{1,128})`
+/// matched at `at`: the match's end and where its value starts. Every part runs to the next `;`,
+/// so the only choice is how many parts come before the password key: the fewest that work.
+fn adonet_at(text: &str, at: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let blanks = |mut i: usize| {
+        while i < b.len() && matches!(b[i], b' ' | b'\t') {
+            i += 1;
+        }
+        i
+    };
+    for key in ADONET_KEYS {
+        if !starts_with_ci(&b[at..], key) {
+            continue;
+        }
+        let i = blanks(at + key.len());
+        if b.get(i) != Some(&b'=') {
+            continue;
+        }
+        let (end, count, next) = part_run(text, i + 1, 200);
+        if count == 0 || next != Some(';') {
+            continue;
+        }
+        let mut i = end + 1;
+        for parts in 0..=8 {
+            if let Some(found) = adonet_password_at(text, i) {
+                return Some(found);
+            }
+            if parts == 8 {
+                break;
+            }
+            let (end, _, next) = part_run(text, i, 100);
+            if next != Some(';') {
+                break;
+            }
+            i = end + 1;
+        }
+    }
+    None
+}
+
+/// `[ \t]*(?:password|pwd)[ \t]*=[ \t]*([^;"'\r\n]{1,128})` at `from`: the end and the value's start.
+fn adonet_password_at(text: &str, from: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut i = from;
+    while i < b.len() && matches!(b[i], b' ' | b'\t') {
+        i += 1;
+    }
+    let key = ["password", "pwd"]
+        .iter()
+        .find(|k| starts_with_ci(&b[i..], k))?;
+    i += key.len();
+    while i < b.len() && matches!(b[i], b' ' | b'\t') {
+        i += 1;
+    }
+    if b.get(i) != Some(&b'=') {
+        return None;
+    }
+    let eq_end = i + 1;
+    let mut value_start = eq_end;
+    while value_start < b.len() && matches!(b[value_start], b' ' | b'\t') {
+        value_start += 1;
+    }
+    let (end, count, _) = part_run(text, value_start, 128);
+    if count > 0 {
+        return Some((end, value_start));
+    }
+    // No value after the blanks: the last blank is one (blanks are part characters).
+    (value_start > eq_end).then(|| (value_start, value_start - 1))
+}
+
+/// The schemes `basic_auth_url` knows, lower case.
+const BASIC_AUTH_SCHEMES: &[&str] = &[
+    "http", "https", "ftp", "ftps", "sftp", "ssh", "git", "svn", "smtp", "smtps", "imap", "imaps",
+    "pop3", "pop3s", "ldap", "ldaps", "ws", "wss", "socks5", "socks5h", "rtsp", "s3", "webdav",
+];
+
 /// `https://user:password@host`: the span is scheme, credentials and host.
 fn find_basic_auth_url(text: &str, hits: &mut Vec<CodeHit>) {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i)(?-u:\b)(?:https?|ftps?|sftp|ssh|git|svn|smtps?|imaps?|pop3s?|ldaps?|wss?|socks5h?|rtsp|s3|webdav)://([^\s:@/"'<>`]{1,128}):([^\s/"'<>`]{1,256})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*(?::[0-9]{1,5})?)"#)
-            .expect("built-in pattern compiles")
+    const PATTERN: &str = r#"(?i)(?-u:\b)(?:https?|ftps?|sftp|ssh|git|svn|smtps?|imaps?|pop3s?|ldaps?|wss?|socks5h?|rtsp|s3|webdav)://([^\s:@/"'<>`]{1,128}):([^\s/"'<>`]{1,256})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*(?::[0-9]{1,5})?)"#;
+    static RE: LazyLock<Re> = LazyLock::new(|| compile(PATTERN));
+    // User and password take at most 1.5 KB; the rest is room for the host name.
+    const REACH: usize = 2048;
+    let b = text.as_bytes();
+    // The scheme is the whole word before `://` (the pattern starts at a word boundary), and user
+    // info must follow: most URLs fail one of the two and cost nothing more.
+    let starts = text.match_indices("://").filter_map(|(sep, _)| {
+        let start = b[..sep]
+            .iter()
+            .rposition(|&c| !is_word_byte(c))
+            .map_or(0, |i| i + 1);
+        let scheme = &b[start..sep];
+        let known = BASIC_AUTH_SCHEMES
+            .iter()
+            .any(|s| scheme.eq_ignore_ascii_case(s.as_bytes()));
+        (known && has_user_info(b, sep)).then_some(start)
     });
-    for caps in RE.captures_iter(text) {
-        let (Some(all), Some(user), Some(pass)) = (caps.get(0), caps.get(1), caps.get(2)) else {
-            continue;
+    matches_from(text, &RE, starts, REACH, |all| {
+        let sep = all.start() + text[all.start()..].find("://").unwrap_or(0);
+        let host_byte = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+        let Some((user, pass)) = user_and_password(text, sep, host_byte) else {
+            return;
         };
-        let (user, pass) = (user.as_str(), pass.as_str());
         // `https://TOKEN:x-oauth-basic@host` carries the secret in the user part.
         let secret = if pass.eq_ignore_ascii_case("x-oauth-basic") {
             user
@@ -2922,140 +3471,373 @@ fn find_basic_auth_url(text: &str, hits: &mut Vec<CodeHit>) {
             pass
         };
         if secret.bytes().all(|b| b.is_ascii_digit()) && secret.len() <= 5 {
-            continue;
+            return;
         }
         if real_password(user, secret) && !placeholder_value(user) {
             push_hit(hits, all.start(), all.end(), None);
         }
-    }
+    });
 }
 
 /// `Authorization: Basic <base64 of user:password>`: the span is the base64 credentials.
 fn find_basic_auth_header(text: &str, hits: &mut Vec<CodeHit>) {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i)(?:authorization|auth)["']?[ \t]*[:=][ \t]*["']?basic[ \t]+([A-Za-z0-9+/]{6,400}={0,2})"#)
-            .expect("built-in pattern compiles")
+    static RE: LazyLock<Re> = LazyLock::new(|| {
+        compile(
+            r#"(?i)(?:authorization|auth)["']?[ \t]*[:=][ \t]*["']?basic[ \t]+([A-Za-z0-9+/]{6,400}={0,2})"#,
+        )
     });
-    for caps in RE.captures_iter(text) {
-        let Some(m) = caps.get(1) else { continue };
-        if text
-            .as_bytes()
-            .get(m.end())
-            .is_some_and(|&b| is_token_byte(b))
-        {
-            continue;
+    static BASIC: LazyLock<AhoCorasick> = LazyLock::new(|| literals(["basic"]));
+    let b = text.as_bytes();
+    // `basic` counts only as the value of a `:` or `=` and followed by blanks: not in prose.
+    let mut spans = occurrences(&BASIC, text);
+    spans.retain(|&(start, end)| {
+        let mut i = start;
+        if i > 0 && matches!(b[i - 1], b'"' | b'\'') {
+            i -= 1;
         }
-        let Some(decoded) = b64_decode(m.as_str()) else {
-            continue;
+        while i > 0 && matches!(b[i - 1], b' ' | b'\t') {
+            i -= 1;
+        }
+        i > 0 && matches!(b[i - 1], b':' | b'=') && matches!(b.get(end), Some(b' ' | b'\t'))
+    });
+    captures_near(text, &RE, &spans, 64, 480, |caps| {
+        let Some((start, value)) = group(text, caps, 1) else {
+            return;
+        };
+        if b.get(start + value.len())
+            .is_some_and(|&c| is_token_byte(c))
+        {
+            return;
+        }
+        let Some(decoded) = b64_decode(value) else {
+            return;
         };
         let Ok(decoded) = String::from_utf8(decoded) else {
-            continue;
+            return;
         };
         let Some((user, pass)) = decoded.split_once(':') else {
-            continue;
+            return;
         };
         if !user.is_empty()
             && !pass.is_empty()
             && decoded.chars().all(|c| !c.is_control())
             && real_password(user, pass)
         {
-            push_hit(hits, m.start(), m.end(), None);
+            push_hit(hits, start, start + value.len(), None);
         }
-    }
+    });
 }
 
 /// A bearer token: long, random, not a template. JWTs match here too; the `jwt` detector is more
-/// confident and wins the overlap.
+/// confident and wins the overlap. Read by hand after each `bearer`: blanks, then a run of token
+/// bytes (at least 16) and up to two `=`.
 fn find_bearer_token(text: &str, hits: &mut Vec<CodeHit>) {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i:bearer)[ \t]+([A-Za-z0-9._~+/-]{16,}={0,2})"#)
-            .expect("built-in pattern compiles")
-    });
-    let bytes = text.as_bytes();
-    for caps in RE.captures_iter(text) {
-        let (Some(all), Some(m)) = (caps.get(0), caps.get(1)) else {
-            continue;
-        };
-        if all.start() > 0 && is_word_byte(bytes[all.start() - 1]) {
+    static BEARER: LazyLock<AhoCorasick> = LazyLock::new(|| literals(["bearer"]));
+    let b = text.as_bytes();
+    let is_token = |c: u8| c.is_ascii_alphanumeric() || b"._~+/-".contains(&c);
+    let mut done = 0;
+    for m in BEARER.find_iter(text) {
+        if m.start() < done {
             continue;
         }
-        let v = m.as_str().trim_end_matches('.');
+        let mut i = m.end();
+        while i < b.len() && matches!(b[i], b' ' | b'\t') {
+            i += 1;
+        }
+        if i == m.end() {
+            continue;
+        }
+        let start = i;
+        while i < b.len() && is_token(b[i]) {
+            i += 1;
+        }
+        if i - start < 16 {
+            continue;
+        }
+        let mut end = i;
+        while end < b.len() && end - i < 2 && b[end] == b'=' {
+            end += 1;
+        }
+        done = end;
+        if m.start() > 0 && is_word_byte(b[m.start() - 1]) {
+            continue;
+        }
+        let v = text[start..end].trim_end_matches('.');
         if v.len() > 4096 || !keyed_value(v) {
             continue;
         }
-        push_hit(hits, m.start(), m.start() + v.len(), None);
+        push_hit(hits, start, start + v.len(), None);
     }
 }
 
 /// API keys in HTTP headers (`X-API-Key: ...`, `X-Auth-Token: ...`, `PRIVATE-TOKEN: ...`).
 fn find_api_key_header(text: &str, hits: &mut Vec<CodeHit>) {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i)(?-u:\b)(?:x-api-key|api-key|x-apikey|apikey|x-auth-token|x-access-token|x-api-token|x-secret-key|private-token|x-functions-key|x-goog-api-key|x-vault-token|x-consul-token|x-figma-token|x-shopify-access-token|x-octopus-apikey|xi-api-key)["']?[ \t]*:[ \t]*["']?([A-Za-z0-9._~+/=-]{16,512})"#)
-            .expect("built-in pattern compiles")
+    static RE: LazyLock<Re> = LazyLock::new(|| {
+        compile(
+            r#"(?i)(?-u:\b)(?:x-api-key|api-key|x-apikey|apikey|x-auth-token|x-access-token|x-api-token|x-secret-key|private-token|x-functions-key|x-goog-api-key|x-vault-token|x-consul-token|x-figma-token|x-shopify-access-token|x-octopus-apikey|xi-api-key)["']?[ \t]*:[ \t]*["']?([A-Za-z0-9._~+/=-]{16,512})"#,
+        )
     });
-    let bytes = text.as_bytes();
-    for caps in RE.captures_iter(text) {
-        let Some(m) = caps.get(1) else { continue };
-        if bytes.get(m.end()).is_some_and(|&b| is_token_byte(b)) {
-            continue;
+    static TRIGGERS: LazyLock<AhoCorasick> =
+        LazyLock::new(|| literals(spec_triggers("api_key_header")));
+    let b = text.as_bytes();
+    // A header name is followed (after the rest of the name, a quote and blanks) by a colon.
+    let mut spans = occurrences(&TRIGGERS, text);
+    spans.retain(|&(_, end)| {
+        let mut i = end;
+        while i < b.len() && i - end < 32 && (b[i].is_ascii_alphanumeric() || b[i] == b'-') {
+            i += 1;
         }
-        let v = m.as_str();
+        if i < b.len() && matches!(b[i], b'"' | b'\'') {
+            i += 1;
+        }
+        while i < b.len() && matches!(b[i], b' ' | b'\t') {
+            i += 1;
+        }
+        b.get(i) == Some(&b':')
+    });
+    captures_near(text, &RE, &spans, 32, 640, |caps| {
+        let Some((start, v)) = group(text, caps, 1) else {
+            return;
+        };
+        if b.get(start + v.len()).is_some_and(|&c| is_token_byte(c)) {
+            return;
+        }
         if keyed_value(v) && !is_code_reference(v) {
-            push_hit(hits, m.start(), m.end(), None);
+            push_hit(hits, start, start + v.len(), None);
         }
-    }
+    });
 }
 
 /// `curl -u user:password` and `--user user:password`: the span is `user:password`.
 fn find_curl_user(text: &str, hits: &mut Vec<CodeHit>) {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?im)(?-u:\b)curl(?-u:\b)[^\r\n]{0,300}?[ \t](?:-u[ \t]*|--user[ \t=]+)["']?([^\s"':]{1,64}):([^\s"']{1,128})"#)
-            .expect("built-in pattern compiles")
+    static RE: LazyLock<Re> = LazyLock::new(|| {
+        compile(
+            r#"(?im)(?-u:\b)curl(?-u:\b)[^\r\n]{0,300}?[ \t](?:-u[ \t]*|--user[ \t=]+)["']?([^\s"':]{1,64}):([^\s"']{1,128})"#,
+        )
     });
-    for caps in RE.captures_iter(text) {
-        let (Some(user), Some(pass)) = (caps.get(1), caps.get(2)) else {
-            continue;
+    static CURL: LazyLock<AhoCorasick> = LazyLock::new(|| literals(["curl"]));
+    let b = text.as_bytes();
+    // The option must be on the command's own line.
+    let starts = CURL.find_iter(text).map(|m| m.start()).filter(|&at| {
+        let line = &b[at..];
+        let line = &line[..line
+            .iter()
+            .position(|&c| c == b'\n' || c == b'\r')
+            .unwrap_or(line.len())];
+        line.windows(2).any(|w| w == b"-u")
+    });
+    captures_from(text, &RE, starts, 2400, |caps| {
+        let (Some((user_start, user)), Some((pass_start, p))) =
+            (group(text, caps, 1), group(text, caps, 2))
+        else {
+            return;
         };
-        let p = pass.as_str();
         if p.len() >= 4
             && !p.bytes().all(|b| b.is_ascii_digit())
-            && real_password(user.as_str(), p)
-            && !placeholder_value(user.as_str())
+            && real_password(user, p)
+            && !placeholder_value(user)
         {
-            push_hit(hits, user.start(), pass.end(), None);
+            push_hit(hits, user_start, pass_start + p.len(), None);
         }
-    }
+    });
 }
 
 // =================================================================================================
 // Passwords and generic secrets in assignments
 // =================================================================================================
 
+/// The credential word (`pass`, `pwd`, `secret`, `token`, `key`, `auth`, `credential`: an assignment
+/// is read from each) that starts at `at`, ASCII case-insensitively, as its length. The first four
+/// bytes, lower-cased, decide it (`| 0x20` lower-cases letters and turns no other byte into one).
+#[inline]
+fn credential_word_at(b: &[u8], at: usize) -> Option<usize> {
+    const fn word(w: &[u8; 4]) -> u32 {
+        u32::from_le_bytes(*w)
+    }
+    let rest = &b[at..];
+    let head = match rest {
+        [a, b, c, d, ..] => u32::from_le_bytes([*a, *b, *c, *d]),
+        [a, b, c] => u32::from_le_bytes([*a, *b, *c, 0]),
+        _ => return None,
+    } | 0x2020_2020;
+    match head {
+        h if h == word(b"pass") || h == word(b"auth") => Some(4),
+        h if h & 0x00ff_ffff == word(b"pwd\0") || h & 0x00ff_ffff == word(b"key\0") => Some(3),
+        h if h == word(b"secr") && starts_with_ci(rest, "secret") => Some(6),
+        h if h == word(b"toke") && starts_with_ci(rest, "token") => Some(5),
+        h if h == word(b"cred") && starts_with_ci(rest, "credential") => Some(10),
+        _ => None,
+    }
+}
+
+/// `[A-Za-z0-9_.-]`, the bytes of a key, as a table: the key scans test every byte.
+static KEY_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-';
+        c += 1;
+    }
+    table
+};
+
+#[inline]
+fn is_key_byte(c: u8) -> bool {
+    KEY_BYTES[c as usize]
+}
+
+/// The credential words that may start an assignment, as `(start, end)` in order. The separator
+/// (`:` or `=`) is much rarer than the words (`key`, `token`, `auth` fill prose), so this looks for
+/// separators and then for words in the key just before each: the key run, up to two quotes and up
+/// to four blanks lie between a word and its separator. Words elsewhere cannot start one.
+fn assignment_words(text: &str) -> Vec<(usize, usize)> {
+    // The word and the (at most 40) key bytes after it.
+    const LONGEST_KEY: usize = 10 + 40;
+    let b = text.as_bytes();
+    let mut words = Vec::new();
+    let mut scanned = 0;
+    for_each_separator(b, |sep| {
+        let mut i = sep;
+        while i > 0 && sep - i < 4 && matches!(b[i - 1], b' ' | b'\t') {
+            i -= 1;
+        }
+        let quotes_end = i;
+        while i > 0 && quotes_end - i < 2 && matches!(b[i - 1], b'"' | b'\'' | b']') {
+            i -= 1;
+        }
+        let key_end = i;
+        while i > 0 && key_end - i < LONGEST_KEY && is_key_byte(b[i - 1]) {
+            i -= 1;
+        }
+        // Keys of separators close together can share bytes; look at each byte once. The shortest
+        // word has three bytes.
+        for at in i.max(scanned)..key_end.saturating_sub(2) {
+            if !matches!(b[at] | 0x20, b'p' | b's' | b't' | b'k' | b'a' | b'c') {
+                continue;
+            }
+            if let Some(len) = credential_word_at(b, at) {
+                words.push((at, at + len));
+            }
+        }
+        scanned = scanned.max(key_end);
+    });
+    words
+}
+
+/// Calls `f` with the position of every `:` and `=`, in order. Eight bytes are tested at a time (a
+/// word holds one of them when `word ^ 0x3a3a..` or `word ^ 0x3d3d..` has a zero byte), and only
+/// words that do are looked at byte by byte: most text has neither.
+fn for_each_separator(b: &[u8], mut f: impl FnMut(usize)) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
+    let mut at = 0;
+    for chunk in b.chunks_exact(8) {
+        let word = u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]);
+        if has_zero(word ^ (ONES * b':' as u64)) || has_zero(word ^ (ONES * b'=' as u64)) {
+            for (i, &c) in chunk.iter().enumerate() {
+                if c == b':' || c == b'=' {
+                    f(at + i);
+                }
+            }
+        }
+        at += 8;
+    }
+    for (i, &c) in b[at..].iter().enumerate() {
+        if c == b':' || c == b'=' {
+            f(at + i);
+        }
+    }
+}
+
+/// Where one `key <sep> value` sits in the text (the key runs from the credential word to `key_end`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct AssignmentSpan {
+    key_end: usize,
+    sep: (usize, usize),
+    value: (usize, usize),
+}
+
 /// `key = value`, `key: value`, `"key": "value"`, `key := value`, `key => value`, in any language or
-/// config format. The match starts at a credential word inside the key (a literal the regex engine
-/// can search for quickly); the rest of the key before it is taken in code.
-static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i)((?:pass|pwd|secret|token|key|auth|credential)[A-Za-z0-9_.-]{0,40})(["'\]]{0,2})[ \t]{0,4}(:=|=>|==?|:)[ \t]{0,4}("[^"\r\n]{0,300}"|'[^'\r\n]{0,300}'|`[^`\r\n]{0,300}`|[^\s"'`,;&<>(){}\[\]]{1,300})"#,
-    )
-    .expect("built-in pattern compiles")
-});
+/// config format, read at a credential word at `at` (`word` bytes long). It reads what the pattern
+/// (?i)((?:pass|pwd|secret|token|key|auth|credential)[A-Za-z0-9_.-]{0,40})(["'\]]{0,2})[ \t]{0,4}
+/// (:=|=>|==?|:)[ \t]{0,4}("[^"\r\n]{0,300}"|'[^'\r\n]{0,300}'|`[^`\r\n]{0,300}`|[^\s"'`,;&<>(){}\[\]]{1,300})
+/// matches there: each part's greedy run is the only one the next part can follow, except the
+/// separator, whose alternatives are tried in the pattern's order.
+fn assignment_at(text: &str, at: usize, word: usize) -> Option<AssignmentSpan> {
+    let b = text.as_bytes();
+    let mut i = at + word;
+    let limit = (i + 40).min(b.len());
+    while i < limit && is_key_byte(b[i]) {
+        i += 1;
+    }
+    if i < b.len() && is_key_byte(b[i]) {
+        return None;
+    }
+    let key_end = i;
+    while i < b.len() && i - key_end < 2 && matches!(b[i], b'"' | b'\'' | b']') {
+        i += 1;
+    }
+    let blanks = i;
+    while i < b.len() && i - blanks < 4 && matches!(b[i], b' ' | b'\t') {
+        i += 1;
+    }
+    for sep in [":=", "=>", "==", "=", ":"] {
+        if b[i..].starts_with(sep.as_bytes()) {
+            if let Some(value) = assignment_value(text, i + sep.len()) {
+                return Some(AssignmentSpan {
+                    key_end,
+                    sep: (i, i + sep.len()),
+                    value,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// The value after a separator: blanks, then a quoted string on one line or a bare run of up to 300
+/// characters (not blanks, quotes or `,;&<>(){}[]`). Counts are in characters, as the pattern's.
+fn assignment_value(text: &str, from: usize) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut i = from;
+    while i < b.len() && i - from < 4 && matches!(b[i], b' ' | b'\t') {
+        i += 1;
+    }
+    let start = i;
+    match b.get(start) {
+        Some(&q @ (b'"' | b'\'' | b'`')) => {
+            for (n, (off, c)) in text[start + 1..].char_indices().enumerate() {
+                if c == q as char {
+                    return Some((start, start + 1 + off + 1));
+                }
+                if c == '\r' || c == '\n' || n == 300 {
+                    return None;
+                }
+            }
+            None
+        }
+        _ => {
+            let mut end = start;
+            for (n, c) in text[start..].chars().enumerate() {
+                if n == 300 || c.is_whitespace() || "\"'`,;&<>(){}[]".contains(c) {
+                    break;
+                }
+                end += c.len_utf8();
+            }
+            (end > start).then_some((start, end))
+        }
+    }
+}
 
 /// `<password>value</password>` in XML configs.
-static XML_ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i)<([A-Za-z0-9_:.-]{0,40}(?:pass|pwd|secret|token|key|auth|credential)[A-Za-z0-9_.-]{0,40})>([^<>\s]{1,300})</"#,
-    )
-    .expect("built-in pattern compiles")
-});
+const XML_ASSIGNMENT: &str = r#"(?i)<([A-Za-z0-9_:.-]{0,40}(?:pass|pwd|secret|token|key|auth|credential)[A-Za-z0-9_.-]{0,40})>([^<>\s]{1,300})</"#;
 
 /// `--password value` and `--api-token value` on command lines.
-static FLAG_ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?im)(?:^|[ \t])--([A-Za-z0-9_-]{0,30}?(?:pass|pwd|secret|token|key|auth|credential)[A-Za-z0-9_-]{0,30})[ \t]+("[^"\r\n]{1,300}"|'[^'\r\n]{1,300}'|[^\s"'`;&|<>-][^\s"'`;&|<>]{0,299})"#,
-    )
-    .expect("built-in pattern compiles")
-});
+const FLAG_ASSIGNMENT: &str = r#"(?im)(?:^|[ \t])--([A-Za-z0-9_-]{0,30}?(?:pass|pwd|secret|token|key|auth|credential)[A-Za-z0-9_-]{0,30})[ \t]+("[^"\r\n]{1,300}"|'[^'\r\n]{1,300}'|[^\s"'`;&|<>-][^\s"'`;&|<>]{0,299})"#;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum KeyKind {
@@ -3064,16 +3846,31 @@ enum KeyKind {
     Neither,
 }
 
+/// The longest key looked at, in bytes. Keys come from the assignment readers, which bound them
+/// well below this (64 bytes before the credential word, the word and 40 after it).
+const MAX_KEY: usize = 160;
+
 /// Identifier words (lower case, split at `_ . -` and camelCase humps).
 fn key_words(key: &str) -> KeyWords {
-    let b = key.as_bytes();
-    let mut ranges = Vec::with_capacity(4);
+    let b = &key.as_bytes()[..key.len().min(MAX_KEY)];
+    let mut words = KeyWords {
+        lower: [0; MAX_KEY],
+        ranges: [(0, 0); MAX_KEY],
+        count: 0,
+    };
+    for (i, c) in b.iter().enumerate() {
+        words.lower[i] = c.to_ascii_lowercase();
+    }
+    let push = |words: &mut KeyWords, s: usize, e: usize| {
+        words.ranges[words.count] = (s as u8, e as u8);
+        words.count += 1;
+    };
     let mut start = None;
     for i in 0..b.len() {
         let c = b[i];
         if !c.is_ascii_alphanumeric() {
             if let Some(s) = start.take() {
-                ranges.push((s, i));
+                push(&mut words, s, i);
             }
             continue;
         }
@@ -3084,7 +3881,7 @@ fn key_words(key: &str) -> KeyWords {
                     || (b[i - 1].is_ascii_uppercase()
                         && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
             if hump {
-                ranges.push((s, i));
+                push(&mut words, s, i);
                 start = Some(i);
             }
         } else {
@@ -3092,27 +3889,31 @@ fn key_words(key: &str) -> KeyWords {
         }
     }
     if let Some(s) = start {
-        ranges.push((s, b.len()));
+        push(&mut words, s, b.len());
     }
-    KeyWords {
-        lower: key.to_ascii_lowercase(),
-        ranges,
-    }
+    words
 }
 
-/// The words of a key, lower-cased, as slices of one buffer.
+/// The words of a key, lower-cased, as slices of one buffer (on the stack: this runs for every
+/// assignment read).
 struct KeyWords {
-    lower: String,
-    ranges: Vec<(usize, usize)>,
+    lower: [u8; MAX_KEY],
+    ranges: [(u8, u8); MAX_KEY],
+    count: usize,
 }
 
 impl KeyWords {
+    fn word(&self, (s, e): (u8, u8)) -> &str {
+        // The key bytes are ASCII here (any other byte ends a word), so this never fails.
+        std::str::from_utf8(&self.lower[s as usize..e as usize]).unwrap_or("")
+    }
+
     fn iter(&self) -> impl Iterator<Item = &str> + '_ {
-        self.ranges.iter().map(|&(s, e)| &self.lower[s..e])
+        self.ranges[..self.count].iter().map(|&r| self.word(r))
     }
 
     fn last(&self) -> Option<&str> {
-        self.ranges.last().map(|&(s, e)| &self.lower[s..e])
+        self.ranges[..self.count].last().map(|&r| self.word(r))
     }
 }
 
@@ -3314,12 +4115,24 @@ const NOT_PASS: &[&str] = &[
     "underpass",
 ];
 
+/// `DENY_LAST` and `DENY_ANY`, sorted for binary search.
+static DENY_SORTED: LazyLock<(Vec<&str>, Vec<&str>)> = LazyLock::new(|| {
+    let mut last = DENY_LAST.to_vec();
+    let mut any = DENY_ANY.to_vec();
+    last.sort_unstable();
+    any.sort_unstable();
+    (last, any)
+});
+
 fn classify_key(key: &str) -> KeyKind {
     let words = key_words(key);
     let Some(last) = words.last() else {
         return KeyKind::Neither;
     };
-    if DENY_LAST.contains(&last) || words.iter().any(|w| DENY_ANY.contains(&w)) {
+    let (deny_last, deny_any) = &*DENY_SORTED;
+    if deny_last.binary_search(&last).is_ok()
+        || words.iter().any(|w| deny_any.binary_search(&w).is_ok())
+    {
         return KeyKind::Neither;
     }
     let password = words.iter().any(|w| {
@@ -3358,65 +4171,115 @@ struct Assignment<'t> {
     quoted: bool,
 }
 
-/// Every assignment whose key contains a credential word, from the three syntaxes above.
+/// Every assignment whose key contains a credential word, from the three syntaxes above. Each is
+/// read only where a credential word occurs, and the XML and flag forms only when the text has
+/// their `</` or `--` at all.
 fn assignments(text: &str, mut f: impl FnMut(Assignment<'_>)) {
+    static XML: LazyLock<(Re, usize)> =
+        LazyLock::new(|| (compile(XML_ASSIGNMENT), reach(XML_ASSIGNMENT)));
+    static FLAG: LazyLock<Re> = LazyLock::new(|| compile(FLAG_ASSIGNMENT));
     let bytes = text.as_bytes();
-    for caps in ASSIGNMENT.captures_iter(text) {
-        let (Some(key), Some(sep), Some(val)) = (caps.get(1), caps.get(3), caps.get(4)) else {
+    let words = assignment_words(text);
+    // As a leftmost-first search would: an assignment found at a word hides the words inside it.
+    let mut done = 0;
+    for &(at, end) in &words {
+        if at < done {
+            continue;
+        }
+        let Some(a) = assignment_at(text, at, end - at) else {
             continue;
         };
-        if sep.as_str() == "==" || text[sep.end()..].starts_with('=') {
+        done = a.value.1;
+        let sep = &text[a.sep.0..a.sep.1];
+        if sep == "==" || text[a.sep.1..].starts_with('=') {
             continue;
         }
         // `NAME: Type = value` (Rust, TypeScript, Python annotations): what follows the colon is a
         // type, not the value.
-        if sep.as_str() == ":"
-            && text[val.end()..]
+        if sep == ":"
+            && text[a.value.1..]
                 .trim_start_matches([' ', '\t'])
                 .strip_prefix('=')
                 .is_some_and(|rest| !rest.starts_with('='))
         {
             continue;
         }
-        // The regex may start inside a long identifier; take the whole of it.
-        // Bounded so that a hit depends only on nearby text (the streaming scanner relies on it).
-        let mut key_start = key.start();
+        // The match starts at a credential word that may sit inside a long identifier; take the
+        // whole of it. Bounded so that a hit depends only on nearby text (streaming relies on it).
+        let mut key_start = at;
         while key_start > 0
-            && key.start() - key_start < 64
+            && at - key_start < 64
             && (is_word_byte(bytes[key_start - 1]) || matches!(bytes[key_start - 1], b'.' | b'-'))
         {
             key_start -= 1;
         }
-        let raw = val.as_str();
-        let (value, value_start, quoted) = unquote(raw, val.start());
+        let (value, value_start, quoted) = unquote(&text[a.value.0..a.value.1], a.value.0);
         f(Assignment {
-            key: &text[key_start..key.end()],
+            key: &text[key_start..a.key_end],
             value,
             value_start,
             quoted,
         });
     }
-    for caps in XML_ASSIGNMENT.captures_iter(text) {
-        let (Some(key), Some(val)) = (caps.get(1), caps.get(2)) else {
-            continue;
-        };
-        f(Assignment {
-            key: key.as_str(),
-            value: val.as_str(),
-            value_start: val.start(),
-            quoted: true,
+    if text.contains("</") {
+        // `<` and a tag name that holds a credential word, then `>`.
+        let opens = text.match_indices('<').map(|(at, _)| at).filter(|&at| {
+            let name = &bytes[at + 1..];
+            let len = name
+                .iter()
+                .take(91)
+                .take_while(|&&c| is_key_byte(c) || c == b':')
+                .count();
+            name.get(len) == Some(&b'>') && (0..len).any(|i| credential_word_at(name, i).is_some())
+        });
+        let (re, reach) = &*XML;
+        captures_from(text, re, opens, *reach, |caps| {
+            let (Some((_, key)), Some((value_start, value))) =
+                (group(text, caps, 1), group(text, caps, 2))
+            else {
+                return;
+            };
+            f(Assignment {
+                key,
+                value,
+                value_start,
+                quoted: true,
+            });
         });
     }
-    for caps in FLAG_ASSIGNMENT.captures_iter(text) {
-        let (Some(key), Some(val)) = (caps.get(1), caps.get(2)) else {
-            continue;
-        };
-        let (value, value_start, quoted) = unquote(val.as_str(), val.start());
-        f(Assignment {
-            key: key.as_str(),
-            value,
-            value_start,
-            quoted,
+    if text.contains("--") {
+        // `--` at a line start or after a blank (where the match starts), and a flag name that
+        // holds a credential word, then a blank.
+        let starts = text.match_indices("--").filter_map(|(at, _)| {
+            let start = match at.checked_sub(1).map(|i| bytes[i]) {
+                None | Some(b'\n') => at,
+                Some(b' ' | b'\t') => at - 1,
+                Some(_) => return None,
+            };
+            let name = &bytes[at + 2..];
+            let len = name
+                .iter()
+                .take(71)
+                .take_while(|&&c| is_word_byte(c) || c == b'-')
+                .count();
+            let flag = matches!(name.get(len), Some(b' ' | b'\t'))
+                && (0..len).any(|i| credential_word_at(name, i).is_some());
+            flag.then_some(start)
+        });
+        // The blanks before the value are unbounded in the pattern; a value that far away is not
+        // this flag's.
+        captures_from(text, &FLAG, starts, 2048, |caps| {
+            let (Some((_, key)), Some((start, raw))) = (group(text, caps, 1), group(text, caps, 2))
+            else {
+                return;
+            };
+            let (value, value_start, quoted) = unquote(raw, start);
+            f(Assignment {
+                key,
+                value,
+                value_start,
+                quoted,
+            });
         });
     }
 }
@@ -3517,10 +4380,9 @@ fn password_value(value: &str, quoted: bool) -> bool {
     !(all_lower && (!quoted || v.len() < 8))
 }
 
-/// A generic secret value: long, random, mixes letters and digits, not a path, not code.
-/// The cheap checks come first: most candidates are ordinary assignments.
-fn generic_value(key: &str, value: &str, quoted: bool) -> bool {
-    let v = value;
+/// The cheap part of `generic_value`: length, characters, letters and a digit. Most assignments
+/// fail it, so it runs before the key is classified.
+fn generic_shape(v: &str) -> bool {
     if v.len() < 16
         || v.len() > 256
         || !v
@@ -3530,7 +4392,14 @@ fn generic_value(key: &str, value: &str, quoted: bool) -> bool {
         return false;
     }
     let letters = v.bytes().filter(u8::is_ascii_alphabetic).count();
-    if letters < 3 || !v.bytes().any(|b| b.is_ascii_digit()) {
+    letters >= 3 && v.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// A generic secret value: long, random, mixes letters and digits, not a path, not code.
+/// The cheap checks come first: most candidates are ordinary assignments.
+fn generic_value(key: &str, value: &str, quoted: bool) -> bool {
+    let v = value;
+    if !generic_shape(v) {
         return false;
     }
     // Dotted or dashed names (`com.example.app`, `gpt-4o-mini-2024-07-18`, `db-dump-20240501`) are
@@ -3570,7 +4439,12 @@ fn generic_value(key: &str, value: &str, quoted: bool) -> bool {
 fn find_password_assignment(text: &str, hits: &mut Vec<CodeHit>) {
     let base = hits.len();
     assignments(text, |a| {
-        if classify_key(a.key) == KeyKind::Password && password_value(a.value, a.quoted) {
+        // The value's length rules most out before the key is looked at.
+        let len = a.value.trim().len();
+        if (6..=128).contains(&len)
+            && classify_key(a.key) == KeyKind::Password
+            && password_value(a.value, a.quoted)
+        {
             let v = a.value.trim_end();
             let lead = a.value.len() - a.value.trim_start().len();
             push_hit(hits, a.value_start + lead, a.value_start + v.len(), None);
@@ -3582,7 +4456,10 @@ fn find_password_assignment(text: &str, hits: &mut Vec<CodeHit>) {
 fn find_generic_secret(text: &str, hits: &mut Vec<CodeHit>) {
     let base = hits.len();
     assignments(text, |a| {
-        if classify_key(a.key) == KeyKind::Secret && generic_value(a.key, a.value, a.quoted) {
+        if generic_shape(a.value)
+            && classify_key(a.key) == KeyKind::Secret
+            && generic_value(a.key, a.value, a.quoted)
+        {
             push_hit(hits, a.value_start, a.value_start + a.value.len(), None);
         }
     });
@@ -3592,13 +4469,33 @@ fn find_generic_secret(text: &str, hits: &mut Vec<CodeHit>) {
 /// "the password is Tr0ub4dor&3": prose with no assignment syntax, so the value must look chosen
 /// (letters with digits or symbols).
 fn find_password_prose(text: &str, hits: &mut Vec<CodeHit>) {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i)(?-u:\b)(?:password|passcode|passphrase|passwd)[ \t]+(?:is|was|will be)[ \t]*:?[ \t]+["'`“]?([^\s"'`”]{6,64})"#)
-            .expect("built-in pattern compiles")
+    static RE: LazyLock<Re> = LazyLock::new(|| {
+        compile(
+            r#"(?i)(?-u:\b)(?:password|passcode|passphrase|passwd)[ \t]+(?:is|was|will be)[ \t]*:?[ \t]+["'`“]?([^\s"'`”]{6,64})"#,
+        )
     });
-    for caps in RE.captures_iter(text) {
-        let Some(m) = caps.get(1) else { continue };
-        let v = m.as_str().trim_end_matches(['.', ',', ';', ':', ')']);
+    static TRIGGERS: LazyLock<AhoCorasick> =
+        LazyLock::new(|| literals(spec_triggers("password_in_prose")));
+    let b = text.as_bytes();
+    // The word must be followed by blanks and `is`, `was` or `will be`.
+    let starts = TRIGGERS
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .filter(|&(_, end)| {
+            let mut i = end;
+            while i < b.len() && matches!(b[i], b' ' | b'\t') {
+                i += 1;
+            }
+            i > end
+                && ["is", "was", "will be"]
+                    .iter()
+                    .any(|w| starts_with_ci(&b[i..], w))
+        });
+    captures_from(text, &RE, starts.map(|(start, _)| start), 512, |caps| {
+        let Some((start, value)) = group(text, caps, 1) else {
+            return;
+        };
+        let v = value.trim_end_matches(['.', ',', ';', ':', ')']);
         let has_letter = v.bytes().any(|b| b.is_ascii_alphabetic());
         let has_other = v.bytes().any(|b| !b.is_ascii_alphabetic() && b != b'_');
         if v.len() >= 6
@@ -3608,9 +4505,9 @@ fn find_password_prose(text: &str, hits: &mut Vec<CodeHit>) {
             && !looks_like_path_or_url(v)
             && !is_code_reference(v)
         {
-            push_hit(hits, m.start(), m.start() + v.len(), None);
+            push_hit(hits, start, start + v.len(), None);
         }
-    }
+    });
 }
 
 #[cfg(test)]
@@ -3618,6 +4515,7 @@ mod tests {
     use super::*;
     use crate::dlp::detector::Kind;
     use crate::dlp::testing::{assert_finds, assert_not_finds, found};
+    use regex::Regex;
     use std::collections::HashSet;
 
     const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -4737,8 +5635,11 @@ mod tests {
         }
         assert!(!entropy_ok("aaaaaaaaaaaaaaaaaaaaaaaa"));
         assert!(!entropy_ok("abababababababababababababababab"));
-        assert_eq!(longest_step_run(b"xabcdefy"), 6);
-        assert_eq!(longest_step_run(b"9876"), 4);
+        // A counting run of six that makes up much of the value; a run of four inside a random
+        // value does not count.
+        assert!(looks_like_placeholder("xabcdefy"));
+        assert!(looks_like_placeholder("Zq-FEDCBA"));
+        assert!(!looks_like_placeholder("Zq9876Lm2Kp8Vbx3"));
     }
 
     #[test]
@@ -4791,5 +5692,375 @@ mod tests {
             failures.len(),
             failures.join("\n")
         );
+    }
+
+    // ---- The windowed matchers find what the whole-text patterns found ------------------------
+    //
+    // The code matchers look only near their triggers and read assignments by hand. These oracles
+    // are the whole-text versions they replaced; random texts built from the pieces the patterns
+    // care about must give the same hits.
+
+    fn old_captures<'t>(pattern: &str, text: &'t str) -> Vec<regex::Captures<'t>> {
+        thread_local! {
+            static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Regex>> =
+                Default::default();
+        }
+        let re = COMPILED.with(|c| {
+            c.borrow_mut()
+                .entry(pattern.to_string())
+                .or_insert_with(|| Regex::new(pattern).unwrap())
+                .clone()
+        });
+        re.captures_iter(text).collect()
+    }
+
+    fn old_assignments(text: &str) -> Vec<(String, String, usize, bool)> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let assignment = r#"(?i)((?:pass|pwd|secret|token|key|auth|credential)[A-Za-z0-9_.-]{0,40})(["'\]]{0,2})[ \t]{0,4}(:=|=>|==?|:)[ \t]{0,4}("[^"\r\n]{0,300}"|'[^'\r\n]{0,300}'|`[^`\r\n]{0,300}`|[^\s"'`,;&<>(){}\[\]]{1,300})"#;
+        for caps in old_captures(assignment, text) {
+            let (key, sep, val) = (
+                caps.get(1).unwrap(),
+                caps.get(3).unwrap(),
+                caps.get(4).unwrap(),
+            );
+            if sep.as_str() == "==" || text[sep.end()..].starts_with('=') {
+                continue;
+            }
+            if sep.as_str() == ":"
+                && text[val.end()..]
+                    .trim_start_matches([' ', '\t'])
+                    .strip_prefix('=')
+                    .is_some_and(|rest| !rest.starts_with('='))
+            {
+                continue;
+            }
+            let mut key_start = key.start();
+            while key_start > 0
+                && key.start() - key_start < 64
+                && (is_word_byte(bytes[key_start - 1])
+                    || matches!(bytes[key_start - 1], b'.' | b'-'))
+            {
+                key_start -= 1;
+            }
+            let (value, value_start, quoted) = unquote(val.as_str(), val.start());
+            out.push((
+                text[key_start..key.end()].to_string(),
+                value.to_string(),
+                value_start,
+                quoted,
+            ));
+        }
+        for caps in old_captures(XML_ASSIGNMENT, text) {
+            let (key, val) = (caps.get(1).unwrap(), caps.get(2).unwrap());
+            out.push((
+                key.as_str().to_string(),
+                val.as_str().to_string(),
+                val.start(),
+                true,
+            ));
+        }
+        for caps in old_captures(FLAG_ASSIGNMENT, text) {
+            let (key, val) = (caps.get(1).unwrap(), caps.get(2).unwrap());
+            let (value, value_start, quoted) = unquote(val.as_str(), val.start());
+            out.push((
+                key.as_str().to_string(),
+                value.to_string(),
+                value_start,
+                quoted,
+            ));
+        }
+        out.sort();
+        out
+    }
+
+    fn new_assignments(text: &str) -> Vec<(String, String, usize, bool)> {
+        let mut out = Vec::new();
+        assignments(text, |a| {
+            out.push((
+                a.key.to_string(),
+                a.value.to_string(),
+                a.value_start,
+                a.quoted,
+            ));
+        });
+        out.sort();
+        out
+    }
+
+    fn old_conn(text: &str, want: Db) -> Vec<(usize, usize)> {
+        let mut hits: Vec<(usize, usize)> = Vec::new();
+        for caps in old_captures(CONN_URI_PATTERN, text) {
+            let (all, scheme, user, pass) = (
+                caps.get(0).unwrap(),
+                caps.get(1).unwrap(),
+                caps.get(2).unwrap(),
+                caps.get(3).unwrap(),
+            );
+            if db_of_scheme(scheme.as_str()) == want && real_password(user.as_str(), pass.as_str())
+            {
+                hits.push((all.start(), trim_url_end(text, all.start(), all.end())));
+            }
+        }
+        for caps in old_captures(CONN_PARAM_PATTERN, text) {
+            let (all, scheme, pass) = (
+                caps.get(0).unwrap(),
+                caps.get(1).unwrap(),
+                caps.get(2).unwrap(),
+            );
+            if db_of_scheme(scheme.as_str()) == want
+                && real_password("", pass.as_str())
+                && !hits.iter().any(|h| h.0 <= all.start() && all.start() < h.1)
+            {
+                hits.push((all.start(), trim_url_end(text, all.start(), all.end())));
+            }
+        }
+        hits.dedup();
+        hits
+    }
+
+    fn old_value_hits(
+        pattern: &str,
+        text: &str,
+        keep: impl Fn(&regex::Captures) -> Option<(usize, usize)>,
+    ) -> Vec<(usize, usize)> {
+        let mut hits: Vec<(usize, usize)> = old_captures(pattern, text)
+            .iter()
+            .filter_map(keep)
+            .collect();
+        hits.dedup();
+        hits
+    }
+
+    fn spans(find: CodeMatcher, text: &str) -> Vec<(usize, usize)> {
+        let mut hits = Vec::new();
+        find(text, &mut hits);
+        hits.iter().map(|h| (h.start, h.end)).collect()
+    }
+
+    /// A random text of pieces that assignments, URIs, headers and commands are made of.
+    fn piece_text(r: &mut Rng) -> String {
+        const PIECES: &[&str] = &[
+            "password",
+            "Password",
+            "PASSWD",
+            "pass",
+            "pwd",
+            "secret",
+            "Secret_Key",
+            "token",
+            "key",
+            "monkey",
+            "auth",
+            "credential",
+            "db_",
+            "api",
+            "_",
+            ".",
+            "-",
+            "--",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r\n",
+            ":",
+            "=",
+            ":=",
+            "=>",
+            "==",
+            "\"",
+            "'",
+            "`",
+            "]",
+            "[",
+            "<",
+            ">",
+            "</",
+            "<password>",
+            "</password>",
+            "<db:token>",
+            "(",
+            ")",
+            ",",
+            ";",
+            "&",
+            "{",
+            "}",
+            "x",
+            "abc",
+            "Tr0ub4dor3x",
+            "S3cr3tV4lue99",
+            "Zq9Lm2Kp8Vbx3Wn7",
+            "é",
+            "€",
+            "\u{a0}",
+            "postgres://",
+            "postgresql+psycopg2://",
+            "jdbc:mysql://",
+            "mongodb+srv://",
+            "redis://",
+            "https://",
+            "svn+ssh://",
+            "x_https://",
+            "user",
+            "admin",
+            "@",
+            "@@",
+            "host.example.com",
+            "db1:5432",
+            "/db",
+            "/",
+            "?password=",
+            "&pwd=",
+            ";pass=",
+            "?x=1",
+            "bearer ",
+            "Bearer  ",
+            "Authorization: Basic ",
+            "auth=basic ",
+            "dXNlcjpTM2NyM3RQYXNz",
+            "curl ",
+            "-u ",
+            "--user=",
+            "x-api-key: ",
+            "X-Auth-Token:",
+            "private-token: ",
+            "is ",
+            "was ",
+            "will be ",
+            "Server=db;",
+            "Data Source=x;",
+            "User Id=sa;",
+            "Password=",
+            "pwd=",
+            "1234567890abcdefABCDEF",
+            "42",
+            "eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJl",
+            "\u{2003}",
+            ":5432",
+            ",h2:5433",
+            "[::1]",
+            "#",
+            "%40",
+            "amqp://",
+            "sqlserver://",
+            "jdbc:postgresql://",
+            "cockroachdb://",
+            "?",
+            "u:p@h;x@y",
+            "p@ss:w0rd",
+            "Server = tcp:db,1433;",
+            "Initial Catalog=app;",
+            "Pwd = ",
+            "address=",
+            "Address=10.0.0.1;",
+            "Network Address=x;",
+            "datasource=",
+            ";;",
+        ];
+        let n = 3 + (r.next() % 40) as usize;
+        (0..n)
+            .map(|_| PIECES[(r.next() % PIECES.len() as u64) as usize])
+            .collect()
+    }
+
+    #[test]
+    fn windowed_matchers_agree_with_whole_text_patterns() {
+        let mut r = Rng::new(2024);
+        let dbs = [
+            (find_postgres_conn as CodeMatcher, Db::Postgres),
+            (find_mysql_conn, Db::Mysql),
+            (find_mongodb_conn, Db::Mongo),
+            (find_redis_conn, Db::Redis),
+            (find_amqp_conn, Db::Amqp),
+            (find_mssql_conn, Db::Mssql),
+            (find_jdbc_conn, Db::Jdbc),
+            (find_other_db_conn, Db::Other),
+        ];
+        for _ in 0..4000 {
+            let text = piece_text(&mut r);
+            assert_eq!(new_assignments(&text), old_assignments(&text), "{text:?}");
+            for (find, db) in dbs {
+                assert_eq!(spans(find, &text), old_conn(&text, db), "{db:?} {text:?}");
+            }
+            let basic_url = r#"(?i)(?-u:\b)(?:https?|ftps?|sftp|ssh|git|svn|smtps?|imaps?|pop3s?|ldaps?|wss?|socks5h?|rtsp|s3|webdav)://([^\s:@/"'<>`]{1,128}):([^\s/"'<>`]{1,256})@([A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*(?::[0-9]{1,5})?)"#;
+            let old = old_value_hits(basic_url, &text, |c| {
+                let (all, user, pass) = (c.get(0)?, c.get(1)?.as_str(), c.get(2)?.as_str());
+                let secret = if pass.eq_ignore_ascii_case("x-oauth-basic") {
+                    user
+                } else {
+                    pass
+                };
+                let short_number = secret.bytes().all(|b| b.is_ascii_digit()) && secret.len() <= 5;
+                (!short_number && real_password(user, secret) && !placeholder_value(user))
+                    .then_some((all.start(), all.end()))
+            });
+            assert_eq!(spans(find_basic_auth_url, &text), old, "{text:?}");
+            let bearer = r#"(?i:bearer)[ \t]+([A-Za-z0-9._~+/-]{16,}={0,2})"#;
+            let old = old_value_hits(bearer, &text, |c| {
+                let (all, m) = (c.get(0)?, c.get(1)?);
+                if all.start() > 0 && is_word_byte(text.as_bytes()[all.start() - 1]) {
+                    return None;
+                }
+                let v = m.as_str().trim_end_matches('.');
+                (v.len() <= 4096 && keyed_value(v)).then_some((m.start(), m.start() + v.len()))
+            });
+            assert_eq!(spans(find_bearer_token, &text), old, "{text:?}");
+            let prose = r#"(?i)(?-u:\b)(?:password|passcode|passphrase|passwd)[ \t]+(?:is|was|will be)[ \t]*:?[ \t]+["'`“]?([^\s"'`”]{6,64})"#;
+            let old = old_value_hits(prose, &text, |c| {
+                let m = c.get(1)?;
+                let v = m.as_str().trim_end_matches(['.', ',', ';', ':', ')']);
+                let ok = v.len() >= 6
+                    && v.bytes().any(|b| b.is_ascii_alphabetic())
+                    && v.bytes().any(|b| !b.is_ascii_alphabetic() && b != b'_')
+                    && !placeholder_value(v)
+                    && !looks_like_path_or_url(v)
+                    && !is_code_reference(v);
+                ok.then_some((m.start(), m.start() + v.len()))
+            });
+            assert_eq!(spans(find_password_prose, &text), old, "{text:?}");
+            let header = r#"(?i)(?:authorization|auth)["']?[ \t]*[:=][ \t]*["']?basic[ \t]+([A-Za-z0-9+/]{6,400}={0,2})"#;
+            let old = old_value_hits(header, &text, |c| {
+                let m = c.get(1)?;
+                if text
+                    .as_bytes()
+                    .get(m.end())
+                    .is_some_and(|&b| is_token_byte(b))
+                {
+                    return None;
+                }
+                let decoded = String::from_utf8(b64_decode(m.as_str())?).ok()?;
+                let (user, pass) = decoded.split_once(':')?;
+                let ok = !user.is_empty()
+                    && !pass.is_empty()
+                    && decoded.chars().all(|c| !c.is_control())
+                    && real_password(user, pass);
+                ok.then_some((m.start(), m.end()))
+            });
+            assert_eq!(spans(find_basic_auth_header, &text), old, "{text:?}");
+            let curl = r#"(?im)(?-u:\b)curl(?-u:\b)[^\r\n]{0,300}?[ \t](?:-u[ \t]*|--user[ \t=]+)["']?([^\s"':]{1,64}):([^\s"']{1,128})"#;
+            let old = old_value_hits(curl, &text, |c| {
+                let (user, pass) = (c.get(1)?, c.get(2)?);
+                let p = pass.as_str();
+                let ok = p.len() >= 4
+                    && !p.bytes().all(|b| b.is_ascii_digit())
+                    && real_password(user.as_str(), p)
+                    && !placeholder_value(user.as_str());
+                ok.then_some((user.start(), pass.end()))
+            });
+            assert_eq!(spans(find_curl_user, &text), old, "{text:?}");
+            // The old pattern with the password key as group 1. Only keys written as the
+            // detector's triggers (`password=`, `pwd=`) count: hits must lie near a trigger.
+            let adonet = r#"(?i)(?-u:\b)(?:server|data source|host|address|addr|network address|datasource)[ \t]*=[^;"'\r\n]{1,200};(?:[^;"'\r\n]{0,100};){0,8}?[ \t]*((?:password|pwd)[ \t]*=)[ \t]*([^;"'\r\n]{1,128})"#;
+            let old = old_value_hits(adonet, &text, |c| {
+                let (all, key, pass) = (c.get(0)?, c.get(1)?, c.get(2)?);
+                let value = pass.as_str().trim_end();
+                let trigger = !key.as_str().contains([' ', '\t']);
+                (trigger && !value.contains(' ') && real_password("", value))
+                    .then_some((all.start(), pass.start() + value.len()))
+            });
+            assert_eq!(spans(find_adonet_conn, &text), old, "{text:?}");
+        }
     }
 }
