@@ -151,12 +151,7 @@ fn detectors(format: ListFormat, config: Option<&Path>) -> Result<ExitCode, Erro
                     })
                 })
                 .collect();
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&list).unwrap_or_default()
-            )
-            .map_err(|e| io_error("stdout", e))?;
+            print_json(&mut out, &Value::Array(list))?;
         }
         ListFormat::Table => {
             let rows: Vec<[String; 6]> = scanner
@@ -219,12 +214,7 @@ fn errors(format: ListFormat) -> Result<ExitCode, Error> {
                 .iter()
                 .map(|c| json!({"name": c.name(), "number": c.number(), "meaning": c.meaning()}))
                 .collect();
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&list).unwrap_or_default()
-            )
-            .map_err(|e| io_error("stdout", e))?;
+            print_json(&mut out, &Value::Array(list))?;
         }
         ListFormat::Table => {
             let rows: Vec<[String; 3]> = ErrorCode::ALL
@@ -242,6 +232,11 @@ fn errors(format: ListFormat) -> Result<ExitCode, Error> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_json(out: &mut impl Write, value: &Value) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    writeln!(out, "{text}").map_err(|e| io_error("stdout", e))
 }
 
 fn print_table<const N: usize>(

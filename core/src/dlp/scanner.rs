@@ -480,20 +480,7 @@ impl Scanner {
             .map(|(w, _)| w.len())
             .max()
             .unwrap_or(0);
-        let context_ac = if context_words.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(context_words.iter().map(|(w, _)| w))
-                    .map_err(|e| {
-                        Error::new(ErrorCode::Internal, format!("context automaton: {e}"))
-                    })?,
-            )
-        };
+        let context_ac = literal_automaton(context_words.iter().map(|(w, _)| w), "context")?;
 
         // Most specific selector wins: id, then category, then country, then kind, then `*`.
         let actions = config
@@ -522,21 +509,7 @@ impl Scanner {
             }
         }
 
-        let literals_ac = if literals.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    // A full DFA: the literal set is fixed per scanner and this pass runs on every byte.
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&literals)
-                    .map_err(|e| {
-                        Error::new(ErrorCode::Internal, format!("literal automaton: {e}"))
-                    })?,
-            )
-        };
+        let literals_ac = literal_automaton(&literals, "literal")?;
         let dictionaries = if dictionary_terms.is_empty() {
             None
         } else {
@@ -996,6 +969,26 @@ fn continues_number_after(bytes: &[u8], end: usize) -> bool {
 /// The slot of a word start in `anchored_by_shape`: first byte (ASCII) and first-run length.
 fn shape_slot(first: u8, run: usize) -> usize {
     (first as usize & 127) * 64 + run.min(63)
+}
+
+/// An overlapping, ASCII-case-insensitive automaton over `words`, or `None` for no words. A full
+/// DFA: the word set is fixed per scanner and the search runs on every prompt.
+fn literal_automaton<I, P>(words: I, what: &str) -> Result<Option<AhoCorasick>>
+where
+    I: IntoIterator<Item = P>,
+    P: AsRef<[u8]>,
+{
+    let words: Vec<P> = words.into_iter().collect();
+    if words.is_empty() {
+        return Ok(None);
+    }
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&words)
+        .map(Some)
+        .map_err(|e| Error::new(ErrorCode::Internal, format!("{what} automaton: {e}")))
 }
 
 fn intern_context<'a>(
