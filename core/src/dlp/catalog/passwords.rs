@@ -4,8 +4,8 @@
 //! The assignment reader in `secrets.rs` knows code and configuration keys well; these matchers
 //! cover what it leaves: the words for "password" in other languages and scripts, English
 //! lead-ins it does not read (`passcode X`, `login pass:`), and values it takes for code because
-//! they start with a symbol (`&9aB…`, `%aA*…`) or hold a `#`. Both matchers are gated on their
-//! words and read only a few hundred bytes after each occurrence.
+//! they start with a symbol (`&9aB…`, `%aA*…`) or hold a `#`. Both matchers run only when one
+//! of their words occurs, and read at most a few hundred bytes around each occurrence.
 
 use std::sync::LazyLock;
 
