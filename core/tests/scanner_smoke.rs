@@ -53,3 +53,13 @@ fn debug_output_of_findings_and_errors_carries_no_scanned_text() {
     .unwrap_err();
     assert!(!format!("{err:?} {err}").contains("00112233"));
 }
+
+#[test]
+fn fuzz_found_inputs_scan_without_panicking() {
+    // Found by the scan_text fuzz target: a multi-byte character right before ". Box".
+    let inputs: [&[u8]; 1] = [b"PD\x84\xbe. Box P"];
+    for bytes in inputs {
+        let text = String::from_utf8_lossy(bytes);
+        let _ = Scanner::builtin().scan(&text);
+    }
+}

@@ -2724,7 +2724,8 @@ fn person_word(
     if i >= 2
         && &b[i - 2..i] == b". "
         && i >= 4
-        && matches!(&text[i.saturating_sub(4)..i - 2], "St" | "Mt" | "Ft")
+        // Bytes, not `str`: the two bytes before ". " may be inside a multi-byte character.
+        && matches!(&b[i - 4..i - 2], b"St" | b"Mt" | b"Ft")
     {
         return None;
     }
