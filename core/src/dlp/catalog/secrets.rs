@@ -1848,7 +1848,11 @@ static PLACEHOLDER_FORMS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     }
     forms.sort();
     forms.dedup();
-    AhoCorasick::new(&forms).expect("built-in literals compile")
+    AhoCorasickBuilder::new()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
+        .build(&forms)
+        .expect("built-in literals compile")
 });
 
 /// Runs that appear in hand-typed fake passwords and keys.
@@ -1864,82 +1868,96 @@ pub(crate) fn looks_like_placeholder(value: &str) -> bool {
     if v.is_empty() {
         return true;
     }
+    let b = v.as_bytes();
     if v.starts_with('$')
-        || has_printf_spec(v)
-        || v.contains("${")
-        || v.contains("{{")
-        || v.contains("}}")
-        || v.contains("%s")
-        || v.contains("%(")
-        || v.contains("#{")
         || (v.starts_with('{') && v.ends_with('}'))
         || (v.starts_with('[') && v.ends_with(']'))
     {
         return true;
     }
+    // Templates (`${`, `#{`, `{{`, `}}`, `%(`) and printf conversions, in one pass over the bytes.
+    for (i, &c) in b.iter().enumerate() {
+        let next = b.get(i + 1).copied();
+        let template = match c {
+            b'$' | b'#' => next == Some(b'{'),
+            b'{' => next == Some(b'{'),
+            b'}' => next == Some(b'}'),
+            b'%' => next == Some(b'(') || printf_spec_at(b, i),
+            _ => false,
+        };
+        if template {
+            return true;
+        }
+    }
     if PLACEHOLDER_FORMS.is_match(v) {
         return true;
     }
-    // Over the letters and digits, lower-cased: how many distinct ones, and the longest run that
-    // steps by +1 or -1 (`abcdef`, `987654`).
+    // Over the letters and digits, lower-cased: two or three distinct ones make a stand-in
+    // (`aaaa`, `abab1212`); four are enough to rule that out, so the count stops there.
     let mut seen = [false; 128];
-    let (mut len, mut distinct) = (0usize, 0usize);
-    let (mut best, mut up, mut down, mut prev) = (0usize, 0usize, 0usize, 0u8);
-    for b in v.bytes().filter(u8::is_ascii_alphanumeric) {
-        let b = b.to_ascii_lowercase();
-        if !seen[b as usize] {
-            seen[b as usize] = true;
+    let mut distinct = 0;
+    let alnum = || b.iter().filter(|c| c.is_ascii_alphanumeric());
+    for c in alnum() {
+        let c = c.to_ascii_lowercase();
+        if !seen[c as usize] {
+            seen[c as usize] = true;
             distinct += 1;
+            if distinct == 4 {
+                break;
+            }
         }
-        if len == 0 {
+    }
+    let len = alnum().count();
+    if (len >= 4 && distinct <= 2) || (len >= 8 && distinct <= 3) {
+        return true;
+    }
+    // A run like `abcdef...` or `0123456789` that makes up much of the value. Synthetic ids inside
+    // real-shaped tokens (`xoxb-1234567890-...`) are a small part and do not count. A run steps
+    // within `0-9` or `a-z`, so it is at most 26 long: values of more than 65 letters and digits
+    // cannot be made up of one.
+    if len > 65 {
+        return false;
+    }
+    let (mut best, mut up, mut down, mut prev) = (0usize, 0usize, 0usize, 0u8);
+    for (n, c) in alnum().enumerate() {
+        let c = c.to_ascii_lowercase();
+        if n == 0 {
             (up, down) = (1, 1);
         } else {
-            up = if b == prev.wrapping_add(1) { up + 1 } else { 1 };
-            down = if b == prev.wrapping_sub(1) {
+            up = if c == prev.wrapping_add(1) { up + 1 } else { 1 };
+            down = if c == prev.wrapping_sub(1) {
                 down + 1
             } else {
                 1
             };
         }
         best = best.max(up).max(down);
-        prev = b;
-        len += 1;
+        prev = c;
     }
-    if (len >= 4 && distinct <= 2) || (len >= 8 && distinct <= 3) {
-        return true;
-    }
-    // A run like `abcdef...` or `0123456789` that makes up much of the value. Synthetic ids inside
-    // real-shaped tokens (`xoxb-1234567890-...`) are a small part and do not count.
     best >= 6 && best * 10 >= len * 4
 }
 
 /// A printf-style conversion (`%s`, `%d`, `%0.f`, `%-8.3f`): a format template, not a value.
 /// URL escapes (`%2F`, `%3D`) are two hex digits and do not count.
-fn has_printf_spec(v: &str) -> bool {
-    let b = v.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| {
-        if c != b'%' {
-            return false;
-        }
-        let mut j = i + 1;
-        while j < b.len() && b"-+ #".contains(&b[j]) {
-            j += 1;
-        }
-        let digits_start = j;
+fn printf_spec_at(b: &[u8], at: usize) -> bool {
+    let mut j = at + 1;
+    while j < b.len() && b"-+ #".contains(&b[j]) {
+        j += 1;
+    }
+    let digits_start = j;
+    while j < b.len() && b[j].is_ascii_digit() {
+        j += 1;
+    }
+    let mut precision = false;
+    if j < b.len() && b[j] == b'.' {
+        precision = true;
+        j += 1;
         while j < b.len() && b[j].is_ascii_digit() {
             j += 1;
         }
-        let mut precision = false;
-        if j < b.len() && b[j] == b'.' {
-            precision = true;
-            j += 1;
-            while j < b.len() && b[j].is_ascii_digit() {
-                j += 1;
-            }
-        }
-        let conv = b.get(j).is_some_and(|c| b"sdifrxgeuc".contains(c));
-        conv && (precision || j == digits_start)
-    })
+    }
+    let conv = b.get(j).is_some_and(|c| b"sdifrxgeuc".contains(c));
+    conv && (precision || j == digits_start)
 }
 
 /// Words that, alone or followed by digits, are how documentation spells "a password goes here".
@@ -2009,6 +2027,8 @@ static WEAK_MARKS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     let marks = ["test", "fake", "mock", "sample", "dummy"];
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
         .build(marks.iter().chain(SEQUENCES))
         .expect("built-in literals compile")
 });
@@ -2288,9 +2308,13 @@ fn ceil_boundary(text: &str, mut i: usize) -> usize {
 // =================================================================================================
 //
 // A code matcher runs only when one of its triggers occurs, but then it gets the whole text. Words
-// like `key`, `token` or `://` occur in most prompts, so a matcher that searched the whole text would
-// cost a full pass on nearly every one. Instead each matcher finds its own trigger occurrences and
-// runs its pattern only in windows around them (which is also what keeps a hit local to a trigger).
+// like `key`, `token` or `://` occur in most prompts, so a matcher that ran its pattern over the
+// whole text would cost a regex pass on nearly every one. Instead each matcher first finds the few
+// places where a match can start or must pass (its triggers, `:` and `=`, `://`) with a cheap
+// literal search, drops most of them after a look at the bytes around, and runs its pattern only
+// at the rest: anchored at a start, or in a small window. A pattern that opens with a provider's
+// name is left to its own literal prefilter, which finds those places faster. Either way a hit must
+// lie near a trigger: the streaming scanner holds text back around triggers only.
 
 /// The engine of the code matchers' patterns: it searches a window of the text while seeing the bytes
 /// around it, so `\b` and `^` at a window's edge mean what they mean in the whole text.
@@ -2429,28 +2453,54 @@ fn starts_with_ci(b: &[u8], word: &str) -> bool {
     b.len() >= word.len() && b[..word.len()].eq_ignore_ascii_case(word.as_bytes())
 }
 
-/// A pattern that only counts near one of a detector's triggers: it runs in windows around them,
-/// wide enough to hold any match that contains the trigger.
+/// A pattern that only counts near one of a detector's triggers. The pattern starts with its key
+/// words, which its own literal prefilter finds faster than a separate search for the triggers
+/// would; a match then counts only when a trigger lies within the detector's `max_len` of it, as
+/// the scanner's gate requires (the streaming scanner holds text back around triggers only).
 struct Near {
     re: Re,
-    reach: usize,
     triggers: AhoCorasick,
+    max_len: usize,
 }
 
 impl Near {
     fn new(id: &str, pattern: &str) -> Near {
+        let spec = SPECS
+            .iter()
+            .find(|s| s.id == id)
+            .expect("a built-in detector with this id");
         Near {
             re: compile(pattern),
-            reach: reach(pattern),
             triggers: literals(spec_triggers(id)),
+            max_len: spec.matcher.max_len(),
         }
     }
 
-    fn captures(&self, text: &str, f: impl FnMut(&Captures)) {
-        let spans = occurrences(&self.triggers, text);
-        let reach = self.reach + self.triggers.max_pattern_len();
-        captures_near(text, &self.re, &spans, reach, reach, f);
+    /// Calls `f` with each match whose hit (group 1) lies near a trigger.
+    fn captures(&self, text: &str, mut f: impl FnMut(&Captures)) {
+        for caps in self.re.captures_iter(text) {
+            let Some(hit) = caps.get_group(1) else {
+                continue;
+            };
+            if near_trigger(text, &self.triggers, hit.start, hit.end, self.max_len) {
+                f(&caps);
+            }
+        }
     }
+}
+
+/// Whether one of `triggers` occurs close enough to the hit `[start, end)` for the scanner's gate:
+/// the hit must lie within `max_len` bytes of the occurrence on both sides.
+fn near_trigger(
+    text: &str,
+    triggers: &AhoCorasick,
+    start: usize,
+    end: usize,
+    max_len: usize,
+) -> bool {
+    let lo = floor_boundary(text, end.saturating_sub(max_len));
+    let hi = ceil_boundary(text, start + max_len);
+    lo < hi && triggers.is_match(aho_corasick::Input::new(text).span(lo..hi))
 }
 
 // =================================================================================================
@@ -3138,11 +3188,7 @@ fn conn_hits(
     if starts.is_empty() {
         return;
     }
-    let near_trigger = |start: usize, end: usize| {
-        let lo = floor_boundary(text, start.saturating_sub(max_len));
-        let hi = ceil_boundary(text, end + max_len);
-        triggers.is_match(aho_corasick::Input::new(text).span(lo..hi))
-    };
+    let near_trigger = |start: usize, end: usize| near_trigger(text, triggers, start, end, max_len);
     let (uri, uri_reach) = &*CONN_URI;
     let starts_uri = starts
         .iter()
@@ -3687,70 +3733,63 @@ fn is_key_byte(c: u8) -> bool {
     KEY_BYTES[c as usize]
 }
 
-/// The credential words that may start an assignment, as `(start, end)` in order. The separator
-/// (`:` or `=`) is much rarer than the words (`key`, `token`, `auth` fill prose), so this looks for
-/// separators and then for words in the key just before each: the key run, up to two quotes and up
-/// to four blanks lie between a word and its separator. Words elsewhere cannot start one.
-fn assignment_words(text: &str) -> Vec<(usize, usize)> {
-    // The word and the (at most 40) key bytes after it.
-    const LONGEST_KEY: usize = 10 + 40;
+/// Every credential word in `text`, as `(start, end)` in order (overlapping ones too: `passecret`
+/// holds `pass` and `secret`). A vectorised search (Teddy) finds the case variants of the words'
+/// first three bytes many bytes at a time; those are rare in most text, and each is checked whole.
+fn credential_words(text: &str) -> Vec<(usize, usize)> {
+    static PREFIXES: LazyLock<Option<aho_corasick::packed::Searcher>> = LazyLock::new(|| {
+        let mut builder = aho_corasick::packed::Config::new().builder();
+        for word in ["pas", "pwd", "sec", "tok", "key", "aut", "cre"] {
+            // Every upper/lower-case spelling of the three bytes.
+            for mask in 0..8u8 {
+                let variant: Vec<u8> = word
+                    .bytes()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if mask >> i & 1 == 1 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                builder.add(variant);
+            }
+        }
+        builder.build()
+    });
+    static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        literals([
+            "pass",
+            "pwd",
+            "secret",
+            "token",
+            "key",
+            "auth",
+            "credential",
+        ])
+    });
     let b = text.as_bytes();
     let mut words = Vec::new();
-    let mut scanned = 0;
-    for_each_separator(b, |sep| {
-        let mut i = sep;
-        while i > 0 && sep - i < 4 && matches!(b[i - 1], b' ' | b'\t') {
-            i -= 1;
-        }
-        let quotes_end = i;
-        while i > 0 && quotes_end - i < 2 && matches!(b[i - 1], b'"' | b'\'' | b']') {
-            i -= 1;
-        }
-        let key_end = i;
-        while i > 0 && key_end - i < LONGEST_KEY && is_key_byte(b[i - 1]) {
-            i -= 1;
-        }
-        // Keys of separators close together can share bytes; look at each byte once. The shortest
-        // word has three bytes.
-        for at in i.max(scanned)..key_end.saturating_sub(2) {
-            if !matches!(b[at] | 0x20, b'p' | b's' | b't' | b'k' | b'a' | b'c') {
-                continue;
-            }
+    let Some(prefixes) = &*PREFIXES else {
+        // No vector instructions for the packed search: an automaton finds the words instead.
+        words.extend(
+            WORDS
+                .find_overlapping_iter(text)
+                .map(|m| (m.start(), m.end())),
+        );
+        words.sort_unstable();
+        return words;
+    };
+    for m in prefixes.find_iter(b) {
+        // The search resumes after the three bytes; a word may start inside them too.
+        for at in m.start()..m.end() {
             if let Some(len) = credential_word_at(b, at) {
                 words.push((at, at + len));
             }
         }
-        scanned = scanned.max(key_end);
-    });
+    }
     words
-}
-
-/// Calls `f` with the position of every `:` and `=`, in order. Eight bytes are tested at a time (a
-/// word holds one of them when `word ^ 0x3a3a..` or `word ^ 0x3d3d..` has a zero byte), and only
-/// words that do are looked at byte by byte: most text has neither.
-fn for_each_separator(b: &[u8], mut f: impl FnMut(usize)) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
-    let mut at = 0;
-    for chunk in b.chunks_exact(8) {
-        let word = u64::from_le_bytes([
-            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
-        ]);
-        if has_zero(word ^ (ONES * b':' as u64)) || has_zero(word ^ (ONES * b'=' as u64)) {
-            for (i, &c) in chunk.iter().enumerate() {
-                if c == b':' || c == b'=' {
-                    f(at + i);
-                }
-            }
-        }
-        at += 8;
-    }
-    for (i, &c) in b[at..].iter().enumerate() {
-        if c == b':' || c == b'=' {
-            f(at + i);
-        }
-    }
 }
 
 /// Where one `key <sep> value` sits in the text (the key runs from the credential word to `key_end`).
@@ -4179,7 +4218,7 @@ fn assignments(text: &str, mut f: impl FnMut(Assignment<'_>)) {
         LazyLock::new(|| (compile(XML_ASSIGNMENT), reach(XML_ASSIGNMENT)));
     static FLAG: LazyLock<Re> = LazyLock::new(|| compile(FLAG_ASSIGNMENT));
     let bytes = text.as_bytes();
-    let words = assignment_words(text);
+    let words = credential_words(text);
     // As a leftmost-first search would: an assignment found at a word hides the words inside it.
     let mut done = 0;
     for &(at, end) in &words {
