@@ -5,5 +5,6 @@
 
 pub mod dlp;
 pub mod error;
+pub mod host;
 
 pub use error::{Error, ErrorCode, Result};

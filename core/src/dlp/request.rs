@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use super::actions::{Applied, Rewriter};
 use super::detector::Action;
 use super::scanner::{Finding, Scanner};
+use super::text::{byte_to_char_offsets, byte_to_utf16_offsets, Unit};
 use crate::error::{Error, ErrorCode, Result};
 
 /// Largest request accepted, in bytes.
@@ -25,6 +26,21 @@ const ROLES: &[&str] = &["system", "developer", "user", "assistant", "tool"];
 pub struct RequestFinding {
     pub path: String,
     pub finding: Finding,
+    /// The finding's start and end in code points of that string (for Python).
+    pub code_points: (usize, usize),
+    /// The finding's start and end in UTF-16 units of that string (for JavaScript).
+    pub utf16: (usize, usize),
+}
+
+impl RequestFinding {
+    /// Start and end in `unit`, relative to the string at `path`.
+    pub fn span_in(&self, unit: Unit) -> (usize, usize) {
+        match unit {
+            Unit::Byte => (self.finding.start, self.finding.end),
+            Unit::CodePoint => self.code_points,
+            Unit::Utf16 => self.utf16,
+        }
+    }
 }
 
 /// Inline binary data found in a request: reported, never scanned as text.
@@ -338,15 +354,20 @@ impl Walk<'_, '_, '_> {
         if found.is_empty() {
             return Ok(());
         }
+        let bytes: Vec<usize> = found.iter().flat_map(|f| [f.start, f.end]).collect();
+        let code_points = byte_to_char_offsets(text, &bytes);
+        let utf16 = byte_to_utf16_offsets(text, &bytes);
         let rewritten = self.rewriter.rewrite(text, &found)?;
         *text = rewritten.text;
         for applied in rewritten.applied {
             self.applied.push((path.to_string(), applied));
         }
-        for finding in found {
+        for (i, finding) in found.into_iter().enumerate() {
             self.findings.push(RequestFinding {
                 path: path.to_string(),
                 finding,
+                code_points: (code_points[2 * i], code_points[2 * i + 1]),
+                utf16: (utf16[2 * i], utf16[2 * i + 1]),
             });
         }
         Ok(())

@@ -7,6 +7,8 @@
 //! whatever the chunking, and the text held back is bounded by the longest possible match.
 
 use super::actions::{Rewriter, Rewritten};
+use std::borrow::Borrow;
+
 use super::detector::Action;
 use super::scanner::{ceil_char_boundary, floor_char_boundary, Candidate, Finding, Scanner};
 use crate::error::{Error, ErrorCode, Result};
@@ -45,8 +47,8 @@ impl Released {
 
 /// Scans a text that arrives in pieces.
 #[derive(Debug)]
-pub struct StreamScanner<'s> {
-    scanner: &'s Scanner,
+pub struct StreamScanner<S: Borrow<Scanner> = &'static Scanner> {
+    scanner: S,
     /// Text from `base` on: already released look-back followed by pending text.
     buffer: String,
     base: usize,
@@ -54,8 +56,9 @@ pub struct StreamScanner<'s> {
     finished: bool,
 }
 
-impl<'s> StreamScanner<'s> {
-    pub fn new(scanner: &'s Scanner) -> StreamScanner<'s> {
+impl<S: Borrow<Scanner>> StreamScanner<S> {
+    /// A stream over `scanner`: a reference, or an `Arc` when the stream must own its scanner.
+    pub fn new(scanner: S) -> StreamScanner<S> {
         StreamScanner {
             scanner,
             buffer: String::new(),
@@ -63,6 +66,11 @@ impl<'s> StreamScanner<'s> {
             released: 0,
             finished: false,
         }
+    }
+
+    /// The scanner this stream runs.
+    pub fn scanner(&self) -> &Scanner {
+        self.scanner.borrow()
     }
 
     /// Bytes received and not yet released.
@@ -76,7 +84,7 @@ impl<'s> StreamScanner<'s> {
             return Err(Error::new(ErrorCode::InvalidArgument, "push after finish"));
         }
         self.buffer.push_str(chunk);
-        if self.pending() <= self.scanner.undetermined_tail() {
+        if self.pending() <= self.scanner.borrow().undetermined_tail() {
             return Ok(self.empty());
         }
         Ok(self.release(false))
@@ -104,7 +112,8 @@ impl<'s> StreamScanner<'s> {
 
     fn release(&mut self, at_end: bool) -> Released {
         let released_rel = self.released - self.base;
-        let (mut candidates, open_window) = self.scanner.candidates_and_horizon(&self.buffer);
+        let (mut candidates, open_window) =
+            self.scanner.borrow().candidates_and_horizon(&self.buffer);
         candidates.retain(|c| c.start >= released_rel);
         candidates.sort_unstable_by_key(|c| (c.start, c.end));
 
@@ -113,7 +122,7 @@ impl<'s> StreamScanner<'s> {
         } else {
             self.buffer
                 .len()
-                .saturating_sub(self.scanner.undetermined_tail())
+                .saturating_sub(self.scanner.borrow().undetermined_tail())
                 .min(open_window)
         };
 
@@ -137,7 +146,10 @@ impl<'s> StreamScanner<'s> {
             i = j;
         }
         let release_to = floor_char_boundary(&self.buffer, release_to.max(released_rel));
-        let findings = self.scanner.resolve(&self.buffer, settled, self.base);
+        let findings = self
+            .scanner
+            .borrow()
+            .resolve(&self.buffer, settled, self.base);
         let out = Released {
             offset: self.released,
             text: self.buffer[released_rel..release_to].to_string(),
@@ -148,7 +160,7 @@ impl<'s> StreamScanner<'s> {
         // Keep only the look-back the next scan needs before the release point.
         let keep_from = floor_char_boundary(
             &self.buffer,
-            release_to.saturating_sub(self.scanner.lookback()),
+            release_to.saturating_sub(self.scanner.borrow().lookback()),
         );
         let keep_from = ceil_char_boundary(&self.buffer, keep_from);
         if keep_from > 0 {

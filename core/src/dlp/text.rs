@@ -1,5 +1,37 @@
 //! Offsets in the units each host language indexes strings by: bytes, code points, UTF-16 units.
 
+use serde::{Deserialize, Serialize};
+
+/// The unit a host language indexes its strings by, so that `text[start:end]` is the match there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// UTF-8 bytes (Rust, C, Go).
+    Byte,
+    /// Unicode code points (Python).
+    CodePoint,
+    /// UTF-16 code units (JavaScript, Java, C#).
+    Utf16,
+}
+
+/// Converts byte offsets of `text` to `unit`.
+pub fn byte_offsets_to(text: &str, unit: Unit, byte_offsets: &[usize]) -> Vec<usize> {
+    match unit {
+        Unit::Byte => byte_offsets.to_vec(),
+        Unit::CodePoint => byte_to_char_offsets(text, byte_offsets),
+        Unit::Utf16 => byte_to_utf16_offsets(text, byte_offsets),
+    }
+}
+
+/// How many `unit`s `text` is long.
+pub fn length_in(text: &str, unit: Unit) -> usize {
+    match unit {
+        Unit::Byte => text.len(),
+        Unit::CodePoint => text.chars().count(),
+        Unit::Utf16 => text.chars().map(char::len_utf16).sum(),
+    }
+}
+
 /// Converts sorted-or-not byte offsets of `text` to code-point offsets in one sweep.
 /// Offsets must fall on character boundaries.
 pub fn byte_to_char_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {

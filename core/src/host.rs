@@ -1,0 +1,465 @@
+//! What every language binding exposes, decided once. Python, Node and C only convert these values
+//! to their own types and map the error code, so all of them behave exactly alike; a feature that
+//! two bindings need lands here, not in the bindings.
+//!
+//! Offsets are given in the caller's [`Unit`] (Python code points, JavaScript UTF-16 units, C bytes)
+//! so that slicing the caller's string with them yields the match; byte offsets ride along for logs
+//! that must agree across languages.
+
+use std::borrow::Borrow;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::Serialize;
+
+use crate::dlp::text::{byte_offsets_to, length_in, Unit};
+use crate::dlp::{
+    scan_request_json, Action, DetectorInfo, Finding, InlineData, Kind, Rewriter, Rewritten,
+    Scanner, ScannerConfig, StreamScanner, Vault,
+};
+use crate::error::{Error, ErrorCode, Result};
+
+/// Where a scanner's configuration comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum ConfigSource<'a> {
+    /// The built-in default profile (every detector, default actions).
+    Default,
+    /// A configuration document in JSON.
+    Json(&'a str),
+    /// A configuration document in YAML.
+    Yaml(&'a str),
+    /// A `.json`, `.yaml` or `.yml` file.
+    File(&'a Path),
+}
+
+/// A scanner that bindings can share between threads and hand to streams.
+#[derive(Clone, Debug)]
+pub struct HostScanner {
+    scanner: SharedScanner,
+}
+
+/// The built-in scanner is a static; a configured one is reference-counted. Either way a stream
+/// can own its scanner without copying the compiled detectors.
+#[derive(Clone, Debug)]
+enum SharedScanner {
+    Builtin(&'static Scanner),
+    Configured(Arc<Scanner>),
+}
+
+impl Borrow<Scanner> for SharedScanner {
+    fn borrow(&self) -> &Scanner {
+        match self {
+            SharedScanner::Builtin(scanner) => scanner,
+            SharedScanner::Configured(scanner) => scanner,
+        }
+    }
+}
+
+/// A finding as every binding reports it. Never carries the matched text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostFinding {
+    pub detector: String,
+    pub category: String,
+    pub kind: Kind,
+    pub action: Action,
+    /// Rounded to three decimals, so that every language prints the same number.
+    pub confidence: f64,
+    /// Start and end in the caller's unit.
+    pub start: usize,
+    pub end: usize,
+    /// Start and end in UTF-8 bytes.
+    pub byte_start: usize,
+    pub byte_end: usize,
+}
+
+/// One action applied to a text, with offsets in the caller's unit in the input and the output.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostApplied {
+    pub detector: String,
+    pub category: String,
+    pub action: Action,
+    pub start: usize,
+    pub end: usize,
+    pub output_start: usize,
+    pub output_end: usize,
+}
+
+/// The outcome of scanning a text and applying the actions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostRedaction {
+    /// The text that may leave. When `blocked`, it must not be sent (blocked spans are redacted in
+    /// it anyway, so a careless caller does not leak them).
+    pub text: String,
+    pub blocked: bool,
+    pub findings: Vec<HostFinding>,
+    pub applied: Vec<HostApplied>,
+}
+
+/// A finding in a request: `path` is the JSON pointer of the string (plus `#` and an inner pointer
+/// inside tool-call arguments); offsets are relative to that string.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostRequestFinding {
+    pub path: String,
+    #[serde(flatten)]
+    pub finding: HostFinding,
+}
+
+/// The outcome of scanning an OpenRouter chat request.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostRequestScan {
+    /// A finding's action is `block`: the request must not be sent.
+    pub blocked: bool,
+    /// The rewritten request as compact JSON; still a valid OpenRouter request.
+    pub request: String,
+    pub findings: Vec<HostRequestFinding>,
+    /// Inline binary data (data URLs, base64 audio): reported, never scanned as text.
+    pub inline_data: Vec<InlineData>,
+}
+
+/// What one step of a stream lets through.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostReleased {
+    /// Text that may be passed on now, with the actions applied.
+    pub text: String,
+    pub blocked: bool,
+    /// Findings in the released text; offsets count from the start of the whole stream.
+    pub findings: Vec<HostFinding>,
+}
+
+/// A detector of the catalogue or of the configuration.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostDetector {
+    pub id: String,
+    pub category: String,
+    pub kind: Kind,
+    pub country: Option<String>,
+    pub validation: String,
+    pub default_action: Action,
+    pub action: Action,
+    pub confidence: f64,
+    pub context_required: bool,
+    pub builtin: bool,
+}
+
+/// One row of the error table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HostErrorCode {
+    pub name: &'static str,
+    pub number: u32,
+    pub meaning: &'static str,
+}
+
+/// A pseudonym vault several calls (and threads) share, so that one value gets one token across
+/// messages and responses can be restored.
+#[derive(Debug, Default)]
+pub struct SharedVault {
+    vault: Mutex<Vault>,
+}
+
+impl SharedVault {
+    pub fn new() -> SharedVault {
+        SharedVault::default()
+    }
+
+    /// How many distinct values the vault holds.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Puts the original values back in place of this vault's pseudonyms.
+    pub fn restore(&self, text: &str) -> String {
+        self.lock().restore(text)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vault> {
+        // A panic while holding the lock leaves a vault that is still consistent: every insert is
+        // a single map operation.
+        self.vault
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// How actions are applied: an action for every finding instead of each detector's own, the key
+/// for `hash`, and the vault for `pseudonymize`.
+#[derive(Clone, Debug, Default)]
+pub struct ApplyOptions {
+    pub action: Option<Action>,
+    pub hash_key: Option<Arc<[u8]>>,
+    pub vault: Option<Arc<SharedVault>>,
+}
+
+impl ApplyOptions {
+    /// Parses an action name for `action`; an unknown name is `invalid_argument`.
+    pub fn parse_action(name: &str) -> Result<Action> {
+        Action::parse(name).ok_or_else(|| {
+            let names: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+            Error::new(
+                ErrorCode::InvalidArgument,
+                format!(
+                    "unknown action `{name}`; expected one of {}",
+                    names.join(", ")
+                ),
+            )
+        })
+    }
+
+    fn run<T>(
+        &self,
+        scanner: &Scanner,
+        f: impl FnOnce(&mut Rewriter<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut guard = self.vault.as_ref().map(|v| v.lock());
+        let mut rewriter = Rewriter::new(scanner.mask_config().clone());
+        if let Some(key) = &self.hash_key {
+            rewriter = rewriter.with_hash_key(key.to_vec());
+        }
+        if let Some(vault) = guard.as_deref_mut() {
+            rewriter = rewriter.with_vault(vault);
+        }
+        if let Some(action) = self.action {
+            rewriter = rewriter.with_action(action);
+        }
+        f(&mut rewriter)
+    }
+}
+
+impl HostScanner {
+    /// Builds a scanner; configuration errors carry the path (and line for YAML) of the mistake.
+    pub fn new(source: ConfigSource<'_>) -> Result<HostScanner> {
+        let config = match source {
+            ConfigSource::Default => {
+                return Ok(HostScanner {
+                    scanner: SharedScanner::Builtin(Scanner::builtin()),
+                })
+            }
+            ConfigSource::Json(text) => ScannerConfig::from_json(text)?,
+            ConfigSource::Yaml(text) => ScannerConfig::from_yaml(text)?,
+            ConfigSource::File(path) => ScannerConfig::from_file(path)?,
+        };
+        Ok(HostScanner {
+            scanner: SharedScanner::Configured(Arc::new(Scanner::from_config(&config)?)),
+        })
+    }
+
+    fn scanner(&self) -> &Scanner {
+        self.scanner.borrow()
+    }
+
+    /// Finds personal data and secrets in `text`.
+    pub fn scan(&self, text: &str, unit: Unit) -> Vec<HostFinding> {
+        host_findings(text, unit, &self.scanner().scan(text), 0)
+    }
+
+    /// Scans `text` and applies every finding's action (or `options.action`).
+    pub fn redact(&self, text: &str, unit: Unit, options: &ApplyOptions) -> Result<HostRedaction> {
+        let found = self.scanner().scan(text);
+        let rewritten = options.run(self.scanner(), |r| r.rewrite(text, &found))?;
+        Ok(host_redaction(text, unit, &found, rewritten))
+    }
+
+    /// Scans an OpenRouter chat request given as JSON and rewrites it.
+    pub fn scan_request(
+        &self,
+        json: &str,
+        unit: Unit,
+        options: &ApplyOptions,
+    ) -> Result<HostRequestScan> {
+        let scan = options.run(self.scanner(), |r| {
+            scan_request_json(self.scanner(), json, r)
+        })?;
+        let findings = scan
+            .findings
+            .iter()
+            .map(|f| {
+                let (start, end) = f.span_in(unit);
+                HostRequestFinding {
+                    path: f.path.clone(),
+                    finding: host_finding(&f.finding, start, end),
+                }
+            })
+            .collect();
+        let request = serde_json::to_string(&scan.request).map_err(|e| {
+            Error::new(ErrorCode::Internal, format!("re-encoding the request: {e}"))
+        })?;
+        Ok(HostRequestScan {
+            blocked: scan.blocked,
+            request,
+            findings,
+            inline_data: scan.inline_data,
+        })
+    }
+
+    /// A stream scanner that owns (a share of) this scanner.
+    pub fn stream(&self, unit: Unit, options: ApplyOptions) -> HostStream {
+        HostStream {
+            inner: StreamScanner::new(self.scanner.clone()),
+            unit,
+            options,
+            released_units: 0,
+        }
+    }
+
+    /// The detectors this scanner runs.
+    pub fn detectors(&self) -> Vec<HostDetector> {
+        self.scanner().detectors().map(host_detector).collect()
+    }
+
+    /// The longest text a stream may hold back before releasing, in bytes.
+    pub fn stream_holdback(&self) -> usize {
+        self.scanner().stream_holdback()
+    }
+}
+
+/// A text arriving in pieces (a streamed prompt or response): each step releases what no match
+/// can still cover, with the actions applied.
+#[derive(Debug)]
+pub struct HostStream {
+    inner: StreamScanner<SharedScanner>,
+    unit: Unit,
+    options: ApplyOptions,
+    /// Units released so far, to report offsets from the start of the stream.
+    released_units: usize,
+}
+
+impl HostStream {
+    /// Feeds a chunk; returns what may be passed on now (possibly nothing).
+    pub fn push(&mut self, chunk: &str) -> Result<HostReleased> {
+        let released = self.inner.push(chunk)?;
+        self.host_released(released)
+    }
+
+    /// Ends the stream and returns everything still held. Pushing after this is an error.
+    pub fn finish(&mut self) -> Result<HostReleased> {
+        let released = self.inner.finish()?;
+        self.host_released(released)
+    }
+
+    /// Bytes received and not yet released.
+    pub fn pending(&self) -> usize {
+        self.inner.pending()
+    }
+
+    fn host_released(&mut self, released: crate::dlp::Released) -> Result<HostReleased> {
+        let local: Vec<Finding> = released
+            .findings
+            .iter()
+            .map(|f| Finding {
+                start: f.start - released.offset,
+                end: f.end - released.offset,
+                ..f.clone()
+            })
+            .collect();
+        let scanner: &Scanner = self.inner.scanner();
+        let rewritten = self
+            .options
+            .run(scanner, |r| r.rewrite(&released.text, &local))?;
+        let findings = host_findings(&released.text, self.unit, &local, self.released_units);
+        self.released_units += length_in(&released.text, self.unit);
+        Ok(HostReleased {
+            text: rewritten.text,
+            blocked: rewritten.blocked,
+            findings,
+        })
+    }
+}
+
+/// The error table, in numeric order.
+pub fn error_codes() -> Vec<HostErrorCode> {
+    ErrorCode::ALL
+        .iter()
+        .map(|&code| HostErrorCode {
+            name: code.name(),
+            number: code.number(),
+            meaning: code.meaning(),
+        })
+        .collect()
+}
+
+fn host_findings(text: &str, unit: Unit, found: &[Finding], base: usize) -> Vec<HostFinding> {
+    let bytes: Vec<usize> = found.iter().flat_map(|f| [f.start, f.end]).collect();
+    let units = byte_offsets_to(text, unit, &bytes);
+    found
+        .iter()
+        .enumerate()
+        .map(|(i, f)| host_finding(f, base + units[2 * i], base + units[2 * i + 1]))
+        .collect()
+}
+
+fn host_finding(f: &Finding, start: usize, end: usize) -> HostFinding {
+    HostFinding {
+        detector: f.detector.to_string(),
+        category: f.category.to_string(),
+        kind: f.kind,
+        action: f.action,
+        confidence: round3(f.confidence),
+        start,
+        end,
+        byte_start: f.start,
+        byte_end: f.end,
+    }
+}
+
+fn host_redaction(
+    text: &str,
+    unit: Unit,
+    found: &[Finding],
+    rewritten: Rewritten,
+) -> HostRedaction {
+    let inputs: Vec<usize> = rewritten
+        .applied
+        .iter()
+        .flat_map(|a| [a.start, a.end])
+        .collect();
+    let outputs: Vec<usize> = rewritten
+        .applied
+        .iter()
+        .flat_map(|a| [a.output_start, a.output_end])
+        .collect();
+    let inputs = byte_offsets_to(text, unit, &inputs);
+    let outputs = byte_offsets_to(&rewritten.text, unit, &outputs);
+    let applied = rewritten
+        .applied
+        .iter()
+        .enumerate()
+        .map(|(i, a)| HostApplied {
+            detector: a.detector.clone(),
+            category: a.category.clone(),
+            action: a.action,
+            start: inputs[2 * i],
+            end: inputs[2 * i + 1],
+            output_start: outputs[2 * i],
+            output_end: outputs[2 * i + 1],
+        })
+        .collect();
+    HostRedaction {
+        findings: host_findings(text, unit, found, 0),
+        text: rewritten.text,
+        blocked: rewritten.blocked,
+        applied,
+    }
+}
+
+fn host_detector(d: &DetectorInfo) -> HostDetector {
+    HostDetector {
+        id: d.id.to_string(),
+        category: d.category.to_string(),
+        kind: d.kind,
+        country: d.country.as_ref().map(|c| c.to_string()),
+        validation: d.validation.to_string(),
+        default_action: d.default_action,
+        action: d.action,
+        confidence: round3(d.confidence),
+        context_required: d.context_required,
+        builtin: d.builtin,
+    }
+}
+
+/// An `f32` confidence as the `f64` every language prints the same way (0.9, not 0.899999976).
+fn round3(value: f32) -> f64 {
+    (f64::from(value) * 1000.0).round() / 1000.0
+}
