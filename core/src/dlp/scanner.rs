@@ -648,6 +648,13 @@ impl Scanner {
     /// Raw hits, and the earliest start of a trigger window that runs past the end of `text`
     /// (a hit there may still change when more text arrives), or `text.len()` if none does.
     pub(crate) fn candidates_and_horizon(&self, text: &str) -> (Vec<Candidate>, usize) {
+        let (mut raw, open_window) = self.unscored_candidates(text);
+        self.score(text, &mut raw);
+        (raw, open_window)
+    }
+
+    /// Every detector's hits as gathered, before context scoring, thresholds and allow-lists.
+    pub(crate) fn unscored_candidates(&self, text: &str) -> (Vec<Candidate>, usize) {
         let bytes = text.as_bytes();
         let mut open_window = text.len();
         let mut raw: Vec<Candidate> = Vec::new();
@@ -758,7 +765,12 @@ impl Scanner {
             }
         }
 
-        // Score: context words near the match raise confidence; required context filters.
+        (raw, open_window)
+    }
+
+    /// Context words near a match raise its confidence; detectors that require context lose
+    /// matches without it; then the threshold and allow-lists apply.
+    fn score(&self, text: &str, raw: &mut Vec<Candidate>) {
         raw.retain_mut(|c| {
             let d = &self.detectors[c.detector as usize];
             let has_context = !d.context.is_empty() && self.context_near(text, c, &d.context);
@@ -776,7 +788,6 @@ impl Scanner {
                     && !self.allow.patterns.iter().any(|p| p.is_match(value))
             });
         }
-        (raw, open_window)
     }
 
     /// Whether one of `words` (context word ids) occurs as a whole word within the context window

@@ -1496,9 +1496,7 @@ fn valid_gr_amka(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dlp::config::{BuiltinSelection, ScannerConfig};
-    use crate::dlp::scanner::Scanner;
-    use crate::dlp::testing::{assert_finds, assert_not_finds};
+    use crate::dlp::testing::{assert_finds, assert_not_finds, scored_hits};
 
     /// Changes the digit at byte `i` by one, so a check must fail.
     fn off_by_one(text: &str, i: usize) -> String {
@@ -1521,20 +1519,7 @@ mod tests {
     /// Every match of one detector with its confidence (context boost included), before the
     /// threshold and before overlaps with other detectors are resolved.
     fn hit(detector: &str, text: &str) -> Vec<(String, f32)> {
-        let config = ScannerConfig {
-            builtin: BuiltinSelection {
-                enable: vec![detector.to_string()],
-                disable: Vec::new(),
-            },
-            min_confidence: Some(0.0),
-            ..ScannerConfig::default()
-        };
-        Scanner::from_config(&config)
-            .expect("one built-in detector compiles")
-            .candidates(text)
-            .into_iter()
-            .map(|c| (text[c.start..c.end].to_string(), c.confidence))
-            .collect()
+        scored_hits(&[detector], text)
     }
 
     #[test]

@@ -4135,56 +4135,15 @@ fn find_birth_dates(text: &str, hits: &mut Vec<CodeHit>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dlp::testing::{assert_finds, assert_not_finds, found};
+    use crate::dlp::testing::{assert_finds, assert_not_finds, found, raw_hits};
 
-    /// What one detector of this file reports in `text` before scoring: a located matcher is
-    /// called at every word start its shape admits, as the scanner calls it.
+    /// What one detector of this file reports in `text` before scoring, as the scanner gathers it.
     fn raw(id: &str, text: &str) -> Vec<String> {
-        raw_hits(id, text)
+        assert!(SPECS.iter().any(|s| s.id == id), "{id} is not in this file");
+        raw_hits(&[id], text)
             .iter()
-            .map(|h| text[h.start..h.end].to_string())
+            .map(|&(start, end, _)| text[start..end].to_string())
             .collect()
-    }
-
-    fn raw_hits(id: &str, text: &str) -> Vec<CodeHit> {
-        let spec = SPECS
-            .iter()
-            .find(|s| s.id == id)
-            .expect("a detector of this file");
-        let b = text.as_bytes();
-        let mut hits = Vec::new();
-        match spec.matcher {
-            Matcher::Located {
-                start,
-                first_run,
-                max_len,
-                locate,
-            } => {
-                let mut i = 0;
-                while i < b.len() {
-                    let run = b[i..]
-                        .iter()
-                        .take_while(|c| c.is_ascii_alphanumeric())
-                        .count();
-                    if run == 0 {
-                        i += 1;
-                        continue;
-                    }
-                    let shape_fits = start.admits(b[i])
-                        && (first_run.0..=first_run.1).contains(&(run.min(255) as u8));
-                    if (i == 0 || !is_word(b[i - 1])) && shape_fits {
-                        if let Some(h) = locate(text, i) {
-                            assert!(h.start + 4 >= i && h.end <= i + max_len as usize, "{id}");
-                            hits.push(h);
-                        }
-                    }
-                    i += run;
-                }
-            }
-            Matcher::Code { find, .. } => find(text, &mut hits),
-            _ => panic!("{id} is not a code or located matcher"),
-        }
-        hits
     }
 
     #[test]

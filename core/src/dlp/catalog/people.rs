@@ -5563,50 +5563,22 @@ mod tests {
     use super::*;
 
     use crate::dlp::detector::CodeMatcher;
-    use crate::dlp::testing::{assert_finds, assert_not_finds};
+    use crate::dlp::testing::{assert_finds, assert_not_finds, raw_hits};
 
-    /// The hits of the detectors `ids` as the scanner gathers them (a located detector at each
-    /// word start it admits), kept as one pass over the text would: in order, none inside an
-    /// earlier one.
+    /// The hits of the detectors `ids` as the scanner gathers them, kept as one pass over the
+    /// text would: in order, none inside an earlier one.
     fn hits_of(ids: &[&str], text: &str, hits: &mut Vec<CodeHit>) {
-        let b = text.as_bytes();
-        let mut all = Vec::new();
-        for spec in SPECS.iter().filter(|s| ids.contains(&s.id)) {
-            match spec.matcher {
-                Matcher::Located {
-                    start,
-                    first_run,
-                    max_len,
-                    locate,
-                } => {
-                    for i in 0..b.len() {
-                        let boundary = i == 0 || !is_word_byte(b[i - 1]);
-                        if !boundary || !b[i].is_ascii_alphanumeric() || !start.admits(b[i]) {
-                            continue;
-                        }
-                        let run = b[i..]
-                            .iter()
-                            .take_while(|c| c.is_ascii_alphanumeric())
-                            .count();
-                        if run < first_run.0 as usize || run > first_run.1 as usize {
-                            continue;
-                        }
-                        if let Some(h) = locate(text, i) {
-                            assert!(h.start + 4 >= i && h.end <= i + max_len as usize);
-                            all.push(h);
-                        }
-                    }
-                }
-                Matcher::Code { find, .. } => find(text, &mut all),
-                _ => unreachable!(),
-            }
-        }
-        all.sort_by_key(|h| h.start);
+        let mut all = raw_hits(ids, text);
+        all.sort_by_key(|&(start, _, _)| start);
         let mut end = 0;
-        for h in all {
-            if h.start >= end {
-                end = h.end;
-                hits.push(h);
+        for (start, hit_end, confidence) in all {
+            if start >= end {
+                end = hit_end;
+                hits.push(CodeHit {
+                    start,
+                    end: hit_end,
+                    confidence: Some(confidence),
+                });
             }
         }
     }
