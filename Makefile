@@ -1,12 +1,22 @@
-# The two commands the README promises (demo, test), plus bench and fuzz.
-# Everything installs itself: a fresh machine with Rust (rustup), Python 3 and a C compiler is enough.
+# The two commands the README promises (demo, test), plus the libraries, bench and fuzz.
+# Everything installs itself: a fresh machine with Rust (rustup), Python 3, Node.js, Go and a C
+# compiler is enough (valgrind and pkg-config are installed by tests/c/ci.sh when missing).
 
 export CARGO_BUILD_TARGET ?= x86_64-unknown-linux-gnu
 CARGO ?= cargo
-BIN := $(or $(CARGO_TARGET_DIR),target)/$(CARGO_BUILD_TARGET)/release/routeguard
+RELEASE := $(or $(CARGO_TARGET_DIR),target)/$(CARGO_BUILD_TARGET)/release
+BIN := $(RELEASE)/routeguard
 FUZZ_SECONDS ?= 20
 
-.PHONY: demo test lint unit cli-smoke fuzz-smoke fuzz bench eval clean
+.PHONY: all lib demo test lint unit cli-smoke python node c readme fuzz-smoke fuzz bench eval clean
+
+## make (all): the C library (librouteguard.a / .so, header in c-include/) and the CLI, release.
+all: lib
+	$(CARGO) build --release -q -p routeguard-cli
+	@echo "built: $(RELEASE)/librouteguard.a $(RELEASE)/librouteguard.so $(BIN)"
+
+lib:
+	$(CARGO) build --release -q -p routeguard-c
 
 ## make demo: scan the sample prompt, show what was found and what would leave.
 demo:
@@ -20,8 +30,9 @@ demo:
 	@echo "== With examples/scanner.yaml (custom detectors, per-category actions) =="
 	-$(BIN) scan --config examples/scanner.yaml examples/prompt.txt
 
-## make test: formatting, lints, every test suite, a short fuzz run.
-test: lint unit cli-smoke fuzz-smoke
+## make test: formatting, lints, every test suite (Rust, Python, Node, C, Go; each runs the
+## conformance corpus), drift checks of generated files and README snippets, a short fuzz run.
+test: lint unit cli-smoke python node c readme fuzz-smoke
 
 lint:
 	$(CARGO) fmt --all --check
@@ -34,6 +45,24 @@ cli-smoke:
 	$(CARGO) build --release -q -p routeguard-cli
 	$(BIN) detectors | tail -n 1
 	$(BIN) scan --jsonl tests/conformance/dlp/sample.jsonl > /dev/null
+
+## Each package script installs its tools (venv, npm install), builds in release, checks its
+## generated files (.pyi, index.d.ts, routeguard.h) and runs its suite.
+python:
+	bash python/ci.sh
+
+node:
+	bash node/ci.sh
+
+c:
+	bash tests/c/ci.sh
+
+## The quick starts in README.md are the files the suites run.
+readme:
+	python3 tests/readme/check_snippets.py
+	$(CARGO) run -q -p routeguard --example quickstart > $(or $(CARGO_TARGET_DIR),target)/quickstart.out
+	grep -qx 'Email \[EMAIL_ADDRESS\] about card \[CREDIT_CARD\]' $(or $(CARGO_TARGET_DIR),target)/quickstart.out
+	grep -qx 'credit_card 38..57' $(or $(CARGO_TARGET_DIR),target)/quickstart.out
 
 ## Runs each fuzz target briefly when a nightly toolchain is present (cargo-fuzz needs it).
 fuzz-smoke:

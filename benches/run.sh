@@ -17,3 +17,6 @@ echo
 echo "== accuracy (seed 42, 2000 prompts; then the held-out style)"
 cargo run -q -p routeguard-benches --release --bin dlp-eval -- --seed 42 --prompts 2000
 cargo run -q -p routeguard-benches --release --bin dlp-eval -- --seed 42 --prompts 2000 --holdout
+echo
+echo "== binding overhead: the same 2 KB scan from Rust, Python, Node and C"
+bash benches/bindings.sh

@@ -11,7 +11,6 @@ macro_rules! error_table {
     ($( $(#[$doc:meta])* $variant:ident = $number:literal, $name:literal, $meaning:literal; )*) => {
         /// A stable error code. The numeric value and the snake_case name never change.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
         #[repr(u32)]
         pub enum ErrorCode {
             $( $(#[$doc])* $variant = $number, )*

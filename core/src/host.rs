@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 
-use crate::dlp::text::{byte_offsets_to, length_in, Unit};
+pub use crate::dlp::text::Unit;
+use crate::dlp::text::{byte_offsets_to, length_in};
 use crate::dlp::{
     scan_request_json, Action, DetectorInfo, Finding, InlineData, Kind, Rewriter, Rewritten,
     Scanner, ScannerConfig, StreamScanner, Vault,

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::detector::{Action, Kind, Spec};
@@ -240,6 +242,11 @@ fn read_bounded(path: &Path) -> Result<String> {
 impl ScannerConfig {
     /// Parses a JSON document. Errors name the path of the offending value.
     pub fn from_json(text: &str) -> Result<ScannerConfig> {
+        // serde's derived structs also accept arrays (fields by position): `[]` would silently
+        // mean the default profile.
+        if !text.trim_start().starts_with('{') {
+            return Err(not_an_object());
+        }
         let de = &mut serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
@@ -258,6 +265,12 @@ impl ScannerConfig {
 
     /// Parses a YAML document (JSON is accepted too). Errors name the path, line and column.
     pub fn from_yaml(text: &str) -> Result<ScannerConfig> {
+        if matches!(
+            serde_yaml::from_str::<serde_yaml::Value>(text),
+            Ok(serde_yaml::Value::Sequence(_))
+        ) {
+            return Err(not_an_object());
+        }
         let de = serde_yaml::Deserializer::from_str(text);
         serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
@@ -315,12 +328,25 @@ impl ScannerConfig {
     }
 }
 
-/// serde's messages repeat the location we already print.
+fn not_an_object() -> Error {
+    Error::new(
+        ErrorCode::InvalidConfig,
+        "at `.`: the configuration must be an object (a mapping of keys to values)",
+    )
+}
+
+/// serde's messages repeat the location we already print, and quote the offending string, which
+/// may be a dictionary term or a pattern someone considers sensitive: both go.
 fn strip_location(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
+    static QUOTED: OnceLock<Regex> = OnceLock::new();
+    let message = match message.find(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    QUOTED
+        .get_or_init(|| Regex::new(r#"(string|char) "(?:[^"\\]|\\.)*""#).expect("valid"))
+        .replace_all(message, "a $1")
+        .into_owned()
 }
 
 pub(crate) struct Selection {
@@ -406,5 +432,42 @@ impl Selector {
 
     pub(crate) fn matches_info(&self, info: &DetectorInfo) -> bool {
         self.matches(&info.id, &info.category, info.kind, info.country.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_do_not_repeat_the_offending_string() {
+        let secret_term = "4111 1111 1111 1111";
+        let json =
+            format!(r#"{{"custom": [{{"id": "x", "category": "X", "terms": "{secret_term}"}}]}}"#);
+        let yaml = format!("custom:\n  - id: x\n    category: X\n    terms: \"{secret_term}\"\n");
+        for err in [
+            ScannerConfig::from_json(&json).unwrap_err(),
+            ScannerConfig::from_yaml(&yaml).unwrap_err(),
+        ] {
+            assert_eq!(err.code(), ErrorCode::InvalidConfig);
+            assert!(!err.message().contains("4111"), "{}", err.message());
+            assert!(
+                err.message().contains("custom[0].terms"),
+                "{}",
+                err.message()
+            );
+        }
+    }
+
+    #[test]
+    fn only_an_object_is_a_configuration() {
+        for err in [
+            ScannerConfig::from_json(" []").unwrap_err(),
+            ScannerConfig::from_yaml("- credit_card").unwrap_err(),
+        ] {
+            assert_eq!(err.code(), ErrorCode::InvalidConfig);
+            assert!(err.message().contains("must be an object"));
+        }
+        assert!(ScannerConfig::from_json("{}").is_ok());
     }
 }

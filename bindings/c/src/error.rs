@@ -1,0 +1,232 @@
+//! Error codes and the error object: `rg_result` mirrors `routeguard::ErrorCode` number for number,
+//! and `rg_error` carries the code and a message free of scanned content.
+
+use routeguard::{Error, ErrorCode};
+
+use crate::ffi::{free_boxed, rg_str, try_ref, Boxed, CText};
+use crate::panic::guard;
+
+/// What every fallible function returns: `RG_OK` (0) or the stable number of the error, the same
+/// number in every routeguard language. Numbers are grouped by area (1000s input, 2000s
+/// configuration, 3000s DLP outcomes, 9000s bugs) and never reused.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum rg_result {
+    /// Success.
+    RG_OK = 0,
+    /// Text or a byte string is not valid UTF-8.
+    RG_INVALID_UTF8 = 1000,
+    /// JSON input could not be parsed.
+    RG_INVALID_JSON = 1001,
+    /// A chat request is JSON but not the shape OpenRouter accepts.
+    RG_INVALID_REQUEST = 1002,
+    /// Input is larger than the configured limit.
+    RG_INPUT_TOO_LARGE = 1003,
+    /// An argument is NULL where it may not be, out of range, or not one of the allowed values.
+    RG_INVALID_ARGUMENT = 1004,
+    /// A pseudonym token could not be restored because the vault does not hold it.
+    RG_UNKNOWN_PSEUDONYM = 1005,
+    /// The configuration document is malformed or has unknown keys or wrong types.
+    RG_INVALID_CONFIG = 2000,
+    /// A custom pattern does not compile.
+    RG_INVALID_PATTERN = 2001,
+    /// A custom pattern compiles to more than the size limit.
+    RG_PATTERN_TOO_LARGE = 2002,
+    /// A configuration names a detector, category or kind that does not exist.
+    RG_UNKNOWN_DETECTOR = 2003,
+    /// A custom detector names a validator that does not exist.
+    RG_UNKNOWN_VALIDATOR = 2004,
+    /// Two detectors share an id.
+    RG_DUPLICATE_DETECTOR = 2005,
+    /// A file named by the configuration could not be read.
+    RG_CONFIG_FILE_UNREADABLE = 2006,
+    /// A keyed action (hash, pseudonymize) has no key configured.
+    RG_MISSING_KEY = 2007,
+    /// Scanning found content whose action is `block`.
+    RG_BLOCKED = 3000,
+    /// An internal invariant failed or a panic was caught: a bug in routeguard.
+    RG_INTERNAL = 9000,
+}
+
+impl rg_result {
+    /// The C code of a core error code.
+    pub(crate) fn from_code(code: ErrorCode) -> rg_result {
+        match code {
+            ErrorCode::InvalidUtf8 => rg_result::RG_INVALID_UTF8,
+            ErrorCode::InvalidJson => rg_result::RG_INVALID_JSON,
+            ErrorCode::InvalidRequest => rg_result::RG_INVALID_REQUEST,
+            ErrorCode::InputTooLarge => rg_result::RG_INPUT_TOO_LARGE,
+            ErrorCode::InvalidArgument => rg_result::RG_INVALID_ARGUMENT,
+            ErrorCode::UnknownPseudonym => rg_result::RG_UNKNOWN_PSEUDONYM,
+            ErrorCode::InvalidConfig => rg_result::RG_INVALID_CONFIG,
+            ErrorCode::InvalidPattern => rg_result::RG_INVALID_PATTERN,
+            ErrorCode::PatternTooLarge => rg_result::RG_PATTERN_TOO_LARGE,
+            ErrorCode::UnknownDetector => rg_result::RG_UNKNOWN_DETECTOR,
+            ErrorCode::UnknownValidator => rg_result::RG_UNKNOWN_VALIDATOR,
+            ErrorCode::DuplicateDetector => rg_result::RG_DUPLICATE_DETECTOR,
+            ErrorCode::ConfigFileUnreadable => rg_result::RG_CONFIG_FILE_UNREADABLE,
+            ErrorCode::MissingKey => rg_result::RG_MISSING_KEY,
+            ErrorCode::Blocked => rg_result::RG_BLOCKED,
+            ErrorCode::Internal => rg_result::RG_INTERNAL,
+        }
+    }
+}
+
+/// An error: its code and a message. Made by a failing call into `*err`; free it with
+/// `rg_error_free`. Immutable, so it may be read from any thread.
+pub struct rg_error {
+    _private: [u8; 0],
+}
+
+/// What an `rg_error` handle owns.
+pub(crate) struct ErrorRecord {
+    code: ErrorCode,
+    name: CText,
+    message: CText,
+}
+
+impl ErrorRecord {
+    pub(crate) fn new(error: &Error) -> ErrorRecord {
+        ErrorRecord {
+            code: error.code(),
+            name: CText::new(error.code().name()),
+            message: CText::new(error.message()),
+        }
+    }
+}
+
+impl Boxed for rg_error {
+    type Rust = ErrorRecord;
+}
+
+/// The error's number (`rg_result`), e.g. `RG_INVALID_UTF8` (1000). `RG_OK` for NULL.
+///
+/// # Safety
+/// `err` is NULL or a live `rg_error`.
+#[no_mangle]
+pub unsafe extern "C" fn rg_error_number(err: *const rg_error) -> rg_result {
+    guard(|| {
+        // SAFETY: the caller promises `err` is NULL or live.
+        match unsafe { try_ref(err) } {
+            Some(e) => rg_result::from_code(e.code),
+            None => rg_result::RG_OK,
+        }
+    })
+}
+
+/// The error's stable snake_case name, e.g. `invalid_utf8` (the `.code` of the other languages).
+/// Valid until the error is freed; empty for NULL.
+///
+/// # Safety
+/// `err` is NULL or a live `rg_error`.
+#[no_mangle]
+pub unsafe extern "C" fn rg_error_code(err: *const rg_error) -> rg_str {
+    guard(|| {
+        // SAFETY: the caller promises `err` is NULL or live.
+        match unsafe { try_ref(err) } {
+            Some(e) => e.name.as_rg_str(),
+            None => rg_str::empty(),
+        }
+    })
+}
+
+/// A one-line message naming what went wrong and where (a configuration path, a byte offset, a
+/// limit). It never contains scanned text or secrets. Valid until the error is freed; empty for NULL.
+///
+/// # Safety
+/// `err` is NULL or a live `rg_error`.
+#[no_mangle]
+pub unsafe extern "C" fn rg_error_message(err: *const rg_error) -> rg_str {
+    guard(|| {
+        // SAFETY: the caller promises `err` is NULL or live.
+        match unsafe { try_ref(err) } {
+            Some(e) => e.message.as_rg_str(),
+            None => rg_str::empty(),
+        }
+    })
+}
+
+/// Frees an error. NULL is a no-op.
+///
+/// # Safety
+/// `err` is NULL or an `rg_error` not freed before; it is not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn rg_error_free(err: *mut rg_error) {
+    // SAFETY: the caller hands over ownership of a live error or NULL.
+    guard(|| unsafe { free_boxed(err) })
+}
+
+/// The error table, for the `rg_result_*` functions: NUL-terminated names and meanings.
+struct TableRow {
+    code: ErrorCode,
+    name: CText,
+    meaning: CText,
+}
+
+fn table() -> &'static [TableRow] {
+    static TABLE: std::sync::OnceLock<Vec<TableRow>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        ErrorCode::ALL
+            .iter()
+            .map(|&code| TableRow {
+                code,
+                name: CText::new(code.name()),
+                meaning: CText::new(code.meaning()),
+            })
+            .collect()
+    })
+}
+
+fn row(number: u32) -> Option<&'static TableRow> {
+    table().iter().find(|r| r.code.number() == number)
+}
+
+/// How many error codes exist (`RG_OK` not counted).
+#[no_mangle]
+pub extern "C" fn rg_result_count() -> usize {
+    guard(|| table().len())
+}
+
+/// The number of the `index`-th error code, in numeric order; 0 when `index` is out of range.
+#[no_mangle]
+pub extern "C" fn rg_result_at(index: usize) -> u32 {
+    guard(|| table().get(index).map_or(0, |r| r.code.number()))
+}
+
+/// The stable snake_case name of an error number (`"invalid_utf8"` for 1000); empty for `RG_OK`
+/// and for numbers that are not codes. The string is static.
+#[no_mangle]
+pub extern "C" fn rg_result_name(number: u32) -> rg_str {
+    guard(|| row(number).map_or(rg_str::empty(), |r| r.name.as_rg_str()))
+}
+
+/// The one-line meaning of an error number; empty for `RG_OK` and unknown numbers. Static.
+#[no_mangle]
+pub extern "C" fn rg_result_meaning(number: u32) -> rg_str {
+    guard(|| row(number).map_or(rg_str::empty(), |r| r.meaning.as_rg_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rust_str(s: rg_str) -> &'static str {
+        // SAFETY: the rg_str views static table rows.
+        let bytes = unsafe { std::slice::from_raw_parts(s.data.cast::<u8>(), s.len) };
+        std::str::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn every_core_code_maps_to_the_same_number_and_name() {
+        assert_eq!(rg_result_count(), ErrorCode::ALL.len());
+        for (i, &code) in ErrorCode::ALL.iter().enumerate() {
+            assert_eq!(rg_result::from_code(code) as u32, code.number(), "{code}");
+            assert_eq!(rg_result_at(i), code.number());
+            assert_eq!(rust_str(rg_result_name(code.number())), code.name());
+            assert_eq!(rust_str(rg_result_meaning(code.number())), code.meaning());
+        }
+        assert_eq!(rg_result_at(ErrorCode::ALL.len()), 0);
+        assert_eq!(rust_str(rg_result_name(0)), "");
+        assert_eq!(rust_str(rg_result_name(4242)), "");
+    }
+}

@@ -1,0 +1,14 @@
+//! The Node binding: converts JavaScript values, calls `routeguard::host`, maps the error table to
+//! `Error.code`.
+//!
+//! Offsets are JavaScript string offsets (UTF-16 code units), so `text.slice(start, end)` is the
+//! match; byte offsets ride along. Every heavy call has a synchronous form and a Promise-returning
+//! `…Async` form that runs on the libuv thread pool; both share one inner call into the core.
+
+mod error;
+mod scanner;
+mod types;
+
+pub use error::{error_codes, is_routeguard_error, RouteguardErrorCode};
+pub use scanner::{Scanner, Stream, Vault};
+pub use types::*;

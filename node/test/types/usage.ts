@@ -1,0 +1,60 @@
+// Compiled by test/types.test.js with `tsc --strict --noEmit`: the published typings describe the
+// API as the tests use it. Not run.
+import {
+  Scanner,
+  Vault,
+  errorCodes,
+  isRouteguardError,
+  type Action,
+  type Finding,
+  type Redaction,
+  type RequestScan,
+  type Released,
+  type RouteguardErrorCode,
+} from 'routeguard'
+
+const scanner: Scanner = new Scanner({ builtin: { enable: ['credit_card'] } })
+const fromText: Scanner = new Scanner('{"builtin": {"enable": ["credit_card"]}}')
+const fromYaml: Scanner = Scanner.fromYaml('builtin:\n  enable: [credit_card]\n')
+const fromFile: Scanner = Scanner.fromFile('routeguard.yml')
+
+const text = 'card 4111 1111 1111 1111'
+const findings: Finding[] = scanner.scan(text)
+const matched: string[] = findings.map((f) => text.slice(f.start, f.end) + f.byteEnd.toFixed())
+const action: Action = 'pseudonymize'
+const vault = new Vault()
+const redaction: Redaction = fromText.redact(text, { action, hashKey: new Uint8Array([1]), vault })
+const size: number = vault.size + redaction.applied[0].outputEnd
+const request: RequestScan = fromYaml.scanRequest({ model: 'x/y', messages: [] })
+const inline: string = request.inlineData.map((d) => d.mediaType).join()
+const stream = fromFile.stream({ action: 'redact' })
+const released: Released = stream.push('chunk')
+const pending: number = stream.pending + scanner.streamHoldback
+const country: string | undefined = scanner.detectors()[0].country
+
+async function later(): Promise<void> {
+  const again: Finding[] = await scanner.scanAsync(text)
+  const r: Redaction = await scanner.redactAsync(text)
+  const q: RequestScan = await scanner.scanRequestAsync('{}')
+  void [again, r, q]
+}
+
+try {
+  new Scanner('{')
+} catch (e: unknown) {
+  if (isRouteguardError(e)) {
+    const code: RouteguardErrorCode = e.code
+    const n: number = e.number
+    const m: string = e.message
+    void [code, n, m]
+  }
+}
+
+const names: RouteguardErrorCode[] = errorCodes().map((c) => c.name)
+
+// @ts-expect-error: not an action
+scanner.redact(text, { action: 'shred' })
+// @ts-expect-error: not an error code
+const wrong: RouteguardErrorCode = 'not_a_code'
+
+void [matched, size, inline, released, pending, country, later, names, wrong]

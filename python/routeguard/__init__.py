@@ -1,0 +1,98 @@
+"""routeguard: find personal data and secrets in prompts before they reach OpenRouter.
+
+>>> import routeguard
+>>> scanner = routeguard.Scanner()
+>>> [f.detector for f in scanner.scan("card 4111 1111 1111 1111")]
+['credit_card']
+
+The engine is the Rust core (``routeguard._native``); this package adds asyncio variants and
+stream iterators. Results are immutable records whose ``repr`` never shows text, and errors are
+:class:`RouteguardError` subclasses with ``.code`` and ``.number`` (see :mod:`routeguard.errors`).
+"""
+
+from __future__ import annotations
+
+from ._native import (
+    Applied,
+    Detector,
+    ErrorCode,
+    Finding,
+    InlineData,
+    Redaction,
+    Released,
+    RequestFinding,
+    RequestScan,
+    Vault,
+    detectors,
+    error_codes,
+)
+from ._scanner import Action, HashKey, Json, Scanner, Stream
+from .errors import (
+    BlockedError,
+    ConfigFileUnreadableError,
+    DuplicateDetectorError,
+    InputTooLargeError,
+    InternalError,
+    InvalidArgumentError,
+    InvalidConfigError,
+    InvalidJsonError,
+    InvalidPatternError,
+    InvalidRequestError,
+    InvalidUtf8Error,
+    MissingKeyError,
+    PatternTooLargeError,
+    RouteguardError,
+    UnknownDetectorError,
+    UnknownPseudonymError,
+    UnknownValidatorError,
+)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("routeguard")
+    except PackageNotFoundError:  # imported from a source tree without installing
+        return "0+unknown"
+
+
+__version__ = _version()
+
+__all__ = [
+    "Action",
+    "Applied",
+    "BlockedError",
+    "ConfigFileUnreadableError",
+    "Detector",
+    "DuplicateDetectorError",
+    "ErrorCode",
+    "Finding",
+    "HashKey",
+    "InlineData",
+    "InputTooLargeError",
+    "InternalError",
+    "InvalidArgumentError",
+    "InvalidConfigError",
+    "InvalidJsonError",
+    "InvalidPatternError",
+    "InvalidRequestError",
+    "InvalidUtf8Error",
+    "Json",
+    "MissingKeyError",
+    "PatternTooLargeError",
+    "Redaction",
+    "Released",
+    "RequestFinding",
+    "RequestScan",
+    "RouteguardError",
+    "Scanner",
+    "Stream",
+    "UnknownDetectorError",
+    "UnknownPseudonymError",
+    "UnknownValidatorError",
+    "Vault",
+    "__version__",
+    "detectors",
+    "error_codes",
+]

@@ -1,0 +1,99 @@
+"""The routeguard exception hierarchy, one class per code of the error table.
+
+Every class derives from :class:`RouteguardError` and, where one fits, a builtin, so existing
+handlers keep working (``except ValueError`` catches :class:`InvalidConfigError`). Each carries
+``.code`` (the stable snake_case name) and ``.number`` (the stable number); branch on those,
+never on the message. Messages never contain scanned text or secrets.
+
+=========================== ========================== ==================
+code                        class                      also a
+=========================== ========================== ==================
+``invalid_utf8``            InvalidUtf8Error           UnicodeError
+``invalid_json``            InvalidJsonError           ValueError
+``invalid_request``         InvalidRequestError        ValueError
+``input_too_large``         InputTooLargeError         ValueError
+``invalid_argument``        InvalidArgumentError       ValueError
+``unknown_pseudonym``       UnknownPseudonymError      LookupError
+``invalid_config``          InvalidConfigError         ValueError
+``invalid_pattern``         InvalidPatternError        ValueError
+``pattern_too_large``       PatternTooLargeError       ValueError
+``unknown_detector``        UnknownDetectorError       ValueError
+``unknown_validator``       UnknownValidatorError      ValueError
+``duplicate_detector``      DuplicateDetectorError     ValueError
+``config_file_unreadable``  ConfigFileUnreadableError  OSError
+``missing_key``             MissingKeyError            ValueError
+``blocked``                 BlockedError               (Exception only)
+``internal``                InternalError              RuntimeError
+=========================== ========================== ==================
+
+The classes are created by the native module from the core's error table; this module
+re-exports them.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Type
+
+from ._native import (
+    BlockedError,
+    ConfigFileUnreadableError,
+    DuplicateDetectorError,
+    InputTooLargeError,
+    InternalError,
+    InvalidArgumentError,
+    InvalidConfigError,
+    InvalidJsonError,
+    InvalidPatternError,
+    InvalidRequestError,
+    InvalidUtf8Error,
+    MissingKeyError,
+    PatternTooLargeError,
+    RouteguardError,
+    UnknownDetectorError,
+    UnknownPseudonymError,
+    UnknownValidatorError,
+)
+
+#: Every error class by its code name (``"invalid_config"`` -> :class:`InvalidConfigError`).
+BY_CODE: Dict[str, Type[RouteguardError]] = {
+    cls.code: cls
+    for cls in (
+        InvalidUtf8Error,
+        InvalidJsonError,
+        InvalidRequestError,
+        InputTooLargeError,
+        InvalidArgumentError,
+        UnknownPseudonymError,
+        InvalidConfigError,
+        InvalidPatternError,
+        PatternTooLargeError,
+        UnknownDetectorError,
+        UnknownValidatorError,
+        DuplicateDetectorError,
+        ConfigFileUnreadableError,
+        MissingKeyError,
+        BlockedError,
+        InternalError,
+    )
+}
+
+__all__ = [
+    "BY_CODE",
+    "BlockedError",
+    "ConfigFileUnreadableError",
+    "DuplicateDetectorError",
+    "InputTooLargeError",
+    "InternalError",
+    "InvalidArgumentError",
+    "InvalidConfigError",
+    "InvalidJsonError",
+    "InvalidPatternError",
+    "InvalidRequestError",
+    "InvalidUtf8Error",
+    "MissingKeyError",
+    "PatternTooLargeError",
+    "RouteguardError",
+    "UnknownDetectorError",
+    "UnknownPseudonymError",
+    "UnknownValidatorError",
+]

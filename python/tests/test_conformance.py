@@ -1,0 +1,201 @@
+"""Runs every case of every file in tests/conformance/ (README.md there describes the formats).
+
+The directory is walked, not listed here, so files the lead adds are picked up; a file or an `op`
+this runner does not know fails the suite instead of being skipped. Python compares `start`/`end`
+(code points) and `byte_start`/`byte_end`; the `utf16_*` offsets belong to JavaScript.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import pytest
+
+import routeguard
+from conftest import CONFORMANCE
+
+Case = Dict[str, Any]
+
+# Files in the corpus that hold no cases: inputs of other tools (the CLI's --jsonl form, the
+# benchmark prompt) and the corpus' own documentation.
+NOT_CASES = {"README.md", "dlp/sample.jsonl", "dlp/bench-prompt.txt"}
+UNIT_KEYS = ("utf16_start", "utf16_end")
+
+
+@lru_cache(maxsize=None)
+def _scanner(config_json: Optional[str]) -> routeguard.Scanner:
+    return routeguard.Scanner(config_json)
+
+
+def scanner_for(case: Case) -> routeguard.Scanner:
+    config = case.get("config")
+    return _scanner(None if config is None else json.dumps(config, sort_keys=True))
+
+
+def project(actual: Any, expected: Dict[str, Any]) -> Dict[str, Any]:
+    """The fields of `actual` that `expected` names (other languages' offsets left out)."""
+    return {k: getattr(actual, k) for k in expected if k not in UNIT_KEYS}
+
+
+def expected_fields(expected: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: v for k, v in expected.items() if k not in UNIT_KEYS}
+
+
+def compare_findings(actual: List[Any], expected: List[Dict[str, Any]], what: str = "findings") -> None:
+    assert [project(a, e) for a, e in zip(actual, expected)] == [expected_fields(e) for e in expected], what
+    assert len(actual) == len(expected), f"{what}: {len(actual)} found, {len(expected)} expected"
+
+
+def apply_options(options: Dict[str, Any]) -> Dict[str, Any]:
+    known = {"action", "hash_key"}
+    unknown = set(options) - known
+    assert not unknown, f"unknown options {sorted(unknown)}"
+    out = dict(options)
+    if "hash_key" in out:
+        out["hash_key"] = out["hash_key"].encode("utf-8")
+    return out
+
+
+def expect_error(code: str, make: Callable[[], Any]) -> None:
+    assert code in routeguard.errors.BY_CODE, f"unknown error code {code!r} in the corpus"
+    with pytest.raises(routeguard.RouteguardError) as info:
+        make()
+    assert info.value.code == code
+    assert isinstance(info.value, routeguard.errors.BY_CODE[code])
+
+
+# --- one function per op -------------------------------------------------------------------
+
+
+def op_cases(case: Case) -> None:
+    scanner = scanner_for(case)
+    text = case["text"]
+    found = scanner.scan(text)
+    compare_findings(found, case["findings"])
+    for f in found:
+        assert text.encode()[f.byte_start : f.byte_end].decode() == text[f.start : f.end]
+    assert scanner.redact(text, action="redact").text == case["redacted"]
+
+
+def op_actions(case: Case) -> None:
+    scanner = scanner_for(case)
+    result = scanner.redact(case["text"], **apply_options(case.get("options", {})))
+    expect = case["expect"]
+    assert result.text == expect["text"]
+    assert result.blocked == expect["blocked"]
+    compare_findings(result.applied, expect["applied"], "applied")
+
+
+def op_pseudonymize(case: Case) -> None:
+    scanner = scanner_for(case)
+    vault = routeguard.Vault()
+    texts = [scanner.redact(t, action="pseudonymize", vault=vault).text for t in case["texts"]]
+    assert texts == case["expect"]["texts"]
+    assert vault.restore(case["restore"]["input"]) == case["restore"]["output"]
+    assert len(vault) == case["expect"]["vault_len"]
+
+
+def op_requests(case: Case) -> None:
+    scanner = scanner_for(case)
+    assert ("request" in case) != ("request_text" in case), "give exactly one of request, request_text"
+    request = case["request"] if "request" in case else case["request_text"]
+    options = apply_options(case.get("options", {}))
+    expect = case["expect"]
+    if "error" in expect:
+        expect_error(expect["error"], lambda: scanner.scan_request(request, **options))
+        return
+    result = scanner.scan_request(request, **options)
+    assert result.blocked == expect["blocked"]
+    assert result.request == expect["request"]
+    compare_findings(result.findings, expect["findings"])
+    compare_findings(result.inline_data, expect["inline_data"], "inline_data")
+
+
+def op_streams(case: Case) -> None:
+    scanner = scanner_for(case)
+    stream = scanner.stream(**apply_options(case.get("options", {})))
+    released = list(stream.feed(case["chunks"]))
+    expect = case["expect"]
+    assert "".join(r.text for r in released) == expect["text"]
+    assert any(r.blocked for r in released) == expect["blocked"]
+    compare_findings([f for r in released for f in r.findings], expect["findings"])
+
+
+def op_config_errors(case: Case) -> None:
+    sources = [k for k in ("json", "yaml") if k in case]
+    assert len(sources) == 1, "give exactly one of json, yaml"
+    if sources[0] == "json":
+        make: Callable[[], Any] = lambda: routeguard.Scanner(case["json"])
+    else:
+        make = lambda: routeguard.Scanner.from_yaml(case["yaml"])
+    expect_error(case["expect"]["error"], make)
+
+
+OPS: Dict[str, Callable[[Case], None]] = {
+    "cases": op_cases,
+    "actions": op_actions,
+    "pseudonymize": op_pseudonymize,
+    "requests": op_requests,
+    "streams": op_streams,
+    "config_errors": op_config_errors,
+}
+
+
+def check_error_table(document: Dict[str, Any]) -> None:
+    table = [c.to_dict() for c in routeguard.error_codes()]
+    assert table == document["codes"]
+    for row in document["codes"]:
+        assert routeguard.errors.BY_CODE[row["name"]].number == row["number"]
+
+
+# --- collection ----------------------------------------------------------------------------
+
+
+def collect() -> List[Any]:
+    params: List[Any] = []
+    assert CONFORMANCE.is_dir(), f"no conformance corpus at {CONFORMANCE}"
+    for path in sorted(p for p in CONFORMANCE.rglob("*") if p.is_file()):
+        rel = path.relative_to(CONFORMANCE).as_posix()
+        if rel in NOT_CASES:
+            continue
+        if rel == "errors.json":
+            params.append(pytest.param("table", path, None, id="errors.json"))
+            continue
+        if path.parent.name != "dlp" or path.suffix != ".json":
+            params.append(pytest.param("unknown-file", path, None, id=rel))
+            continue
+        document = json.loads(path.read_text(encoding="utf-8"))
+        cases = document.get("cases")
+        if not isinstance(cases, list) or not cases:
+            params.append(pytest.param("unknown-file", path, None, id=rel))
+            continue
+        names = set()
+        for index, case in enumerate(cases):
+            name = case.get("name", f"#{index}")
+            assert name not in names, f"{rel}: two cases named {name}"
+            names.add(name)
+            params.append(pytest.param(case.get("op", path.stem), path, case, id=f"{rel}::{name}"))
+    return params
+
+
+PARAMS = collect()
+
+
+@pytest.mark.parametrize("op, path, case", PARAMS)
+def test_conformance(op: str, path: Path, case: Optional[Case]) -> None:
+    if op == "unknown-file":
+        pytest.fail(f"{path}: not a conformance file this runner knows; teach test_conformance.py")
+    if op == "table":
+        check_error_table(json.loads(path.read_text(encoding="utf-8")))
+        return
+    assert op in OPS, f"{path}: unknown op {op!r}; teach test_conformance.py"
+    assert case is not None
+    OPS[op](case)
+
+
+def test_corpus_is_not_empty() -> None:
+    ops: Tuple[str, ...] = tuple(p.values[0] for p in PARAMS)
+    assert "cases" in ops, "the DLP cases file is missing from the corpus"

@@ -1,0 +1,564 @@
+/* The C API's own contract, beyond the shared corpus: ownership, NULL handling, out parameters
+ * written only on success, invalid UTF-8, the error object, every format of configuration,
+ * options, vaults, streams with characters split across chunks, JSON forms, and concurrent use.
+ *
+ * Usage: api_test <scratch dir>   (a configuration file is written there) */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "json.h"
+
+#define U8(s) ((const uint8_t *)(s))
+
+static const char *SECRET = "sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+static rg_scanner *default_scanner(void) {
+    rg_scanner *scanner = NULL;
+    rg_error *err = NULL;
+    if (!ok(rg_scanner_new(NULL, 0, RG_CONFIG_DEFAULT, &scanner, &err), err, "default scanner")) exit(1);
+    return scanner;
+}
+
+static void test_version_and_table(void) {
+    check_context = "version and error table";
+    CHECK(rg_version().len > 0);
+    CHECK(rg_version().data[rg_version().len] == 0);
+    CHECK(rg_result_count() >= 16);
+    CHECK_STR(rg_result_name(RG_INVALID_UTF8), "invalid_utf8");
+    CHECK_STR(rg_result_name(RG_INTERNAL), "internal");
+    CHECK_STR(rg_result_name(RG_OK), "");
+    CHECK_STR(rg_result_name(4242), "");
+    CHECK(rg_result_meaning(RG_BLOCKED).len > 0);
+    CHECK_EQ_SIZE(rg_result_at(0), RG_INVALID_UTF8);
+    CHECK_EQ_SIZE(rg_result_at(rg_result_count()), 0);
+    /* The header's constants carry the table's numbers and names. */
+    static const struct {
+        uint32_t number;
+        const char *name;
+    } HEADER[] = {
+        {RG_INVALID_UTF8, "invalid_utf8"},
+        {RG_INVALID_JSON, "invalid_json"},
+        {RG_INVALID_REQUEST, "invalid_request"},
+        {RG_INPUT_TOO_LARGE, "input_too_large"},
+        {RG_INVALID_ARGUMENT, "invalid_argument"},
+        {RG_UNKNOWN_PSEUDONYM, "unknown_pseudonym"},
+        {RG_INVALID_CONFIG, "invalid_config"},
+        {RG_INVALID_PATTERN, "invalid_pattern"},
+        {RG_PATTERN_TOO_LARGE, "pattern_too_large"},
+        {RG_UNKNOWN_DETECTOR, "unknown_detector"},
+        {RG_UNKNOWN_VALIDATOR, "unknown_validator"},
+        {RG_DUPLICATE_DETECTOR, "duplicate_detector"},
+        {RG_CONFIG_FILE_UNREADABLE, "config_file_unreadable"},
+        {RG_MISSING_KEY, "missing_key"},
+        {RG_BLOCKED, "blocked"},
+        {RG_INTERNAL, "internal"},
+    };
+    CHECK_EQ_SIZE(sizeof HEADER / sizeof *HEADER, rg_result_count());
+    for (size_t i = 0; i < sizeof HEADER / sizeof *HEADER; i++) {
+        CHECK_EQ_SIZE(rg_result_at(i), HEADER[i].number);
+        CHECK_STR(rg_result_name(HEADER[i].number), HEADER[i].name);
+    }
+}
+
+static void test_scan_offsets_are_bytes(rg_scanner *scanner) {
+    check_context = "scan: byte offsets";
+    /* "é" is 2 bytes, "🙂" 4: the card starts at byte 16, not at code point 12. */
+    const char *text = "café 🙂 card 4111 1111 1111 1111 ok";
+    rg_findings *found = NULL;
+    rg_error *err = NULL;
+    if (!ok(rg_scanner_scan(scanner, U8(text), strlen(text), &found, &err), err, "scan")) return;
+    CHECK_EQ_SIZE(rg_findings_len(found), 1);
+    const rg_finding *f = rg_findings_get(found, 0);
+    CHECK_STR(rg_finding_detector(f), "credit_card");
+    CHECK_STR(rg_finding_category(f), "CREDIT_CARD");
+    CHECK_STR(rg_finding_kind(f), "pii");
+    CHECK(rg_finding_action(f).len > 0);
+    CHECK(rg_finding_confidence(f) > 0.0 && rg_finding_confidence(f) <= 1.0);
+    CHECK_EQ_SIZE(rg_finding_start(f), 16);
+    CHECK_EQ_SIZE(rg_finding_end(f), 35);
+    CHECK_EQ_SIZE(rg_finding_byte_start(f), rg_finding_start(f));
+    CHECK(memcmp(text + rg_finding_start(f), "4111 1111 1111 1111", 19) == 0);
+    CHECK_STR(rg_finding_path(f), "");
+    CHECK(rg_findings_get(found, 1) == NULL);
+    /* The JSON form says the same. */
+    rg_str json = rg_findings_json(found);
+    jv *parsed = json_parse(json.data, json.len, NULL);
+    CHECK(parsed && parsed->type == J_ARRAY && parsed->len == 1);
+    if (parsed && parsed->len == 1) {
+        CHECK(strcmp(json_str(parsed->items[0], "detector"), "credit_card") == 0);
+        CHECK(json_get(parsed->items[0], "byte_start")->number == 16);
+        CHECK(json_get(parsed->items[0], "path") == NULL);
+    }
+    json_free(parsed);
+    CHECK(rg_findings_json(found).data == json.data); /* cached, stable */
+    rg_findings_free(found);
+}
+
+static void test_invalid_utf8_and_null_arguments(rg_scanner *scanner) {
+    check_context = "invalid UTF-8 and NULL arguments";
+    const char bad[] = "card 4111 1111 1111 1111 \xff\xfe tail";
+    rg_findings *sentinel = (rg_findings *)&check_failures, *found = sentinel;
+    rg_error *err = NULL;
+    rg_result r = rg_scanner_scan(scanner, U8(bad), sizeof bad - 1, &found, &err);
+    CHECK(r == RG_INVALID_UTF8);
+    CHECK(r == 1000);
+    CHECK(found == sentinel); /* out parameter untouched on failure */
+    CHECK(err != NULL);
+    CHECK(rg_error_number(err) == RG_INVALID_UTF8);
+    CHECK_STR(rg_error_code(err), "invalid_utf8");
+    rg_str message = rg_error_message(err);
+    CHECK(message.len > 0 && message.data[message.len] == 0);
+    CHECK(strstr(message.data, "4111") == NULL); /* no scanned text in messages */
+    rg_error_free(err);
+    err = NULL;
+
+    /* NULL err is allowed: the code alone comes back. */
+    CHECK(rg_scanner_scan(scanner, U8(bad), sizeof bad - 1, &found, NULL) == RG_INVALID_UTF8);
+    /* NULL scanner, NULL out, NULL text with a length: invalid_argument. */
+    CHECK(rg_scanner_scan(NULL, U8("x"), 1, &found, NULL) == RG_INVALID_ARGUMENT);
+    CHECK(rg_scanner_scan(scanner, U8("x"), 1, NULL, NULL) == RG_INVALID_ARGUMENT);
+    CHECK(rg_scanner_scan(scanner, NULL, 5, &found, &err) == RG_INVALID_ARGUMENT);
+    CHECK_STR(rg_error_code(err), "invalid_argument");
+    rg_error_free(err);
+    err = NULL;
+    CHECK(found == sentinel);
+    /* NULL text with length 0 is the empty text. */
+    if (ok(rg_scanner_scan(scanner, NULL, 0, &found, &err), err, "empty scan")) {
+        CHECK(found != sentinel);
+        CHECK_EQ_SIZE(rg_findings_len(found), 0);
+        CHECK_STR(rg_findings_json(found), "[]");
+        rg_findings_free(found);
+    }
+    /* Embedded NUL bytes are text like any other. */
+    const char nul[] = "a\0b 4111 1111 1111 1111";
+    if (ok(rg_scanner_scan(scanner, U8(nul), sizeof nul - 1, &found, &err), err, "scan with NUL")) {
+        CHECK_EQ_SIZE(rg_findings_len(found), 1);
+        CHECK_EQ_SIZE(rg_finding_start(rg_findings_get(found, 0)), 4);
+        rg_findings_free(found);
+    }
+    /* Accessors and frees accept NULL. */
+    CHECK_EQ_SIZE(rg_findings_len(NULL), 0);
+    CHECK(rg_findings_get(NULL, 0) == NULL);
+    CHECK_STR(rg_finding_detector(NULL), "");
+    CHECK_EQ_SIZE(rg_finding_start(NULL), 0);
+    CHECK(rg_finding_confidence(NULL) == 0.0);
+    CHECK_STR(rg_redaction_text(NULL), "");
+    CHECK(!rg_redaction_blocked(NULL));
+    CHECK(rg_redaction_findings(NULL) == NULL);
+    CHECK_STR(rg_error_code(NULL), "");
+    CHECK(rg_error_number(NULL) == RG_OK);
+    CHECK_STR(rg_text_str(NULL), "");
+    CHECK_EQ_SIZE(rg_vault_len(NULL), 0);
+    CHECK_EQ_SIZE(rg_stream_pending(NULL), 0);
+    CHECK_EQ_SIZE(rg_scanner_stream_holdback(NULL), 0);
+    rg_scanner_free(NULL);
+    rg_findings_free(NULL);
+    rg_redaction_free(NULL);
+    rg_request_scan_free(NULL);
+    rg_released_free(NULL);
+    rg_stream_free(NULL);
+    rg_options_free(NULL);
+    rg_vault_free(NULL);
+    rg_text_free(NULL);
+    rg_error_free(NULL);
+}
+
+static void test_configurations(const char *scratch) {
+    check_context = "configurations";
+    const char *json = "{\"custom\":[{\"id\":\"employee_id\",\"category\":\"EMPLOYEE_ID\","
+                       "\"pattern\":\"EMP-[0-9]{6}\",\"confidence\":0.9}],\"builtin\":{\"enable\":[]}}";
+    const char *yaml = "custom:\n  - id: employee_id\n    category: EMPLOYEE_ID\n"
+                       "    pattern: 'EMP-[0-9]{6}'\n    confidence: 0.9\nbuiltin:\n  enable: []\n";
+    char path[4096];
+    snprintf(path, sizeof path, "%s/scanner.yaml", scratch);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(yaml, f);
+        fclose(f);
+    }
+    const struct {
+        rg_config_format format;
+        const char *config;
+    } sources[] = {{RG_CONFIG_JSON, json}, {RG_CONFIG_YAML, yaml}, {RG_CONFIG_FILE, path}};
+    const char *text = "badge EMP-123456 and card 4111 1111 1111 1111";
+    for (size_t i = 0; i < 3; i++) {
+        rg_scanner *scanner = NULL;
+        rg_findings *found = NULL;
+        rg_error *err = NULL;
+        if (!ok(rg_scanner_new(U8(sources[i].config), strlen(sources[i].config), sources[i].format,
+                               &scanner, &err),
+                err, "rg_scanner_new")) {
+            continue;
+        }
+        if (ok(rg_scanner_scan(scanner, U8(text), strlen(text), &found, &err), err, "scan")) {
+            CHECK_EQ_SIZE(rg_findings_len(found), 1); /* only the custom detector is on */
+            CHECK_STR(rg_finding_detector(rg_findings_get(found, 0)), "employee_id");
+            CHECK_EQ_SIZE(rg_finding_start(rg_findings_get(found, 0)), 6);
+            rg_findings_free(found);
+        }
+        rg_text *detectors = NULL;
+        if (ok(rg_scanner_detectors_json(scanner, &detectors, &err), err, "detectors")) {
+            rg_str s = rg_text_str(detectors);
+            jv *parsed = json_parse(s.data, s.len, NULL);
+            CHECK(parsed && parsed->type == J_ARRAY && parsed->len == 1);
+            if (parsed && parsed->len == 1) CHECK(strcmp(json_str(parsed->items[0], "id"), "employee_id") == 0);
+            json_free(parsed);
+            rg_text_free(detectors);
+        }
+        rg_scanner_free(scanner);
+    }
+
+    /* Failures: each leaves *out alone and names its code. */
+    const struct {
+        rg_config_format format;
+        const char *config;
+        rg_result expected;
+    } failures[] = {
+        {RG_CONFIG_JSON, "{\"nope\": 1}", RG_INVALID_CONFIG},
+        {RG_CONFIG_JSON, "{\"custom\":[{\"id\":\"x\",\"category\":\"X\",\"pattern\":\"(\"}]}", RG_INVALID_PATTERN},
+        {RG_CONFIG_JSON, "{\"a\xff\": 1}", RG_INVALID_UTF8},
+        {RG_CONFIG_YAML, "builtin: [1", RG_INVALID_CONFIG},
+        {RG_CONFIG_FILE, "/nonexistent/routeguard.yaml", RG_CONFIG_FILE_UNREADABLE},
+        {RG_CONFIG_DEFAULT, "{}", RG_INVALID_ARGUMENT},
+        {99, "{}", RG_INVALID_ARGUMENT},
+    };
+    for (size_t i = 0; i < sizeof failures / sizeof *failures; i++) {
+        rg_scanner *sentinel = (rg_scanner *)&check_failures, *scanner = sentinel;
+        rg_error *err = NULL;
+        rg_result r = rg_scanner_new(U8(failures[i].config), strlen(failures[i].config), failures[i].format, &scanner, &err);
+        if (r != failures[i].expected) {
+            fprintf(stderr, "[%s] case %zu: got %u (%s), expected %u\n", check_context, i, (unsigned)r,
+                    rg_error_message(err).data, (unsigned)failures[i].expected);
+            check_failures++;
+        }
+        CHECK(scanner == sentinel);
+        CHECK(rg_error_number(err) == r);
+        rg_error_free(err);
+    }
+}
+
+static void test_redact_and_options(rg_scanner *scanner) {
+    check_context = "redact and options";
+    char text[256];
+    snprintf(text, sizeof text, "key %s and card 4111 1111 1111 1111", SECRET);
+    rg_redaction *redaction = NULL;
+    rg_error *err = NULL;
+    /* Default profile: the secret blocks; its span is redacted in the text anyway. */
+    if (ok(rg_scanner_redact(scanner, U8(text), strlen(text), NULL, &redaction, &err), err, "redact")) {
+        CHECK(rg_redaction_blocked(redaction));
+        CHECK(strstr(rg_redaction_text(redaction).data, SECRET) == NULL);
+        CHECK(strstr(rg_redaction_text(redaction).data, "4111 1111") == NULL);
+        const rg_findings *found = rg_redaction_findings(redaction);
+        CHECK_EQ_SIZE(rg_findings_len(found), 2);
+        CHECK_STR(rg_finding_kind(rg_findings_get(found, 0)), "secret");
+        CHECK_EQ_SIZE(rg_redaction_applied_len(redaction), 2);
+        const rg_applied *a = rg_redaction_applied_get(redaction, 1);
+        CHECK_STR(rg_applied_detector(a), "credit_card");
+        CHECK_EQ_SIZE(rg_applied_start(a), strlen(text) - 19);
+        CHECK_EQ_SIZE(rg_applied_end(a), strlen(text));
+        rg_str out = rg_redaction_text(redaction);
+        CHECK_EQ_SIZE(rg_applied_output_end(a), out.len);
+        CHECK(rg_applied_output_start(a) < rg_applied_output_end(a));
+        CHECK(rg_redaction_applied_get(redaction, 2) == NULL);
+        rg_str json = rg_redaction_json(redaction);
+        jv *parsed = json_parse(json.data, json.len, NULL);
+        CHECK(parsed && json_get(parsed, "blocked")->boolean == 1);
+        CHECK(parsed && json_get(json_get(parsed, "applied"), "") == NULL);
+        CHECK(parsed && json_get(parsed, "applied")->len == 2);
+        json_free(parsed);
+        rg_redaction_free(redaction);
+    }
+
+    rg_options *options = NULL;
+    if (!ok(rg_options_new(&options, &err), err, "rg_options_new")) return;
+    /* An unknown action is invalid_argument and leaves the options as they were. */
+    CHECK(rg_options_set_action(options, U8("shred"), 5, &err) == RG_INVALID_ARGUMENT);
+    CHECK(strstr(rg_error_message(err).data, "shred") != NULL); /* names the argument, not content */
+    rg_error_free(err);
+    err = NULL;
+    CHECK(rg_options_set_action(NULL, U8("mask"), 4, NULL) == RG_INVALID_ARGUMENT);
+    CHECK(rg_options_set_action(options, U8("redact"), 6, &err) == RG_OK);
+    const char *card = "card 4111 1111 1111 1111";
+    if (ok(rg_scanner_redact(scanner, U8(card), strlen(card), options, &redaction, &err), err, "redact")) {
+        CHECK_STR(rg_redaction_text(redaction), "card [CREDIT_CARD]");
+        CHECK_STR(rg_applied_action(rg_redaction_applied_get(redaction, 0)), "redact");
+        rg_redaction_free(redaction);
+    }
+    /* hash needs a key: missing_key without one, a stable token with one. */
+    CHECK(rg_options_set_action(options, U8("hash"), 4, NULL) == RG_OK);
+    rg_redaction *sentinel = (rg_redaction *)&check_failures;
+    redaction = sentinel;
+    CHECK(rg_scanner_redact(scanner, U8(card), strlen(card), options, &redaction, &err) == RG_MISSING_KEY);
+    CHECK(redaction == sentinel);
+    rg_error_free(err);
+    err = NULL;
+    CHECK(rg_options_set_hash_key(options, U8("k\0y"), 3, NULL) == RG_OK);
+    rg_redaction *again = NULL;
+    if (ok(rg_scanner_redact(scanner, U8(card), strlen(card), options, &redaction, &err), err, "hash") &&
+        ok(rg_scanner_redact(scanner, U8(card), strlen(card), options, &again, &err), err, "hash")) {
+        CHECK(strstr(rg_redaction_text(redaction).data, "4111") == NULL);
+        CHECK(str_eq(rg_redaction_text(redaction), rg_redaction_text(again).data, rg_redaction_text(again).len));
+    }
+    rg_redaction_free(redaction);
+    rg_redaction_free(again);
+    /* An empty action clears the override. */
+    CHECK(rg_options_set_action(options, NULL, 0, NULL) == RG_OK);
+    rg_options_free(options);
+}
+
+static void test_vault(rg_scanner *scanner) {
+    check_context = "vault";
+    rg_vault *vault = NULL;
+    rg_options *options = NULL;
+    rg_error *err = NULL;
+    if (!ok(rg_vault_new(&vault, &err), err, "rg_vault_new") ||
+        !ok(rg_options_new(&options, &err), err, "rg_options_new")) {
+        return;
+    }
+    CHECK(rg_options_set_action(options, U8("pseudonymize"), 12, NULL) == RG_OK);
+    CHECK(rg_options_set_vault(options, vault, NULL) == RG_OK);
+    /* The options keep their own share: the vault handle may go first. */
+    rg_vault *keep = vault;
+    (void)keep;
+    const char *text = "mail jane@example.com, card 4111 1111 1111 1111";
+    rg_redaction *redaction = NULL;
+    if (ok(rg_scanner_redact(scanner, U8(text), strlen(text), options, &redaction, &err), err, "pseudonymize")) {
+        rg_str masked = rg_redaction_text(redaction);
+        CHECK(strstr(masked.data, "jane@example.com") == NULL);
+        CHECK_EQ_SIZE(rg_vault_len(vault), 2);
+        rg_text *restored = NULL;
+        if (ok(rg_vault_restore(vault, U8(masked.data), masked.len, &restored, &err), err, "restore")) {
+            CHECK_STR(rg_text_str(restored), text);
+            rg_text_free(restored);
+        }
+        rg_redaction_free(redaction);
+    }
+    rg_text *sentinel = (rg_text *)&check_failures, *restored = sentinel;
+    CHECK(rg_vault_restore(NULL, U8("x"), 1, &restored, NULL) == RG_INVALID_ARGUMENT);
+    CHECK(rg_vault_restore(vault, U8("\xc3"), 1, &restored, NULL) == RG_INVALID_UTF8);
+    CHECK(restored == sentinel);
+    rg_vault_free(vault);
+    /* Still usable through the options after the handle is freed. */
+    if (ok(rg_scanner_redact(scanner, U8(text), strlen(text), options, &redaction, &err), err, "after free")) {
+        CHECK(strstr(rg_redaction_text(redaction).data, "4111") == NULL);
+        rg_redaction_free(redaction);
+    }
+    rg_options_free(options);
+}
+
+static void test_request(rg_scanner *scanner) {
+    check_context = "scan_request";
+    const char *request = "{\"model\":\"openai/gpt-4o\",\"messages\":[{\"role\":\"user\","
+                          "\"content\":\"my card is 4111 1111 1111 1111\"}]}";
+    rg_request_scan *scan = NULL;
+    rg_error *err = NULL;
+    if (ok(rg_scanner_scan_request(scanner, U8(request), strlen(request), NULL, &scan, &err), err, "scan_request")) {
+        CHECK(!rg_request_scan_blocked(scan));
+        const rg_findings *found = rg_request_scan_findings(scan);
+        CHECK_EQ_SIZE(rg_findings_len(found), 1);
+        CHECK_STR(rg_finding_path(rg_findings_get(found, 0)), "/messages/0/content");
+        CHECK_EQ_SIZE(rg_finding_start(rg_findings_get(found, 0)), 11);
+        rg_str rewritten = rg_request_scan_request(scan);
+        jv *parsed = json_parse(rewritten.data, rewritten.len, NULL);
+        CHECK(parsed != NULL);
+        CHECK(strstr(rewritten.data, "4111 1111") == NULL);
+        json_free(parsed);
+        rg_str whole = rg_request_scan_json(scan);
+        parsed = json_parse(whole.data, whole.len, NULL);
+        CHECK(parsed && json_get(parsed, "request")->type == J_OBJECT);
+        CHECK(parsed && json_get(parsed, "findings")->len == 1);
+        CHECK(parsed && strcmp(json_str(json_get(parsed, "findings")->items[0], "path"), "/messages/0/content") == 0);
+        json_free(parsed);
+        CHECK_EQ_SIZE(rg_request_scan_inline_data_len(scan), 0);
+        CHECK(rg_request_scan_inline_data_get(scan, 0) == NULL);
+        rg_request_scan_free(scan);
+    }
+    rg_request_scan *sentinel = (rg_request_scan *)&check_failures;
+    scan = sentinel;
+    CHECK(rg_scanner_scan_request(scanner, U8("{\"model\":"), 9, NULL, &scan, NULL) == RG_INVALID_JSON);
+    CHECK(rg_scanner_scan_request(scanner, U8("[1]"), 3, NULL, &scan, NULL) == RG_INVALID_REQUEST);
+    CHECK(scan == sentinel);
+}
+
+/* Pushes `text` in chunks of `step` bytes (cutting UTF-8 characters) and returns what came out. */
+static char *stream_in_steps(rg_scanner *scanner, const char *text, size_t step, size_t *findings) {
+    rg_stream *stream = NULL;
+    rg_error *err = NULL;
+    rg_options *options = NULL;
+    if (!ok(rg_options_new(&options, &err), err, "options") ||
+        !ok(rg_options_set_action(options, U8("redact"), 6, &err), err, "set_action") ||
+        !ok(rg_scanner_stream(scanner, options, &stream, &err), err, "rg_scanner_stream")) {
+        rg_options_free(options);
+        return NULL;
+    }
+    rg_options_free(options); /* the stream keeps a copy */
+    size_t len = strlen(text), out_len = 0;
+    char *out = calloc(1, 1);
+    *findings = 0;
+    for (size_t at = 0;; at += step) {
+        rg_released *released = NULL;
+        size_t n = len - at < step ? len - at : step;
+        rg_result r = at < len ? rg_stream_push(stream, U8(text + at), n, &released, &err)
+                               : rg_stream_finish(stream, &released, &err);
+        if (!ok(r, err, "stream step")) break;
+        rg_str part = rg_released_text(released);
+        out = realloc(out, out_len + part.len + 1);
+        memcpy(out + out_len, part.data, part.len + 1);
+        out_len += part.len;
+        *findings += rg_findings_len(rg_released_findings(released));
+        rg_released_free(released);
+        if (at >= len) break;
+    }
+    rg_stream_free(stream);
+    return out;
+}
+
+static void test_streams(rg_scanner *scanner) {
+    check_context = "streams";
+    const char *text = "日本語のテキスト card 4111 1111 1111 1111 and mail jane@example.com 🙂 end";
+    size_t whole_findings = 0;
+    char *whole = stream_in_steps(scanner, text, strlen(text), &whole_findings);
+    CHECK(whole && strstr(whole, "[CREDIT_CARD]") != NULL);
+    CHECK_EQ_SIZE(whole_findings, 2);
+    for (size_t step = 1; step <= 7; step++) {
+        size_t n = 0;
+        char *out = stream_in_steps(scanner, text, step, &n);
+        CHECK(out && whole && strcmp(out, whole) == 0);
+        CHECK_EQ_SIZE(n, whole_findings);
+        free(out);
+    }
+    free(whole);
+
+    rg_stream *stream = NULL;
+    rg_released *released = NULL;
+    rg_error *err = NULL;
+    if (!ok(rg_scanner_stream(scanner, NULL, &stream, &err), err, "stream")) return;
+    /* Half of "é", then bytes that can never be UTF-8: an error, and the stream is unchanged. */
+    CHECK(rg_stream_push(stream, U8("ab\xc3"), 3, &released, NULL) == RG_OK);
+    rg_released_free(released);
+    CHECK_EQ_SIZE(rg_stream_pending(stream), 3);
+    rg_released *sentinel = (rg_released *)&check_failures;
+    released = sentinel;
+    CHECK(rg_stream_push(stream, U8("\xff"), 1, &released, &err) == RG_INVALID_UTF8);
+    CHECK(released == sentinel);
+    rg_error_free(err);
+    err = NULL;
+    CHECK(rg_stream_push(stream, U8("\xa9!"), 2, &released, NULL) == RG_OK); /* completes "é" */
+    rg_released_free(released);
+    CHECK(rg_stream_finish(stream, &released, NULL) == RG_OK);
+    rg_released_free(released);
+    released = sentinel;
+    CHECK(rg_stream_push(stream, U8("more"), 4, &released, NULL) == RG_INVALID_ARGUMENT);
+    CHECK(released == sentinel);
+    rg_stream_free(stream);
+
+    /* Ending inside a character is invalid_utf8. */
+    if (ok(rg_scanner_stream(scanner, NULL, &stream, &err), err, "stream")) {
+        CHECK(rg_stream_push(stream, U8("x\xf0\x9f"), 3, &released, NULL) == RG_OK);
+        rg_released_free(released);
+        released = sentinel;
+        CHECK(rg_stream_finish(stream, &released, NULL) == RG_INVALID_UTF8);
+        CHECK(released == sentinel);
+        rg_stream_free(stream);
+    }
+}
+
+static void test_stream_outlives_scanner(void) {
+    check_context = "stream outlives its scanner";
+    const char *json = "{\"builtin\":{\"enable\":[\"email_address\"]}}";
+    rg_scanner *scanner = NULL;
+    rg_stream *stream = NULL;
+    rg_released *released = NULL;
+    rg_error *err = NULL;
+    if (!ok(rg_scanner_new(U8(json), strlen(json), RG_CONFIG_JSON, &scanner, &err), err, "scanner") ||
+        !ok(rg_scanner_stream(scanner, NULL, &stream, &err), err, "stream")) {
+        rg_scanner_free(scanner);
+        return;
+    }
+    rg_scanner_free(scanner);
+    CHECK(rg_stream_push(stream, U8("write to jane@exa"), 17, &released, NULL) == RG_OK);
+    rg_released_free(released);
+    if (ok(rg_stream_finish(stream, &released, &err), err, "finish")) {
+        const rg_findings *found = rg_released_findings(released);
+        CHECK_EQ_SIZE(rg_findings_len(found), 0); /* "jane@exa" alone is no address */
+        rg_released_free(released);
+    }
+    rg_stream_free(stream);
+}
+
+typedef struct {
+    const rg_scanner *scanner;
+    rg_vault *vault;
+    int failures;
+} worker_args;
+
+static void *worker(void *p) {
+    worker_args *args = p;
+    rg_options *options = NULL;
+    if (rg_options_new(&options, NULL) != RG_OK) {
+        args->failures++;
+        return NULL;
+    }
+    rg_options_set_action(options, U8("pseudonymize"), 12, NULL);
+    rg_options_set_vault(options, args->vault, NULL);
+    const char *text = "card 4111 1111 1111 1111, mail jane@example.com";
+    for (int i = 0; i < 200; i++) {
+        rg_findings *found = NULL;
+        rg_redaction *redaction = NULL;
+        if (rg_scanner_scan(args->scanner, U8(text), strlen(text), &found, NULL) != RG_OK ||
+            rg_findings_len(found) != 2) {
+            args->failures++;
+        }
+        rg_findings_free(found);
+        if (rg_scanner_redact(args->scanner, U8(text), strlen(text), options, &redaction, NULL) != RG_OK ||
+            strstr(rg_redaction_text(redaction).data, "4111") != NULL) {
+            args->failures++;
+        }
+        rg_redaction_free(redaction);
+    }
+    rg_options_free(options);
+    return NULL;
+}
+
+static void test_threads(rg_scanner *scanner) {
+    check_context = "threads share a scanner and a vault";
+    rg_vault *vault = NULL;
+    if (rg_vault_new(&vault, NULL) != RG_OK) {
+        CHECK(!"vault");
+        return;
+    }
+    pthread_t threads[4];
+    worker_args args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i] = (worker_args){scanner, vault, 0};
+        CHECK(pthread_create(&threads[i], NULL, worker, &args[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], NULL);
+        CHECK_EQ_SIZE(args[i].failures, 0);
+    }
+    CHECK_EQ_SIZE(rg_vault_len(vault), 2); /* one token per value, across all threads */
+    rg_vault_free(vault);
+}
+
+int main(int argc, char **argv) {
+    const char *scratch = argc > 1 ? argv[1] : "/tmp";
+    rg_scanner *scanner = default_scanner();
+    test_version_and_table();
+    test_scan_offsets_are_bytes(scanner);
+    test_invalid_utf8_and_null_arguments(scanner);
+    test_configurations(scratch);
+    test_redact_and_options(scanner);
+    test_vault(scanner);
+    test_request(scanner);
+    test_streams(scanner);
+    test_stream_outlives_scanner();
+    test_threads(scanner);
+    rg_scanner_free(scanner);
+    return check_summary("api_test");
+}

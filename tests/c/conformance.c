@@ -1,0 +1,529 @@
+/* Runs every case of every file of the conformance corpus (tests/conformance) through the C API.
+ * Files are found by listing the directory, so files added later run too; an unknown file, or a
+ * case whose `op` does not match its file, fails the run. C offsets are bytes, so each expected
+ * `byte_start`/`byte_end` is compared with both `rg_finding_start`/`_end` and
+ * `rg_finding_byte_start`/`_end`.
+ *
+ * Usage: conformance <tests/conformance dir> */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "json.h"
+
+static char context[512];
+static int cases_run = 0;
+
+static void set_context(const char *file, const jv *c) {
+    const char *name = json_str(c, "name");
+    snprintf(context, sizeof context, "%s: %s", file, name ? name : "(unnamed)");
+    check_context = context;
+    cases_run++;
+}
+
+static size_t number(const jv *object, const char *key) {
+    const jv *v = json_get(object, key);
+    if (!v || v->type != J_NUMBER) {
+        fprintf(stderr, "[%s] expectation has no number `%s`\n", check_context, key);
+        check_failures++;
+        return (size_t)-1;
+    }
+    return (size_t)v->number;
+}
+
+static int boolean(const jv *object, const char *key) {
+    const jv *v = json_get(object, key);
+    if (!v || v->type != J_BOOL) {
+        fprintf(stderr, "[%s] expectation has no boolean `%s`\n", check_context, key);
+        check_failures++;
+        return -1;
+    }
+    return v->boolean;
+}
+
+/* The string at `key` as (ptr, len); "" when missing (and the check then fails on its own). */
+static const jv *string_value(const jv *object, const char *key) {
+    const jv *v = json_get(object, key);
+    if (!v || v->type != J_STRING) {
+        fprintf(stderr, "[%s] case has no string `%s`\n", check_context, key);
+        check_failures++;
+        return NULL;
+    }
+    return v;
+}
+
+/* A scanner from a case's `config`: null is the default profile, an object is sent as JSON. */
+static rg_scanner *scanner_for(const jv *c) {
+    const jv *config = json_get(c, "config");
+    rg_scanner *scanner = NULL;
+    rg_error *err = NULL;
+    if (!config || config->type == J_NULL) {
+        if (!ok(rg_scanner_new(NULL, 0, RG_CONFIG_DEFAULT, &scanner, &err), err, "default scanner")) {
+            return NULL;
+        }
+        return scanner;
+    }
+    size_t len;
+    char *json = json_write(config, &len);
+    rg_result r = rg_scanner_new((const uint8_t *)json, len, RG_CONFIG_JSON, &scanner, &err);
+    free(json);
+    return ok(r, err, "rg_scanner_new") ? scanner : NULL;
+}
+
+/* Options from a case's `options` ({action?, hash_key?}), `action` overriding it when not NULL. */
+static rg_options *options_for(const jv *c, const char *action, rg_vault *vault) {
+    const jv *options = json_get(c, "options");
+    rg_options *out = NULL;
+    rg_error *err = NULL;
+    if (!ok(rg_options_new(&out, &err), err, "rg_options_new")) return NULL;
+    const char *name = action ? action : json_str(options, "action");
+    if (name && !ok(rg_options_set_action(out, (const uint8_t *)name, strlen(name), &err), err,
+                    "rg_options_set_action")) {
+        rg_options_free(out);
+        return NULL;
+    }
+    const jv *key = json_get(options, "hash_key");
+    if (key && key->type == J_STRING &&
+        !ok(rg_options_set_hash_key(out, (const uint8_t *)key->text, key->text_len, &err), err,
+            "rg_options_set_hash_key")) {
+        rg_options_free(out);
+        return NULL;
+    }
+    if (vault && !ok(rg_options_set_vault(out, vault, &err), err, "rg_options_set_vault")) {
+        rg_options_free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static rg_redaction *redact(const rg_scanner *scanner, const jv *text, const rg_options *options) {
+    rg_redaction *out = NULL;
+    rg_error *err = NULL;
+    if (!ok(rg_scanner_redact(scanner, (const uint8_t *)text->text, text->text_len, options, &out, &err),
+            err, "rg_scanner_redact")) {
+        return NULL;
+    }
+    return out;
+}
+
+/* Compares findings with expectations, in order: detector, category (when given), byte offsets
+ * as C's start/end and as byte_start/byte_end, and path (when given). */
+static void compare_findings(const rg_findings *found, const jv *expected) {
+    if (!expected || expected->type != J_ARRAY) {
+        fprintf(stderr, "[%s] expectation has no findings array\n", check_context);
+        check_failures++;
+        return;
+    }
+    CHECK_EQ_SIZE(rg_findings_len(found), expected->len);
+    for (size_t i = 0; i < expected->len && i < rg_findings_len(found); i++) {
+        const jv *e = expected->items[i];
+        const rg_finding *f = rg_findings_get(found, i);
+        CHECK_STR(rg_finding_detector(f), json_str(e, "detector"));
+        if (json_get(e, "category")) CHECK_STR(rg_finding_category(f), json_str(e, "category"));
+        if (json_get(e, "path")) CHECK_STR(rg_finding_path(f), json_str(e, "path"));
+        CHECK_EQ_SIZE(rg_finding_start(f), number(e, "byte_start"));
+        CHECK_EQ_SIZE(rg_finding_end(f), number(e, "byte_end"));
+        CHECK_EQ_SIZE(rg_finding_byte_start(f), number(e, "byte_start"));
+        CHECK_EQ_SIZE(rg_finding_byte_end(f), number(e, "byte_end"));
+    }
+}
+
+static void check_text(rg_str actual, const jv *expected) {
+    if (!expected) return;
+    if (!str_eq(actual, expected->text, expected->text_len)) {
+        fprintf(stderr, "[%s] text \"%.*s\", expected \"%s\"\n", check_context, (int)actual.len,
+                actual.data, expected->text);
+        check_failures++;
+    }
+}
+
+/* cases.json: scan -> exactly `findings`; redact with action "redact" -> `redacted`. */
+static void run_cases(const char *file, const jv *c) {
+    set_context(file, c);
+    const jv *text = string_value(c, "text");
+    rg_scanner *scanner = scanner_for(c);
+    if (!text || !scanner) goto done;
+    rg_findings *found = NULL;
+    rg_error *err = NULL;
+    if (ok(rg_scanner_scan(scanner, (const uint8_t *)text->text, text->text_len, &found, &err), err,
+           "rg_scanner_scan")) {
+        compare_findings(found, json_get(c, "findings"));
+        for (size_t i = 0; i < rg_findings_len(found); i++) {
+            CHECK(rg_finding_end(rg_findings_get(found, i)) <= text->text_len);
+        }
+        rg_findings_free(found);
+    }
+    rg_options *options = options_for(c, "redact", NULL);
+    rg_redaction *redaction = redact(scanner, text, options);
+    if (redaction) check_text(rg_redaction_text(redaction), string_value(c, "redacted"));
+    rg_redaction_free(redaction);
+    rg_options_free(options);
+done:
+    rg_scanner_free(scanner);
+}
+
+/* actions.json: redact(text, options) -> expect {text, blocked, applied:[{detector, action}]}. */
+static void run_actions(const char *file, const jv *c) {
+    set_context(file, c);
+    const jv *text = string_value(c, "text"), *expect = json_get(c, "expect");
+    rg_scanner *scanner = scanner_for(c);
+    rg_options *options = options_for(c, NULL, NULL);
+    rg_redaction *redaction = text && scanner && options ? redact(scanner, text, options) : NULL;
+    if (redaction) {
+        check_text(rg_redaction_text(redaction), string_value(expect, "text"));
+        CHECK(rg_redaction_blocked(redaction) == boolean(expect, "blocked"));
+        const jv *applied = json_get(expect, "applied");
+        CHECK(applied && applied->type == J_ARRAY);
+        if (applied && applied->type == J_ARRAY) {
+            CHECK_EQ_SIZE(rg_redaction_applied_len(redaction), applied->len);
+            for (size_t i = 0; i < applied->len && i < rg_redaction_applied_len(redaction); i++) {
+                const rg_applied *a = rg_redaction_applied_get(redaction, i);
+                CHECK_STR(rg_applied_detector(a), json_str(applied->items[i], "detector"));
+                CHECK_STR(rg_applied_action(a), json_str(applied->items[i], "action"));
+            }
+        }
+    }
+    rg_redaction_free(redaction);
+    rg_options_free(options);
+    rg_scanner_free(scanner);
+}
+
+/* pseudonymize.json: one vault; each text pseudonymized in order; restore; vault length. */
+static void run_pseudonymize(const char *file, const jv *c) {
+    set_context(file, c);
+    const jv *texts = json_get(c, "texts"), *expect = json_get(c, "expect");
+    const jv *expected = json_get(expect, "texts"), *restore = json_get(c, "restore");
+    rg_scanner *scanner = scanner_for(c);
+    rg_vault *vault = NULL;
+    rg_error *err = NULL;
+    rg_options *options = NULL;
+    if (!ok(rg_vault_new(&vault, &err), err, "rg_vault_new")) goto done;
+    options = options_for(c, "pseudonymize", vault);
+    if (!scanner || !options || !texts || !expected || texts->type != J_ARRAY ||
+        expected->type != J_ARRAY || texts->len != expected->len) {
+        CHECK(!"a usable case (scanner, options, texts and expect.texts of equal length)");
+        goto done;
+    }
+    for (size_t i = 0; i < texts->len; i++) {
+        rg_redaction *redaction = redact(scanner, texts->items[i], options);
+        if (redaction) check_text(rg_redaction_text(redaction), expected->items[i]);
+        rg_redaction_free(redaction);
+    }
+    const jv *input = string_value(restore, "input");
+    rg_text *restored = NULL;
+    if (input && ok(rg_vault_restore(vault, (const uint8_t *)input->text, input->text_len, &restored, &err),
+                    err, "rg_vault_restore")) {
+        check_text(rg_text_str(restored), string_value(restore, "output"));
+        rg_text_free(restored);
+    }
+    CHECK_EQ_SIZE(rg_vault_len(vault), number(expect, "vault_len"));
+done:
+    rg_options_free(options);
+    rg_vault_free(vault);
+    rg_scanner_free(scanner);
+}
+
+/* requests.json: scan_request(request) -> expect {blocked, request, findings, inline_data} or
+ * {error}. */
+static void run_requests(const char *file, const jv *c) {
+    set_context(file, c);
+    const jv *expect = json_get(c, "expect");
+    const jv *request = json_get(c, "request"), *request_text = json_get(c, "request_text");
+    char *owned = NULL;
+    const char *body = NULL;
+    size_t body_len = 0;
+    if (request_text && request_text->type == J_STRING) {
+        body = request_text->text;
+        body_len = request_text->text_len;
+    } else if (request) {
+        body = owned = json_write(request, &body_len);
+    } else {
+        CHECK(!"a case with `request` or `request_text`");
+        return;
+    }
+    rg_scanner *scanner = scanner_for(c);
+    rg_options *options = options_for(c, NULL, NULL);
+    rg_request_scan *scan = NULL;
+    rg_error *err = NULL;
+    rg_result r = scanner && options
+                      ? rg_scanner_scan_request(scanner, (const uint8_t *)body, body_len, options, &scan, &err)
+                      : RG_INTERNAL;
+    const char *error = json_str(expect, "error");
+    if (error) {
+        CHECK(r != RG_OK);
+        CHECK(scan == NULL); /* out parameters are written only on success */
+        CHECK_STR(rg_result_name(r), error);
+        CHECK_STR(rg_error_code(err), error);
+        CHECK(rg_error_number(err) == r);
+        rg_error_free(err);
+    } else if (ok(r, err, "rg_scanner_scan_request")) {
+        CHECK(rg_request_scan_blocked(scan) == boolean(expect, "blocked"));
+        rg_str rewritten = rg_request_scan_request(scan);
+        char message[200];
+        jv *actual = json_parse(rewritten.data, rewritten.len, message);
+        CHECK(actual != NULL);
+        if (!json_equal(actual, json_get(expect, "request"))) {
+            fprintf(stderr, "[%s] request %.*s differs from the expected one\n", check_context,
+                    (int)rewritten.len, rewritten.data);
+            check_failures++;
+        }
+        json_free(actual);
+        compare_findings(rg_request_scan_findings(scan), json_get(expect, "findings"));
+        const jv *inline_data = json_get(expect, "inline_data");
+        CHECK(inline_data && inline_data->type == J_ARRAY);
+        if (inline_data && inline_data->type == J_ARRAY) {
+            CHECK_EQ_SIZE(rg_request_scan_inline_data_len(scan), inline_data->len);
+            for (size_t i = 0; i < inline_data->len && i < rg_request_scan_inline_data_len(scan); i++) {
+                const rg_inline_data *d = rg_request_scan_inline_data_get(scan, i);
+                CHECK_STR(rg_inline_data_path(d), json_str(inline_data->items[i], "path"));
+                CHECK_STR(rg_inline_data_media_type(d), json_str(inline_data->items[i], "media_type"));
+                CHECK_EQ_SIZE(rg_inline_data_bytes(d), number(inline_data->items[i], "bytes"));
+            }
+        }
+        /* The JSON form embeds the same request and parses. */
+        rg_str whole = rg_request_scan_json(scan);
+        jv *parsed = json_parse(whole.data, whole.len, message);
+        CHECK(parsed && json_equal(json_get(parsed, "request"), json_get(expect, "request")));
+        json_free(parsed);
+        rg_request_scan_free(scan);
+    }
+    rg_options_free(options);
+    rg_scanner_free(scanner);
+    free(owned);
+}
+
+/* streams.json: push every chunk, then finish; the released texts concatenate to `text` and the
+ * released findings (offsets from the stream start) equal `findings`. */
+static void run_streams(const char *file, const jv *c) {
+    set_context(file, c);
+    const jv *chunks = json_get(c, "chunks"), *expect = json_get(c, "expect");
+    rg_scanner *scanner = scanner_for(c);
+    rg_options *options = options_for(c, NULL, NULL);
+    rg_stream *stream = NULL;
+    rg_error *err = NULL;
+    jv *found = calloc(1, sizeof *found); /* an array of {detector, byte_start, byte_end} */
+    found->type = J_ARRAY;
+    char *text = calloc(1, 1);
+    size_t text_len = 0;
+    int blocked = 0;
+    if (!scanner || !options || !chunks || chunks->type != J_ARRAY ||
+        !ok(rg_scanner_stream(scanner, options, &stream, &err), err, "rg_scanner_stream")) {
+        CHECK(!"a usable stream case");
+        goto done;
+    }
+    for (size_t i = 0; i <= chunks->len; i++) {
+        rg_released *released = NULL;
+        rg_result r = i < chunks->len
+                          ? rg_stream_push(stream, (const uint8_t *)chunks->items[i]->text,
+                                           chunks->items[i]->text_len, &released, &err)
+                          : rg_stream_finish(stream, &released, &err);
+        if (!ok(r, err, i < chunks->len ? "rg_stream_push" : "rg_stream_finish")) goto done;
+        rg_str part = rg_released_text(released);
+        text = realloc(text, text_len + part.len + 1);
+        memcpy(text + text_len, part.data, part.len + 1);
+        text_len += part.len;
+        blocked |= rg_released_blocked(released);
+        const rg_findings *fs = rg_released_findings(released);
+        for (size_t j = 0; j < rg_findings_len(fs); j++) {
+            const rg_finding *f = rg_findings_get(fs, j);
+            /* Re-express each finding as JSON text so the expectation comparison is uniform. */
+            char item[512];
+            rg_str detector = rg_finding_detector(f);
+            snprintf(item, sizeof item,
+                     "{\"detector\":\"%.*s\",\"start\":%zu,\"end\":%zu,\"byte_start\":%zu,\"byte_end\":%zu}",
+                     (int)detector.len, detector.data, rg_finding_start(f), rg_finding_end(f),
+                     rg_finding_byte_start(f), rg_finding_byte_end(f));
+            jv *parsed = json_parse(item, strlen(item), NULL);
+            found->items = realloc(found->items, (found->len + 1) * sizeof(jv *));
+            found->items[found->len++] = parsed;
+        }
+        rg_released_free(released);
+    }
+    check_text((rg_str){text, text_len}, string_value(expect, "text"));
+    CHECK(blocked == boolean(expect, "blocked"));
+    const jv *expected = json_get(expect, "findings");
+    CHECK(expected && expected->type == J_ARRAY);
+    if (expected && expected->type == J_ARRAY) {
+        CHECK_EQ_SIZE(found->len, expected->len);
+        for (size_t i = 0; i < found->len && i < expected->len; i++) {
+            const jv *a = found->items[i], *e = expected->items[i];
+            CHECK(strcmp(json_str(a, "detector"), json_str(e, "detector") ? json_str(e, "detector") : "") == 0);
+            CHECK_EQ_SIZE(number(a, "start"), number(e, "byte_start"));
+            CHECK_EQ_SIZE(number(a, "end"), number(e, "byte_end"));
+            CHECK_EQ_SIZE(number(a, "byte_start"), number(e, "byte_start"));
+            CHECK_EQ_SIZE(number(a, "byte_end"), number(e, "byte_end"));
+        }
+    }
+done:
+    json_free(found);
+    free(text);
+    rg_stream_free(stream);
+    rg_options_free(options);
+    rg_scanner_free(scanner);
+}
+
+/* config_errors.json: building a scanner from `json` or `yaml` text fails with expect.error. */
+static void run_config_errors(const char *file, const jv *c) {
+    set_context(file, c);
+    const jv *json = json_get(c, "json"), *yaml = json_get(c, "yaml");
+    const jv *source = json ? json : yaml;
+    const char *error = json_str(json_get(c, "expect"), "error");
+    if (!source || source->type != J_STRING || !error) {
+        CHECK(!"a case with `json` or `yaml` text and expect.error");
+        return;
+    }
+    rg_scanner *sentinel = (rg_scanner *)&cases_run, *scanner = sentinel;
+    rg_error *err = NULL;
+    rg_result r = rg_scanner_new((const uint8_t *)source->text, source->text_len,
+                                 json ? RG_CONFIG_JSON : RG_CONFIG_YAML, &scanner, &err);
+    CHECK(scanner == sentinel); /* untouched on failure */
+    CHECK_STR(rg_result_name(r), error);
+    CHECK_STR(rg_error_code(err), error);
+    CHECK(rg_error_number(err) == r);
+    CHECK(rg_error_message(err).len > 0);
+    rg_error_free(err);
+    if (r == RG_OK && scanner != sentinel) rg_scanner_free(scanner);
+}
+
+/* errors.json: the library's table equals {codes:[{name, number, meaning}]} exactly, in order. */
+static void run_errors(const char *file, const jv *doc) {
+    snprintf(context, sizeof context, "%s", file);
+    check_context = context;
+    const jv *codes = json_get(doc, "codes");
+    if (!codes || codes->type != J_ARRAY) {
+        CHECK(!"errors.json has a `codes` array");
+        return;
+    }
+    cases_run++;
+    CHECK_EQ_SIZE(rg_result_count(), codes->len);
+    for (size_t i = 0; i < codes->len && i < rg_result_count(); i++) {
+        const jv *code = codes->items[i];
+        uint32_t n = rg_result_at(i);
+        CHECK_EQ_SIZE(n, number(code, "number"));
+        CHECK_STR(rg_result_name(n), json_str(code, "name"));
+        CHECK_STR(rg_result_meaning(n), json_str(code, "meaning"));
+    }
+}
+
+typedef void (*case_runner)(const char *file, const jv *c);
+
+static const struct {
+    const char *file;
+    const char *op;
+    case_runner run;
+} RUNNERS[] = {
+    {"cases.json", "cases", run_cases},
+    {"actions.json", "actions", run_actions},
+    {"pseudonymize.json", "pseudonymize", run_pseudonymize},
+    {"requests.json", "requests", run_requests},
+    {"streams.json", "streams", run_streams},
+    {"config_errors.json", "config_errors", run_config_errors},
+};
+
+/* Files that sit next to the cases and are not cases themselves. */
+static const char *COMPANIONS[] = {"sample.jsonl", "bench-prompt.txt", "README.md"};
+
+static int is_companion(const char *name) {
+    for (size_t i = 0; i < sizeof COMPANIONS / sizeof *COMPANIONS; i++) {
+        if (strcmp(name, COMPANIONS[i]) == 0) return 1;
+    }
+    return 0;
+}
+
+static int files_run = 0;
+
+static void run_file(const char *dir, const char *name) {
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        fprintf(stderr, "conformance: path too long: %s/%s\n", dir, name);
+        check_failures++;
+        return;
+    }
+    size_t r = 0;
+    while (r < sizeof RUNNERS / sizeof *RUNNERS && strcmp(RUNNERS[r].file, name) != 0) r++;
+    if (r == sizeof RUNNERS / sizeof *RUNNERS) {
+        if (is_companion(name)) return;
+        fprintf(stderr, "conformance: unknown file %s (teach tests/c/conformance.c about it)\n", path);
+        check_failures++;
+        return;
+    }
+    char message[200];
+    jv *doc = json_parse_file(path, message);
+    const jv *cases = json_get(doc, "cases");
+    if (!doc || !cases || cases->type != J_ARRAY) {
+        fprintf(stderr, "conformance: %s: %s\n", path, doc ? "no `cases` array" : message);
+        check_failures++;
+        json_free(doc);
+        return;
+    }
+    files_run++;
+    for (size_t i = 0; i < cases->len; i++) {
+        const char *op = json_str(cases->items[i], "op");
+        if (op && strcmp(op, RUNNERS[r].op) != 0) {
+            fprintf(stderr, "conformance: %s case %zu: unknown op `%s`\n", path, i, op);
+            check_failures++;
+            continue;
+        }
+        RUNNERS[r].run(name, cases->items[i]);
+    }
+    json_free(doc);
+}
+
+static int list(const char *dir, struct dirent ***entries) {
+    int n = scandir(dir, entries, NULL, alphasort);
+    if (n < 0) {
+        fprintf(stderr, "conformance: cannot list %s\n", dir);
+        check_failures++;
+    }
+    return n;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s <tests/conformance dir>\n", argv[0]);
+        return 2;
+    }
+    const char *root = argv[1];
+    struct dirent **top;
+    int n = list(root, &top);
+    for (int i = 0; i < n; i++) {
+        const char *name = top[i]->d_name;
+        char path[4096];
+        if (snprintf(path, sizeof path, "%s/%s", root, name) >= (int)sizeof path) {
+            fprintf(stderr, "conformance: path too long: %s/%s\n", root, name);
+            return 1;
+        }
+        if (name[0] == '.' || strcmp(name, "README.md") == 0) {
+            /* skip */
+        } else if (strcmp(name, "errors.json") == 0) {
+            char message[200];
+            jv *doc = json_parse_file(path, message);
+            if (!doc) {
+                fprintf(stderr, "conformance: %s: %s\n", path, message);
+                check_failures++;
+            }
+            files_run++;
+            run_errors(name, doc);
+            json_free(doc);
+        } else if (strcmp(name, "dlp") == 0) {
+            struct dirent **files;
+            int m = list(path, &files);
+            for (int j = 0; j < m; j++) {
+                if (files[j]->d_name[0] != '.') run_file(path, files[j]->d_name);
+                free(files[j]);
+            }
+            if (m >= 0) free(files);
+        } else {
+            fprintf(stderr, "conformance: unknown entry %s (teach tests/c/conformance.c about it)\n", path);
+            check_failures++;
+        }
+        free(top[i]);
+    }
+    if (n >= 0) free(top);
+    printf("conformance: %d cases in %d files\n", cases_run, files_run);
+    check_context = "";
+    if (files_run == 0) CHECK(!"at least one conformance file");
+    return check_summary("conformance");
+}

@@ -1,0 +1,3 @@
+module routeguard.test/cgo
+
+go 1.21
