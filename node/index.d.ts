@@ -230,4 +230,4 @@ export interface RequestScan {
  * The stable name of a routeguard error (`error.code`); see `errorCodes()` for numbers and
  * meanings.
  */
-export type RouteguardErrorCode = 'invalid_utf8' | 'invalid_json' | 'invalid_request' | 'input_too_large' | 'invalid_argument' | 'unknown_pseudonym' | 'invalid_config' | 'invalid_pattern' | 'pattern_too_large' | 'unknown_detector' | 'unknown_validator' | 'duplicate_detector' | 'config_file_unreadable' | 'missing_key' | 'blocked' | 'internal'
+export type RouteguardErrorCode = 'invalid_utf8' | 'invalid_json' | 'invalid_request' | 'input_too_large' | 'invalid_argument' | 'unknown_pseudonym' | 'invalid_config' | 'invalid_pattern' | 'pattern_too_large' | 'unknown_detector' | 'unknown_validator' | 'duplicate_detector' | 'config_file_unreadable' | 'missing_key' | 'invalid_policy' | 'invalid_glob' | 'unsupported_policy_version' | 'invalid_catalog' | 'unknown_provider' | 'blocked' | 'internal'

@@ -1,4 +1,7 @@
-//! The `routeguard` command: list detectors and error codes, scan text, files and JSONL, demo.
+//! The `routeguard` command: list detectors and error codes, scan text, files and JSONL, check and
+//! explain policies, show the provider catalogue.
+
+mod policy;
 
 use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -63,6 +66,57 @@ enum Command {
         #[arg(long, default_value = "ROUTEGUARD_HASH_KEY")]
         hash_key_env: String,
     },
+    /// Validate a policy, or explain its decision for one principal and model.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// The provider catalogue: providers, endpoints, where they are established and run.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Validate a policy file (exit 1 with the located error) and print a summary.
+    Check {
+        file: PathBuf,
+        /// A catalogue directory (API responses as files) instead of the built-in snapshot.
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+    },
+    /// Print the decision for a principal and a model (or a whole request), rule by rule.
+    Explain {
+        file: PathBuf,
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        workspace: String,
+        /// The principal's groups (repeatable).
+        #[arg(long = "group")]
+        groups: Vec<String>,
+        #[arg(long, required_unless_present = "request")]
+        model: Option<String>,
+        /// A chat request (JSON file) instead of --model.
+        #[arg(long)]
+        request: Option<PathBuf>,
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// List providers, or the endpoints of one model.
+    Show {
+        #[arg(long)]
+        model: Option<String>,
+        /// A catalogue directory instead of the built-in snapshot.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -112,6 +166,34 @@ fn main() -> ExitCode {
                 },
                 Err(e) => Err(e),
             }
+        }
+        Command::Policy(PolicyCommand::Check { file, catalog }) => {
+            policy::check(&file, catalog.as_deref())
+        }
+        Command::Policy(PolicyCommand::Explain {
+            file,
+            user,
+            workspace,
+            groups,
+            model,
+            request,
+            catalog,
+            format,
+        }) => policy::explain(policy::Question {
+            file: &file,
+            catalog: catalog.as_deref(),
+            principal: routeguard::policy::Principal {
+                user,
+                workspace,
+                groups,
+                tags: Default::default(),
+            },
+            model,
+            request: request.as_deref(),
+            format,
+        }),
+        Command::Catalog(CatalogCommand::Show { model, dir, format }) => {
+            policy::catalog_show(model.as_deref(), dir.as_deref(), format)
         }
     };
     match result {

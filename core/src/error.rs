@@ -81,6 +81,18 @@ error_table! {
     /// A keyed action needs a key and none was given.
     MissingKey = 2007, "missing_key", "a keyed action (hash, pseudonymize) has no key configured";
 
+    // 2100-2199: the policy document and the provider catalogue
+    /// The policy document is malformed, has an unknown key, a wrong type or a value out of range.
+    InvalidPolicy = 2100, "invalid_policy", "the policy is malformed, has an unknown key, a wrong type or an invalid value";
+    /// A model or provider glob in the policy is not valid.
+    InvalidGlob = 2101, "invalid_glob", "a glob in the policy is not valid";
+    /// The policy's `version` is not one this release reads.
+    UnsupportedPolicyVersion = 2102, "unsupported_policy_version", "the policy version is not supported by this release";
+    /// The provider catalogue (snapshot or files) is malformed.
+    InvalidCatalog = 2103, "invalid_catalog", "the provider catalogue is malformed";
+    /// The policy names a provider slug or country group the catalogue does not know.
+    UnknownProvider = 2104, "unknown_provider", "the policy names a provider, country or group that is not known";
+
     // 3000-3099: DLP outcomes that callers may treat as errors
     /// Scanning found content whose action is `block`.
     Blocked = 3000, "blocked", "the content holds data whose action is block";

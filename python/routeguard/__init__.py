@@ -27,25 +27,8 @@ from ._native import (
     error_codes,
 )
 from ._scanner import Action, HashKey, Json, Scanner, Stream
-from .errors import (
-    BlockedError,
-    ConfigFileUnreadableError,
-    DuplicateDetectorError,
-    InputTooLargeError,
-    InternalError,
-    InvalidArgumentError,
-    InvalidConfigError,
-    InvalidJsonError,
-    InvalidPatternError,
-    InvalidRequestError,
-    InvalidUtf8Error,
-    MissingKeyError,
-    PatternTooLargeError,
-    RouteguardError,
-    UnknownDetectorError,
-    UnknownPseudonymError,
-    UnknownValidatorError,
-)
+from . import errors
+from .errors import *  # noqa: F401,F403  (every exception class; see errors.__all__)
 
 
 def _version() -> str:
@@ -62,37 +45,20 @@ __version__ = _version()
 __all__ = [
     "Action",
     "Applied",
-    "BlockedError",
-    "ConfigFileUnreadableError",
     "Detector",
-    "DuplicateDetectorError",
     "ErrorCode",
     "Finding",
     "HashKey",
     "InlineData",
-    "InputTooLargeError",
-    "InternalError",
-    "InvalidArgumentError",
-    "InvalidConfigError",
-    "InvalidJsonError",
-    "InvalidPatternError",
-    "InvalidRequestError",
-    "InvalidUtf8Error",
     "Json",
-    "MissingKeyError",
-    "PatternTooLargeError",
     "Redaction",
     "Released",
     "RequestFinding",
     "RequestScan",
-    "RouteguardError",
     "Scanner",
     "Stream",
-    "UnknownDetectorError",
-    "UnknownPseudonymError",
-    "UnknownValidatorError",
     "Vault",
     "__version__",
     "detectors",
     "error_codes",
-]
+] + [name for name in errors.__all__ if name != "BY_CODE"]

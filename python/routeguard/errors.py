@@ -22,6 +22,11 @@ code                        class                      also a
 ``duplicate_detector``      DuplicateDetectorError     ValueError
 ``config_file_unreadable``  ConfigFileUnreadableError  OSError
 ``missing_key``             MissingKeyError            ValueError
+``invalid_policy``          InvalidPolicyError         ValueError
+``invalid_glob``            InvalidGlobError           ValueError
+``unsupported_policy_version``UnsupportedPolicyVersionErrorValueError
+``invalid_catalog``         InvalidCatalogError        ValueError
+``unknown_provider``        UnknownProviderError       ValueError
 ``blocked``                 BlockedError               (Exception only)
 ``internal``                InternalError              RuntimeError
 =========================== ========================== ==================
@@ -41,40 +46,27 @@ from ._native import (
     InputTooLargeError,
     InternalError,
     InvalidArgumentError,
+    InvalidCatalogError,
     InvalidConfigError,
+    InvalidGlobError,
     InvalidJsonError,
     InvalidPatternError,
+    InvalidPolicyError,
     InvalidRequestError,
     InvalidUtf8Error,
     MissingKeyError,
     PatternTooLargeError,
     RouteguardError,
     UnknownDetectorError,
+    UnknownProviderError,
     UnknownPseudonymError,
     UnknownValidatorError,
+    UnsupportedPolicyVersionError,
 )
 
-#: Every error class by its code name (``"invalid_config"`` -> :class:`InvalidConfigError`).
+#: Every error class by its code name (one per code of the native table) (``"invalid_config"`` -> :class:`InvalidConfigError`).
 BY_CODE: Dict[str, Type[RouteguardError]] = {
-    cls.code: cls
-    for cls in (
-        InvalidUtf8Error,
-        InvalidJsonError,
-        InvalidRequestError,
-        InputTooLargeError,
-        InvalidArgumentError,
-        UnknownPseudonymError,
-        InvalidConfigError,
-        InvalidPatternError,
-        PatternTooLargeError,
-        UnknownDetectorError,
-        UnknownValidatorError,
-        DuplicateDetectorError,
-        ConfigFileUnreadableError,
-        MissingKeyError,
-        BlockedError,
-        InternalError,
-    )
+    cls.code: cls for cls in RouteguardError.__subclasses__()
 }
 
 __all__ = [
@@ -85,15 +77,20 @@ __all__ = [
     "InputTooLargeError",
     "InternalError",
     "InvalidArgumentError",
+    "InvalidCatalogError",
     "InvalidConfigError",
+    "InvalidGlobError",
     "InvalidJsonError",
     "InvalidPatternError",
+    "InvalidPolicyError",
     "InvalidRequestError",
     "InvalidUtf8Error",
     "MissingKeyError",
     "PatternTooLargeError",
     "RouteguardError",
     "UnknownDetectorError",
+    "UnknownProviderError",
     "UnknownPseudonymError",
     "UnknownValidatorError",
+    "UnsupportedPolicyVersionError",
 ]

@@ -42,6 +42,16 @@ pub enum rg_result {
     RG_CONFIG_FILE_UNREADABLE = 2006,
     /// A keyed action (hash, pseudonymize) has no key configured.
     RG_MISSING_KEY = 2007,
+    /// The policy is malformed, has an unknown key, a wrong type or an invalid value.
+    RG_INVALID_POLICY = 2100,
+    /// A glob in the policy is not valid.
+    RG_INVALID_GLOB = 2101,
+    /// The policy version is not supported by this release.
+    RG_UNSUPPORTED_POLICY_VERSION = 2102,
+    /// The provider catalogue is malformed.
+    RG_INVALID_CATALOG = 2103,
+    /// The policy names a provider, country or group that is not known.
+    RG_UNKNOWN_PROVIDER = 2104,
     /// Scanning found content whose action is `block`.
     RG_BLOCKED = 3000,
     /// An internal invariant failed or a panic was caught: a bug in routeguard.
@@ -66,6 +76,11 @@ impl rg_result {
             ErrorCode::DuplicateDetector => rg_result::RG_DUPLICATE_DETECTOR,
             ErrorCode::ConfigFileUnreadable => rg_result::RG_CONFIG_FILE_UNREADABLE,
             ErrorCode::MissingKey => rg_result::RG_MISSING_KEY,
+            ErrorCode::InvalidPolicy => rg_result::RG_INVALID_POLICY,
+            ErrorCode::InvalidGlob => rg_result::RG_INVALID_GLOB,
+            ErrorCode::UnsupportedPolicyVersion => rg_result::RG_UNSUPPORTED_POLICY_VERSION,
+            ErrorCode::InvalidCatalog => rg_result::RG_INVALID_CATALOG,
+            ErrorCode::UnknownProvider => rg_result::RG_UNKNOWN_PROVIDER,
             ErrorCode::Blocked => rg_result::RG_BLOCKED,
             ErrorCode::Internal => rg_result::RG_INTERNAL,
         }

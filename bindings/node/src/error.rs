@@ -61,6 +61,11 @@ js_error_codes! {
     DuplicateDetector = "duplicate_detector",
     ConfigFileUnreadable = "config_file_unreadable",
     MissingKey = "missing_key",
+    InvalidPolicy = "invalid_policy",
+    InvalidGlob = "invalid_glob",
+    UnsupportedPolicyVersion = "unsupported_policy_version",
+    InvalidCatalog = "invalid_catalog",
+    UnknownProvider = "unknown_provider",
     Blocked = "blocked",
     Internal = "internal",
 }

@@ -41,6 +41,11 @@ pub(crate) fn exception_spec(code: ErrorCode) -> (&'static str, Builtin) {
         C::DuplicateDetector => ("DuplicateDetectorError", Builtin::Value),
         C::ConfigFileUnreadable => ("ConfigFileUnreadableError", Builtin::OS),
         C::MissingKey => ("MissingKeyError", Builtin::Value),
+        C::InvalidPolicy => ("InvalidPolicyError", Builtin::Value),
+        C::InvalidGlob => ("InvalidGlobError", Builtin::Value),
+        C::UnsupportedPolicyVersion => ("UnsupportedPolicyVersionError", Builtin::Value),
+        C::InvalidCatalog => ("InvalidCatalogError", Builtin::Value),
+        C::UnknownProvider => ("UnknownProviderError", Builtin::Value),
         C::Blocked => ("BlockedError", Builtin::None),
         C::Internal => ("InternalError", Builtin::Runtime),
     }

@@ -17,7 +17,7 @@ use crate::error::{Error, ErrorCode, Result};
 /// Largest configuration document or terms file read, to keep hostile input bounded.
 const MAX_CONFIG_BYTES: u64 = 64 << 20;
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScannerConfig {
     /// Which built-in detectors run.
@@ -43,7 +43,7 @@ pub struct ScannerConfig {
     pub base_dir: Option<PathBuf>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BuiltinSelection {
     /// Selectors of detectors to run (default `["*"]`).
@@ -67,7 +67,7 @@ impl Default for BuiltinSelection {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MaskConfig {
     /// The character written over masked text.
@@ -91,7 +91,7 @@ impl Default for MaskConfig {
     }
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AllowConfig {
     /// Exact values never reported (e.g. a company's public support e-mail).
@@ -103,7 +103,7 @@ pub struct AllowConfig {
 }
 
 /// A user-defined detector: either `pattern` (a regex) or `terms`/`terms_file` (a dictionary).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomDetector {
     pub id: String,
@@ -212,7 +212,7 @@ impl CustomDetector {
     }
 }
 
-fn read_bounded(path: &Path) -> Result<String> {
+pub(crate) fn read_bounded(path: &Path) -> Result<String> {
     let unreadable = |why: String| {
         Error::new(
             ErrorCode::ConfigFileUnreadable,
@@ -337,7 +337,7 @@ fn not_an_object() -> Error {
 
 /// serde's messages repeat the location we already print, and quote the offending string, which
 /// may be a dictionary term or a pattern someone considers sensitive: both go.
-fn strip_location(message: &str) -> String {
+pub(crate) fn strip_location(message: &str) -> String {
     static QUOTED: OnceLock<Regex> = OnceLock::new();
     let message = match message.find(" at line ") {
         Some(i) => &message[..i],
