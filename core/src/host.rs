@@ -19,6 +19,9 @@ use crate::dlp::{
     Scanner, ScannerConfig, StreamScanner, Vault,
 };
 use crate::error::{Error, ErrorCode, Result};
+use crate::guard::{CatalogRef, Decision, Guard, PrepareOptions, Prepared};
+use crate::policy::{Policy, Principal, Reason};
+use crate::routing::catalog::Catalog;
 
 /// Where a scanner's configuration comes from.
 #[derive(Clone, Copy, Debug)]
@@ -463,4 +466,196 @@ fn host_detector(d: &DetectorInfo) -> HostDetector {
 /// An `f32` confidence as the `f64` every language prints the same way (0.9, not 0.899999976).
 fn round3(value: f32) -> f64 {
     (f64::from(value) * 1000.0).round() / 1000.0
+}
+
+/// Where a guard's policy comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum PolicySource<'a> {
+    Json(&'a str),
+    Yaml(&'a str),
+    /// A `.json`, `.yaml` or `.yml` file; relative paths in it resolve against its directory.
+    File(&'a Path),
+}
+
+/// Where a guard's provider catalogue comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum CatalogSource<'a> {
+    /// The snapshot shipped with this release.
+    Builtin,
+    /// A snapshot document (the shape of `core/data/catalog/snapshot.json`).
+    Snapshot(&'a str),
+    /// A directory of OpenRouter API responses saved as files.
+    Dir(&'a Path),
+}
+
+/// A policy over a catalogue: the decisions of the governed call, shared between threads.
+#[derive(Clone, Debug)]
+pub struct HostGuard {
+    guard: Arc<Guard>,
+}
+
+/// Why a request is denied, or a notice that did not deny (shadow rules, removed fallbacks).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostReason {
+    pub code: String,
+    /// The policy path of the rule, e.g. `workspaces.eu.providers.processing`.
+    pub rule: String,
+    pub message: String,
+    pub shadow: bool,
+}
+
+/// A DLP finding in a prepared request: where and what, never the value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostPreparedFinding {
+    pub path: String,
+    pub detector: String,
+    pub category: String,
+    pub action: Action,
+}
+
+/// A request that may be sent, kept whole so that `verify` can check its response.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostPrepared {
+    /// The request to send, as compact JSON.
+    pub request: String,
+    pub models: Vec<String>,
+    /// The provider tags in `provider.only` (empty: the policy does not constrain providers).
+    pub providers: Vec<String>,
+    pub findings: Vec<HostPreparedFinding>,
+    #[serde(skip)]
+    inner: Prepared,
+}
+
+/// The outcome of `prepare`: `prepared` is set exactly when `allowed`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostDecision {
+    pub allowed: bool,
+    pub reasons: Vec<HostReason>,
+    pub notices: Vec<HostReason>,
+    pub policy_hash: String,
+    pub prepared: Option<HostPrepared>,
+}
+
+/// The outcome of `verify`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostVerification {
+    pub allowed: bool,
+    /// The served provider's slug, when known.
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub reasons: Vec<HostReason>,
+    /// The response to hand to the application (content withheld on a violation), as JSON.
+    pub response: String,
+    pub withheld: bool,
+}
+
+impl HostGuard {
+    /// Loads the policy and checks every provider it names against the catalogue.
+    pub fn new(policy: PolicySource<'_>, catalog: CatalogSource<'_>) -> Result<HostGuard> {
+        let policy = match policy {
+            PolicySource::Json(text) => Policy::from_json(text)?,
+            PolicySource::Yaml(text) => Policy::from_yaml(text)?,
+            PolicySource::File(path) => Policy::from_file(path)?,
+        };
+        let catalog = match catalog {
+            CatalogSource::Builtin => CatalogRef::Builtin,
+            CatalogSource::Snapshot(text) => {
+                CatalogRef::Loaded(Arc::new(Catalog::from_snapshot_json(text)?))
+            }
+            CatalogSource::Dir(dir) => CatalogRef::Loaded(Arc::new(Catalog::from_dir(dir)?)),
+        };
+        Ok(HostGuard {
+            guard: Arc::new(Guard::with_catalog(policy, catalog)?),
+        })
+    }
+
+    pub fn policy_hash(&self) -> &str {
+        self.guard.policy().hash()
+    }
+
+    /// Decides about a chat request (JSON) for a principal (JSON: `user`, `workspace`, optional
+    /// `groups` and `tags`). `hash_key` and `vault` serve the policy's `hash` and `pseudonymize`.
+    pub fn prepare(
+        &self,
+        principal_json: &str,
+        request_json: &str,
+        hash_key: Option<&[u8]>,
+        vault: Option<&SharedVault>,
+    ) -> Result<HostDecision> {
+        let principal: Principal = serde_json::from_str(principal_json).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                format!(
+                    "principal: {} (expected {{\"user\", \"workspace\", \"groups\"?, \"tags\"?}})",
+                    e
+                ),
+            )
+        })?;
+        let mut guard = vault.map(|v| v.lock());
+        let options = PrepareOptions {
+            hash_key: hash_key.map(<[u8]>::to_vec),
+            vault: guard.as_deref_mut(),
+        };
+        let decision = self.guard.prepare(&principal, request_json, options)?;
+        Ok(match decision {
+            Decision::Deny {
+                reasons,
+                shadow,
+                policy_hash,
+            } => HostDecision {
+                allowed: false,
+                reasons: host_reasons(&reasons),
+                notices: host_reasons(&shadow),
+                policy_hash,
+                prepared: None,
+            },
+            Decision::Allow(prepared) => HostDecision {
+                allowed: true,
+                reasons: Vec::new(),
+                notices: host_reasons(&prepared.notices),
+                policy_hash: prepared.policy_hash.clone(),
+                prepared: Some(HostPrepared {
+                    request: prepared.request.clone(),
+                    models: prepared.models.clone(),
+                    providers: prepared.providers.clone(),
+                    findings: prepared
+                        .findings
+                        .iter()
+                        .map(|f| HostPreparedFinding {
+                            path: f.path.clone(),
+                            detector: f.detector.clone(),
+                            category: f.category.clone(),
+                            action: f.action,
+                        })
+                        .collect(),
+                    inner: prepared,
+                }),
+            },
+        })
+    }
+
+    /// Checks the response (JSON) to a prepared request: served provider and model.
+    pub fn verify(&self, prepared: &HostPrepared, response_json: &str) -> Result<HostVerification> {
+        let verification = self.guard.verify(&prepared.inner, response_json)?;
+        Ok(HostVerification {
+            withheld: !verification.allowed,
+            allowed: verification.allowed,
+            provider: verification.provider,
+            model: verification.model,
+            reasons: host_reasons(&verification.reasons),
+            response: verification.response,
+        })
+    }
+}
+
+fn host_reasons(reasons: &[Reason]) -> Vec<HostReason> {
+    reasons
+        .iter()
+        .map(|r| HostReason {
+            code: r.code.to_string(),
+            rule: r.rule.clone(),
+            message: r.message.clone(),
+            shadow: r.shadow,
+        })
+        .collect()
 }
