@@ -29,6 +29,9 @@ demo:
 	@echo
 	@echo "== With examples/scanner.yaml (custom detectors, per-category actions) =="
 	-$(BIN) scan --config examples/scanner.yaml examples/prompt.txt
+	@echo
+	@echo "== examples/policy.yaml: where alice's request in the EU workspace may be served =="
+	$(BIN) policy explain examples/policy.yaml --user alice --workspace eu-health --model anthropic/claude-sonnet-4
 
 ## make test: formatting, lints, every test suite (Rust, Python, Node, C, Go; each runs the
 ## conformance corpus), drift checks of generated files and README snippets, a short fuzz run.

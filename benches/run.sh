@@ -18,5 +18,8 @@ echo "== accuracy (seed 42, 2000 prompts; then the held-out style)"
 cargo run -q -p routeguard-benches --release --bin dlp-eval -- --seed 42 --prompts 2000
 cargo run -q -p routeguard-benches --release --bin dlp-eval -- --seed 42 --prompts 2000 --holdout
 echo
+echo "== Guard::prepare for a typical request (policy + DLP on 4 KB + routing)"
+cargo run -q -p routeguard-benches --release --bin prepare-bench
+echo
 echo "== binding overhead: the same 2 KB scan from Rust, Python, Node and C"
 bash benches/bindings.sh

@@ -201,3 +201,134 @@ fn errors_lists_the_table() {
         .iter()
         .any(|e| e["name"] == "invalid_config" && e["number"] == 2000));
 }
+
+fn example(name: &str) -> String {
+    format!("{}/../examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn policy_check_accepts_the_example_and_locates_errors() {
+    let out = routeguard(&["policy", "check", &example("policy.yaml")], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("valid (version 1, sha256:"), "{text}");
+    assert!(text.contains("workspaces.eu-health"), "{text}");
+
+    let dir = std::env::temp_dir().join(format!("routeguard-cli-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "version: 1\ndefaults:\n  models:\n    alow: ['*']\n").unwrap();
+    let out = routeguard(&["policy", "check", bad.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("invalid_policy (2100)"), "{err}");
+    assert!(
+        err.contains("defaults.models") && err.contains("line 4"),
+        "{err}"
+    );
+
+    let unknown = dir.join("unknown.json");
+    std::fs::write(
+        &unknown,
+        r#"{"version": 1, "defaults": {"providers": {"allow": ["no-such-cloud"]}}}"#,
+    )
+    .unwrap();
+    let out = routeguard(&["policy", "check", unknown.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown_provider (2104)"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn policy_explain_shows_eu_routing_rule_by_rule() {
+    let args = [
+        "policy",
+        "explain",
+        &example("policy.yaml"),
+        "--user",
+        "alice",
+        "--workspace",
+        "eu-health",
+        "--model",
+        "anthropic/claude-sonnet-4",
+    ];
+    let out = routeguard(&args, b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("decision: ALLOW"), "{text}");
+    assert!(text.contains("+ google-vertex/europe-west1"), "{text}");
+    assert!(
+        text.contains("- anthropic") && text.contains("workspaces.eu-health.providers.processing"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""only":["google-vertex/europe-west1"]"#),
+        "{text}"
+    );
+
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let out = routeguard(&json_args, b"");
+    let decision: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(decision["decision"], "allow");
+    assert_eq!(
+        decision["providers"],
+        serde_json::json!(["google-vertex/europe-west1"])
+    );
+
+    let out = routeguard(
+        &[
+            "policy",
+            "explain",
+            &example("policy.yaml"),
+            "--user",
+            "mallory",
+            "--workspace",
+            "eu-health",
+            "--model",
+            "anthropic/claude-sonnet-4",
+        ],
+        b"",
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("decision: DENY") && text.contains("unknown_user"),
+        "{text}"
+    );
+}
+
+#[test]
+fn catalog_show_lists_providers_and_a_models_endpoints() {
+    let out = routeguard(&["catalog", "show"], b"");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("mistral") && text.contains("FR"), "{text}");
+    assert!(text.contains("snapshot 2026-11-01"), "{text}");
+    let out = routeguard(
+        &[
+            "catalog",
+            "show",
+            "--model",
+            "anthropic/claude-sonnet-4",
+            "--format",
+            "json",
+        ],
+        b"",
+    );
+    let endpoints: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let eu = endpoints
+        .iter()
+        .find(|e| e["tag"] == "google-vertex/europe-west1")
+        .unwrap();
+    assert_eq!(eu["processing"], "BE");
+    let out = routeguard(&["catalog", "show", "--model", "no/such-model"], b"");
+    assert_eq!(out.status.code(), Some(2));
+}

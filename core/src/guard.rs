@@ -22,7 +22,24 @@ pub const MAX_REQUEST_BYTES: usize = crate::dlp::request::MAX_REQUEST_BYTES;
 pub struct Guard {
     policy: Policy,
     catalog: CatalogRef,
+    /// Compiled scanners by DLP configuration (JSON), shared by every principal with the same one.
     scanners: Mutex<HashMap<String, Arc<Scanner>>>,
+    /// Effective policies with their scanners by (workspace, user, groups): resolving merges the
+    /// DLP sections of every level, which costs more than a whole routing decision.
+    resolutions: Mutex<HashMap<ResolutionKey, Arc<Effective>>>,
+}
+
+type ResolutionKey = (String, String, Vec<String>);
+
+/// At most this many resolutions are kept; the cache starts over when full (principals are
+/// bounded by the policy's users and workspaces, groups are not).
+const MAX_RESOLUTIONS: usize = 4096;
+
+/// One principal's effective policy and the scanners its DLP settings compile to.
+struct Effective {
+    resolved: Resolved,
+    enforced: Option<Arc<Scanner>>,
+    shadow: Option<Arc<Scanner>>,
 }
 
 /// The built-in snapshot or a catalogue loaded from files.
@@ -144,6 +161,7 @@ impl Guard {
             policy,
             catalog,
             scanners: Mutex::new(HashMap::new()),
+            resolutions: Mutex::new(HashMap::new()),
         })
     }
 
@@ -185,10 +203,11 @@ impl Guard {
             shadow,
             policy_hash: policy_hash.clone(),
         };
-        let resolved = match self.policy.resolve(principal) {
-            Ok(resolved) => resolved,
+        let effective = match self.effective(principal)? {
+            Ok(effective) => effective,
             Err(reasons) => return Ok(deny(reasons, Vec::new())),
         };
+        let resolved = &effective.resolved;
         let mut notices = Vec::new();
         let mut request = request;
         let object = request.as_object_mut().ok_or_else(|| {
@@ -303,40 +322,35 @@ impl Guard {
 
         // Plugins and server tools leave ZDR and residency guarantees.
         if rules.plugins_deny {
-            strip_plugins_and_server_tools(object, &resolved, &mut notices);
+            strip_plugins_and_server_tools(object, resolved, &mut notices);
         }
         if rules.context_compression_deny {
             keep_prompt_intact(object);
         }
         if constrained {
-            constrain_provider(object, &tags, &resolved);
+            constrain_provider(object, &tags, resolved);
         }
 
         // DLP on the whole request, last, so that it sees exactly what is sent. Without a DLP
         // section anywhere on the principal's path the default profile applies; a shadow-only
         // section reports without changing anything.
         let mut findings = Vec::new();
-        if let Some(config) = &resolved.dlp_shadow {
-            let shadow_scan = self.scan(config, &request, None, &mut Vault::new())?;
-            if let Some(r) = dlp_reason(&shadow_scan, &resolved) {
+        if let Some(scanner) = &effective.shadow {
+            let shadow_scan = scan(scanner, &request, None, &mut Vault::new())?;
+            if let Some(r) = dlp_reason(&shadow_scan, resolved) {
                 notices.push(Reason { shadow: true, ..r });
             }
         }
-        let enforced = match (&resolved.dlp, &resolved.dlp_shadow) {
-            (Some(config), _) => Some(config.clone()),
-            (None, Some(_)) => None,
-            (None, None) => Some(Arc::new(ScannerConfig::default())),
-        };
-        if let Some(config) = enforced {
+        if let Some(scanner) = &effective.enforced {
             let mut own_vault = Vault::new();
             let vault = match options.vault {
                 Some(vault) => vault,
                 None => &mut own_vault,
             };
-            let scan = self.scan(&config, &request, options.hash_key, vault)?;
+            let scan = scan(scanner, &request, options.hash_key, vault)?;
             findings = prepared_findings(&scan);
             if scan.blocked {
-                let r = dlp_reason(&scan, &resolved).expect("a blocked scan has findings");
+                let r = dlp_reason(&scan, resolved).expect("a blocked scan has findings");
                 return Ok(deny(vec![r], notices));
             }
             request = scan.request;
@@ -443,33 +457,64 @@ impl Guard {
         })
     }
 
-    /// Scans (and rewrites) a request with the scanner compiled for `config`, compiled once per
-    /// distinct configuration.
-    fn scan(
+    /// The principal's effective policy and scanners, resolved once per (workspace, user,
+    /// groups); `Ok(Err(reasons))` when the policy does not know the principal.
+    fn effective(
         &self,
-        config: &ScannerConfig,
-        request: &Value,
-        hash_key: Option<Vec<u8>>,
-        vault: &mut Vault,
-    ) -> Result<RequestScan> {
+        principal: &Principal,
+    ) -> Result<std::result::Result<Arc<Effective>, Vec<Reason>>> {
+        let mut groups = principal.groups.clone();
+        groups.sort();
+        let key = (principal.workspace.clone(), principal.user.clone(), groups);
+        if let Some(found) = self.lock_resolutions().get(&key) {
+            return Ok(Ok(found.clone()));
+        }
+        let resolved = match self.policy.resolve(principal) {
+            Ok(resolved) => resolved,
+            Err(reasons) => return Ok(Err(reasons)),
+        };
+        // Without a DLP section on the principal's path the default profile applies; a
+        // shadow-only section reports without enforcing anything.
+        let enforced = match (&resolved.dlp, &resolved.dlp_shadow) {
+            (Some(config), _) => Some(self.scanner_for(config)?),
+            (None, Some(_)) => None,
+            (None, None) => Some(self.scanner_for(&ScannerConfig::default())?),
+        };
+        let shadow = match &resolved.dlp_shadow {
+            Some(config) => Some(self.scanner_for(config)?),
+            None => None,
+        };
+        let effective = Arc::new(Effective {
+            resolved,
+            enforced,
+            shadow,
+        });
+        let mut cache = self.lock_resolutions();
+        if cache.len() >= MAX_RESOLUTIONS {
+            cache.clear();
+        }
+        cache.insert(key, effective.clone());
+        Ok(Ok(effective))
+    }
+
+    fn lock_resolutions(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<ResolutionKey, Arc<Effective>>> {
+        // The map is consistent after any panic: entries are inserted whole.
+        self.resolutions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The scanner compiled for `config`, compiled once per distinct configuration.
+    fn scanner_for(&self, config: &ScannerConfig) -> Result<Arc<Scanner>> {
         let key = serde_json::to_string(config)
             .map_err(|e| Error::new(ErrorCode::Internal, format!("DLP settings: {e}")))?;
-        let scanner = {
-            let mut cache = self.scanners.lock().unwrap_or_else(|p| p.into_inner());
-            match cache.get(&key) {
-                Some(scanner) => scanner.clone(),
-                None => {
-                    let scanner = Arc::new(Scanner::from_config(config)?);
-                    cache.insert(key, scanner.clone());
-                    scanner
-                }
-            }
-        };
-        let mut rewriter = Rewriter::new(scanner.mask_config().clone()).with_vault(vault);
-        if let Some(key) = hash_key {
-            rewriter = rewriter.with_hash_key(key);
+        let mut cache = self.scanners.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(scanner) = cache.get(&key) {
+            return Ok(scanner.clone());
         }
-        scan_request(&scanner, request.clone(), &mut rewriter)
+        let scanner = Arc::new(Scanner::from_config(config)?);
+        cache.insert(key, scanner.clone());
+        Ok(scanner)
     }
 }
 
@@ -506,6 +551,20 @@ fn provider_slugs(policy: &Policy) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// Scans (and rewrites) a request: every role, part, tool-call argument and name.
+fn scan(
+    scanner: &Scanner,
+    request: &Value,
+    hash_key: Option<Vec<u8>>,
+    vault: &mut Vault,
+) -> Result<RequestScan> {
+    let mut rewriter = Rewriter::new(scanner.mask_config().clone()).with_vault(vault);
+    if let Some(key) = hash_key {
+        rewriter = rewriter.with_hash_key(key);
+    }
+    scan_request(scanner, request.clone(), &mut rewriter)
 }
 
 fn split_shadow(reasons: Vec<Reason>) -> (Vec<Reason>, Vec<Reason>) {
