@@ -66,6 +66,8 @@ readme:
 	$(CARGO) run -q -p routeguard --example quickstart > $(or $(CARGO_TARGET_DIR),target)/quickstart.out
 	grep -qx 'Email \[EMAIL_ADDRESS\] about card \[CREDIT_CARD\]' $(or $(CARGO_TARGET_DIR),target)/quickstart.out
 	grep -qx 'credit_card 38..57' $(or $(CARGO_TARGET_DIR),target)/quickstart.out
+	$(CARGO) run -q -p routeguard --example guard > $(or $(CARGO_TARGET_DIR),target)/guard.out
+	grep -qx 'send to \["google-vertex/europe-west1"\]' $(or $(CARGO_TARGET_DIR),target)/guard.out
 
 ## Runs each fuzz target briefly when a nightly toolchain is present (cargo-fuzz needs it).
 fuzz-smoke:

@@ -1,5 +1,5 @@
 /*
- * routeguard: data loss prevention for OpenRouter calls, as a C library.
+ * routeguard: data loss prevention and policy decisions for OpenRouter calls, as a C library.
  *
  * Link with -lrouteguard (shared: add -Wl,-rpath,<libdir>) or with librouteguard.a -lpthread -ldl -lm
  * (static), or use `pkg-config --cflags --libs routeguard`.
@@ -24,11 +24,12 @@
  * byte not counted in len, so it is also a C string when the text holds no NUL. It is borrowed
  * from the object it came from and stays valid until that object is freed.
  *
- * Ownership. Every object made by a function (rg_scanner_new, rg_scanner_scan, ...) is owned by
- * the caller and freed with the matching *_free function; every *_free accepts NULL. Objects
- * returned by *_get and *_findings accessors (const pointers) are borrowed from their owner:
- * never free them, and do not use them after the owner is freed. Offsets are in bytes (UTF-8),
- * so text + start is where a match begins.
+ * Ownership. Every object made by a function (rg_scanner_new, rg_scanner_scan, rg_guard_new,
+ * rg_guard_prepare, ...) is owned by the caller and freed with the matching *_free function;
+ * every *_free accepts NULL. Objects returned by accessors as const pointers (*_get, *_findings,
+ * *_reasons, *_notices, rg_decision_prepared) are borrowed from their owner: never free them, and
+ * do not use them after the owner is freed (an rg_prepared lives as long as its rg_decision).
+ * Offsets are in bytes (UTF-8), so text + start is where a match begins.
  *
  * NULL handles. Accessors given NULL return 0, false, NULL or the empty string; fallible functions
  * return RG_INVALID_ARGUMENT.
@@ -37,10 +38,11 @@
  * with the code location in the error message (accessors then return 0 / NULL / empty). The
  * library installs a Rust panic hook that prints nothing, so no scanned text reaches stderr.
  *
- * Threads. rg_scanner, rg_vault and all result objects may be used from many threads at once.
- * rg_options may be shared by concurrent calls once built, but a setter must not run while
- * another thread uses the same options. An rg_stream is used by one thread at a time (it may
- * move between threads). Freeing an object while another thread uses it is undefined.
+ * Threads. rg_scanner, rg_guard, rg_vault and all result objects (rg_decision with its
+ * rg_prepared, rg_verification, ...) are immutable or internally locked: each may be used from
+ * many threads at once. rg_options may be shared by concurrent calls once built, but a setter
+ * must not run while another thread uses the same options. An rg_stream is used by one thread at
+ * a time (it may move between threads). Freeing an object while another thread uses it is undefined.
  *
  * Secrets. Error messages never contain scanned text or secrets. Findings carry positions, not
  * the matched text.
@@ -122,6 +124,11 @@ typedef uint32_t rg_result;
 // One action applied by a redaction. Owned by its `rg_redaction`.
 typedef struct rg_applied rg_applied;
 
+// The outcome of `rg_guard_prepare`: allowed (with the request to send) or denied (with
+// reasons). Immutable, so it may be read from many threads at once. Free it with
+// `rg_decision_free`, which also frees its prepared request, reasons and notices.
+typedef struct rg_decision rg_decision;
+
 // An error: its code and a message. Made by a failing call into `*err`; free it with
 // `rg_error_free`. Immutable, so it may be read from any thread.
 typedef struct rg_error rg_error;
@@ -133,6 +140,11 @@ typedef struct rg_finding rg_finding;
 // or borrowed from a redaction, request scan or stream release (then never freed on its own).
 typedef struct rg_findings rg_findings;
 
+// A policy over a provider catalogue. Immutable: one guard may be used from many threads at
+// once. Free it with `rg_guard_free` once no call uses it; decisions and verifications do not
+// refer to it.
+typedef struct rg_guard rg_guard;
+
 // Inline binary data found in a request (a data URL, base64 audio): reported, never scanned.
 // Owned by its `rg_request_scan`.
 typedef struct rg_inline_data rg_inline_data;
@@ -142,6 +154,22 @@ typedef struct rg_inline_data rg_inline_data;
 // threads, as long as no setter runs at the same time. Calls copy what they need, so the options
 // may be freed or changed right after a call returns.
 typedef struct rg_options rg_options;
+
+// The request a decision allows, ready to send, kept whole so that `rg_guard_verify` can check
+// its response. Borrowed from its `rg_decision`: never freed on its own.
+typedef struct rg_prepared rg_prepared;
+
+// A DLP finding in a prepared request: where and what, never the value. Owned by its
+// `rg_prepared`.
+typedef struct rg_prepared_finding rg_prepared_finding;
+
+// One reason (why a request is denied or a response withheld) or notice (a shadow rule, a removed
+// fallback). Owned by its `rg_reasons` list; never freed on its own.
+typedef struct rg_reason rg_reason;
+
+// A list of reasons, in the order the rules were checked. Borrowed from a decision or a
+// verification: never freed on its own.
+typedef struct rg_reasons rg_reasons;
 
 // The outcome of `rg_scanner_redact`. Free it with `rg_redaction_free`.
 typedef struct rg_redaction rg_redaction;
@@ -168,6 +196,9 @@ typedef struct rg_text rg_text;
 // that name it keep their own share, so it may be freed before them.
 typedef struct rg_vault rg_vault;
 
+// The outcome of `rg_guard_verify`. Immutable; free it with `rg_verification_free`.
+typedef struct rg_verification rg_verification;
+
 // A borrowed UTF-8 string handed to C: `data` is never NULL and is followed by a NUL byte (not
 // counted in `len`), so it can also be used as a C string when it holds no NUL itself. It stays
 // valid until the object it came from is freed (or forever, for static strings).
@@ -181,6 +212,12 @@ typedef struct rg_str {
 // How `rg_scanner_new` reads its `config` bytes: one of the `RG_CONFIG_*` values.
 typedef uint32_t rg_config_format;
 
+// How `rg_guard_new` reads its `policy` bytes: one of the `RG_POLICY_*` values.
+typedef uint32_t rg_policy_format;
+
+// How `rg_guard_new` reads its `catalog` bytes: one of the `RG_CATALOG_*` values.
+typedef uint32_t rg_catalog_format;
+
 // The built-in default profile (every detector, default actions); `config` must be empty.
 #define RG_CONFIG_DEFAULT 0
 
@@ -192,6 +229,25 @@ typedef uint32_t rg_config_format;
 
 // `config` is the path of a `.json`, `.yaml` or `.yml` file (any bytes the OS accepts).
 #define RG_CONFIG_FILE 3
+
+// `policy` is a policy document in JSON.
+#define RG_POLICY_JSON 1
+
+// `policy` is a policy document in YAML (errors name the line and column).
+#define RG_POLICY_YAML 2
+
+// `policy` is the path of a `.json`, `.yaml` or `.yml` file (any bytes the OS accepts); relative
+// paths inside it resolve against its directory.
+#define RG_POLICY_FILE 3
+
+// The provider catalogue shipped with this release; `catalog` must be empty.
+#define RG_CATALOG_DEFAULT 0
+
+// `catalog` is a snapshot document in JSON (the shape of the shipped snapshot).
+#define RG_CATALOG_SNAPSHOT_JSON 1
+
+// `catalog` is the path of a directory of OpenRouter API responses saved as files.
+#define RG_CATALOG_DIR 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -719,6 +775,297 @@ struct rg_str rg_released_json(const struct rg_released *released);
 // # Safety
 // `released` is NULL or an `rg_released` not freed before; it is not used afterwards.
 void rg_released_free(struct rg_released *released);
+
+// Builds a guard from a policy (`RG_POLICY_JSON`, `_YAML` or `_FILE`) over a catalogue
+// (`RG_CATALOG_DEFAULT` with no bytes, `_SNAPSHOT_JSON` or `_DIR`) and stores it in `*out`.
+// Policy errors (`RG_INVALID_POLICY`, `RG_INVALID_GLOB`, `RG_UNSUPPORTED_POLICY_VERSION`,
+// `RG_UNKNOWN_PROVIDER`, ...) name the path (and for YAML the line and column) of the mistake;
+// a bad catalogue is `RG_INVALID_CATALOG`.
+//
+// # Safety
+// `policy` is NULL (only with `policy_len == 0`) or readable for `policy_len` bytes; likewise
+// `catalog`; `out` is writable; `err` is NULL or writable.
+rg_result rg_guard_new(const uint8_t *policy,
+                       size_t policy_len,
+                       rg_policy_format format,
+                       const uint8_t *catalog,
+                       size_t catalog_len,
+                       rg_catalog_format catalog_format,
+                       struct rg_guard **out,
+                       struct rg_error **err);
+
+// Frees a guard. NULL is a no-op.
+//
+// # Safety
+// `guard` is NULL or an `rg_guard` not freed before, that no other thread is using.
+void rg_guard_free(struct rg_guard *guard);
+
+// The hash of the policy, `sha256:<hex>` of its canonical JSON (the same for the YAML and JSON
+// forms of one policy), as decisions and audit records report it. Valid until the guard is
+// freed; empty for NULL.
+//
+// # Safety
+// `guard` is NULL or a live `rg_guard`.
+struct rg_str rg_guard_policy_hash(const struct rg_guard *guard);
+
+// Decides about an OpenRouter chat request (JSON text) for a principal (JSON text: `{"user",
+// "workspace", "groups"?, "tags"?}`) and stores the decision in `*out`. A denial is not an error:
+// check `rg_decision_allowed`. `hash_key` (any bytes; NULL, 0 for none) serves the policy's `hash`
+// action and `vault` (NULL for none) its `pseudonymize` action. Malformed JSON is
+// `RG_INVALID_JSON`, a request of the wrong shape `RG_INVALID_REQUEST`, a principal of the wrong
+// shape `RG_INVALID_ARGUMENT`.
+//
+// # Safety
+// `guard` is NULL or live; `principal`, `request` and `hash_key` are NULL (only with a length of
+// 0) or readable for their lengths; `vault` is NULL or live; `out` is writable; `err` is NULL or
+// writable.
+rg_result rg_guard_prepare(const struct rg_guard *guard,
+                           const uint8_t *principal,
+                           size_t principal_len,
+                           const uint8_t *request,
+                           size_t request_len,
+                           const uint8_t *hash_key,
+                           size_t hash_key_len,
+                           const struct rg_vault *vault,
+                           struct rg_decision **out,
+                           struct rg_error **err);
+
+// Checks the response (JSON text) to a prepared request: maps the served provider's name to its
+// slug and checks it and the served model against what the decision allowed. A violation is not
+// an error: check `rg_verification_allowed` (the content is then withheld). Stores the outcome in
+// `*out`.
+//
+// # Safety
+// `guard` is NULL or live; `prepared` is NULL or a live `rg_prepared` (its decision not freed);
+// `response` is NULL (only with `response_len == 0`) or readable for `response_len` bytes; `out`
+// is writable; `err` is NULL or writable.
+rg_result rg_guard_verify(const struct rg_guard *guard,
+                          const struct rg_prepared *prepared,
+                          const uint8_t *response,
+                          size_t response_len,
+                          struct rg_verification **out,
+                          struct rg_error **err);
+
+// How many reasons the list holds; 0 for NULL.
+//
+// # Safety
+// `reasons` is NULL or a live `rg_reasons` (its owner not freed).
+size_t rg_reasons_len(const struct rg_reasons *reasons);
+
+// The `index`-th reason, valid while the list's owner lives; NULL when out of range or for NULL.
+//
+// # Safety
+// `reasons` is NULL or a live `rg_reasons` (its owner not freed).
+const struct rg_reason *rg_reasons_get(const struct rg_reasons *reasons,
+                                       size_t index);
+
+// The list as a JSON array of `{code, rule, message, shadow}` objects. Valid while the list's
+// owner lives; empty for NULL.
+//
+// # Safety
+// `reasons` is NULL or a live `rg_reasons` (its owner not freed).
+struct rg_str rg_reasons_json(const struct rg_reasons *reasons);
+
+// The machine-readable code, e.g. `model_not_allowed`, `no_compliant_endpoint`,
+// `fallback_removed`, `provider_violation`.
+//
+// # Safety
+// `reason` is NULL or a live `rg_reason` (its list's owner not freed).
+struct rg_str rg_reason_code(const struct rg_reason *reason);
+
+// The policy path of the rule, e.g. `workspaces.eu.providers.processing`.
+//
+// # Safety
+// `reason` is NULL or a live `rg_reason` (its list's owner not freed).
+struct rg_str rg_reason_rule(const struct rg_reason *reason);
+
+// A one-line explanation for people (models, providers, countries; never prompt content).
+//
+// # Safety
+// `reason` is NULL or a live `rg_reason` (its list's owner not freed).
+struct rg_str rg_reason_message(const struct rg_reason *reason);
+
+// True when the rule is in `mode: shadow`: reported, never blocking.
+//
+// # Safety
+// `reason` is NULL or a live `rg_reason` (its list's owner not freed).
+bool rg_reason_shadow(const struct rg_reason *reason);
+
+// The request to send as compact JSON: DLP applied, `provider.only` set to the compliant
+// endpoints, plugins and compression as the policy says. Valid while the decision lives.
+//
+// # Safety
+// `prepared` is NULL or a live `rg_prepared` (its decision not freed).
+struct rg_str rg_prepared_request(const struct rg_prepared *prepared);
+
+// How many models the request may be served by (the model, then its allowed fallbacks).
+//
+// # Safety
+// `prepared` is NULL or a live `rg_prepared` (its decision not freed).
+size_t rg_prepared_models_len(const struct rg_prepared *prepared);
+
+// The `index`-th model id; empty when out of range or for NULL.
+//
+// # Safety
+// `prepared` is NULL or a live `rg_prepared` (its decision not freed).
+struct rg_str rg_prepared_model(const struct rg_prepared *prepared,
+                                size_t index);
+
+// How many provider endpoint tags `provider.only` holds; 0 when the policy does not constrain
+// providers.
+//
+// # Safety
+// `prepared` is NULL or a live `rg_prepared` (its decision not freed).
+size_t rg_prepared_providers_len(const struct rg_prepared *prepared);
+
+// The `index`-th provider endpoint tag of `provider.only`, e.g. `google-vertex/europe-west1`;
+// empty when out of range or for NULL.
+//
+// # Safety
+// `prepared` is NULL or a live `rg_prepared` (its decision not freed).
+struct rg_str rg_prepared_provider(const struct rg_prepared *prepared,
+                                   size_t index);
+
+// How many DLP findings the policy's scanner made in the request.
+//
+// # Safety
+// `prepared` is NULL or a live `rg_prepared` (its decision not freed).
+size_t rg_prepared_findings_len(const struct rg_prepared *prepared);
+
+// The `index`-th finding; NULL when out of range or for NULL.
+//
+// # Safety
+// `prepared` is NULL or a live `rg_prepared` (its decision not freed).
+const struct rg_prepared_finding *rg_prepared_findings_get(const struct rg_prepared *prepared,
+                                                           size_t index);
+
+// `{request, models, providers, findings}` as JSON, the request as an object. Valid while the
+// decision lives; empty for NULL.
+//
+// # Safety
+// `prepared` is NULL or a live `rg_prepared` (its decision not freed).
+struct rg_str rg_prepared_json(const struct rg_prepared *prepared);
+
+// The JSON pointer of the string the finding is in, e.g. `/messages/0/content`.
+//
+// # Safety
+// `finding` is NULL or a live `rg_prepared_finding` (its decision not freed).
+struct rg_str rg_prepared_finding_path(const struct rg_prepared_finding *finding);
+
+// The detector id, e.g. `credit_card`.
+//
+// # Safety
+// `finding` is NULL or a live `rg_prepared_finding` (its decision not freed).
+struct rg_str rg_prepared_finding_detector(const struct rg_prepared_finding *finding);
+
+// The category, e.g. `CREDIT_CARD`.
+//
+// # Safety
+// `finding` is NULL or a live `rg_prepared_finding` (its decision not freed).
+struct rg_str rg_prepared_finding_category(const struct rg_prepared_finding *finding);
+
+// The action the policy applied: `block`, `mask`, `redact`, `hash`, `pseudonymize` or `log`.
+//
+// # Safety
+// `finding` is NULL or a live `rg_prepared_finding` (its decision not freed).
+struct rg_str rg_prepared_finding_action(const struct rg_prepared_finding *finding);
+
+// True when the request may be sent (then `rg_decision_prepared` is not NULL).
+//
+// # Safety
+// `decision` is NULL or a live `rg_decision`.
+bool rg_decision_allowed(const struct rg_decision *decision);
+
+// Why the request is denied (empty when allowed); borrowed: do not free.
+//
+// # Safety
+// `decision` is NULL or a live `rg_decision`.
+const struct rg_reasons *rg_decision_reasons(const struct rg_decision *decision);
+
+// What was reported without denying: shadow rules that would have denied, fallback models
+// removed; borrowed: do not free.
+//
+// # Safety
+// `decision` is NULL or a live `rg_decision`.
+const struct rg_reasons *rg_decision_notices(const struct rg_decision *decision);
+
+// The hash of the policy that decided. Valid until the decision is freed; empty for NULL.
+//
+// # Safety
+// `decision` is NULL or a live `rg_decision`.
+struct rg_str rg_decision_policy_hash(const struct rg_decision *decision);
+
+// The request to send, borrowed from the decision (do not free; pass it to `rg_guard_verify`
+// while the decision lives); NULL when denied or for NULL.
+//
+// # Safety
+// `decision` is NULL or a live `rg_decision`.
+const struct rg_prepared *rg_decision_prepared(const struct rg_decision *decision);
+
+// `{allowed, reasons, notices, policy_hash, prepared}` as JSON, `prepared` null when denied and
+// otherwise as `rg_prepared_json`. Valid until the decision is freed; empty for NULL.
+//
+// # Safety
+// `decision` is NULL or a live `rg_decision`.
+struct rg_str rg_decision_json(const struct rg_decision *decision);
+
+// Frees a decision and everything borrowed from it (its prepared request too). NULL is a no-op.
+//
+// # Safety
+// `decision` is NULL or an `rg_decision` not freed before; it is not used afterwards.
+void rg_decision_free(struct rg_decision *decision);
+
+// True when the served provider and model are allowed: the response may be used.
+//
+// # Safety
+// `verification` is NULL or a live `rg_verification`.
+bool rg_verification_allowed(const struct rg_verification *verification);
+
+// True when the content was withheld (a violation): `rg_verification_response` has no choices.
+//
+// # Safety
+// `verification` is NULL or a live `rg_verification`.
+bool rg_verification_withheld(const struct rg_verification *verification);
+
+// The served provider's slug, e.g. `google-vertex`; empty when the response does not name a
+// known provider (slugs are never empty) or for NULL.
+//
+// # Safety
+// `verification` is NULL or a live `rg_verification`.
+struct rg_str rg_verification_provider(const struct rg_verification *verification);
+
+// The served model id; empty when the response names none or for NULL.
+//
+// # Safety
+// `verification` is NULL or a live `rg_verification`.
+struct rg_str rg_verification_model(const struct rg_verification *verification);
+
+// Why the response is withheld (empty when allowed); borrowed: do not free.
+//
+// # Safety
+// `verification` is NULL or a live `rg_verification`.
+const struct rg_reasons *rg_verification_reasons(const struct rg_verification *verification);
+
+// The response to hand to the application as compact JSON (without its choices when withheld).
+// Valid until the verification is freed; empty for NULL.
+//
+// # Safety
+// `verification` is NULL or a live `rg_verification`.
+struct rg_str rg_verification_response(const struct rg_verification *verification);
+
+// `{allowed, provider, model, reasons, withheld, response}` as JSON (`provider`/`model` null
+// when unknown, the response as an object). Valid until the verification is freed; empty for
+// NULL.
+//
+// # Safety
+// `verification` is NULL or a live `rg_verification`.
+struct rg_str rg_verification_json(const struct rg_verification *verification);
+
+// Frees a verification and everything borrowed from it. NULL is a no-op.
+//
+// # Safety
+// `verification` is NULL or an `rg_verification` not freed before; it is not used afterwards.
+void rg_verification_free(struct rg_verification *verification);
 
 #ifdef __cplusplus
 }  // extern "C"

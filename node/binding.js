@@ -835,6 +835,8 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Guard = nativeBinding.Guard
+module.exports.Prepared = nativeBinding.Prepared
 module.exports.Scanner = nativeBinding.Scanner
 module.exports.Stream = nativeBinding.Stream
 module.exports.Vault = nativeBinding.Vault

@@ -20,6 +20,61 @@ export interface RouteguardError extends Error {
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * A policy over a provider catalogue: decides about requests before they leave (`prepare`) and
+ * checks what served them (`verify`). Build it once and share it: concurrent async calls are
+ * safe.
+ */
+export declare class Guard {
+  /**
+   * A policy given as an object or as JSON text, over the built-in catalogue snapshot unless
+   * `options` names another.
+   */
+  constructor(policy: string | Record<string, unknown>, options?: GuardOptions)
+  /**
+   * A policy in a `.json`, `.yaml` or `.yml` file (relative paths in it resolve against its
+   * directory).
+   */
+  static fromFile(path: string, options?: GuardOptions): Guard
+  /** A policy given as a YAML document. */
+  static fromYaml(text: string, options?: GuardOptions): Guard
+  /** The hash of the policy document, recorded with every decision. */
+  get policyHash(): string
+  /**
+   * Decides about an OpenRouter chat request (an object or JSON text) for `principal`: a
+   * denial with reasons, or the request to send.
+   */
+  prepare(principal: Principal | string, request: string | Record<string, unknown>, options?: PrepareOptions): Decision
+  /** `prepare` on the libuv thread pool. */
+  prepareAsync(principal: Principal | string, request: string | Record<string, unknown>, options?: PrepareOptions): Promise<Decision>
+  /**
+   * Checks the response (an object or JSON text) to a prepared request: the served provider and
+   * model must be ones the decision allowed; otherwise the content is withheld.
+   */
+  verify(prepared: Prepared, response: string | Record<string, unknown>): Verification
+  /** `verify` on the libuv thread pool. */
+  verifyAsync(prepared: Prepared, response: string | Record<string, unknown>): Promise<Verification>
+}
+
+/**
+ * A request that may be sent: DLP applied, `provider.only` set to the compliant endpoints. Keep
+ * it to `verify` the response. Immutable; every read of `request` parses a new object.
+ */
+export declare class Prepared {
+  /** The request to send, as an object. */
+  get request(): Record<string, unknown>
+  /** The request to send, as compact JSON text (a ready request body). */
+  get requestJson(): string
+  /** The model and its fallbacks that remain, in order. */
+  get models(): Array<string>
+  /** The endpoint tags in `provider.only` (empty: the policy does not constrain providers). */
+  get providers(): Array<string>
+  /** The DLP findings, in request order. */
+  get findings(): Array<PreparedFinding>
+  /** The plain-object form, used by `JSON.stringify`. */
+  toJSON(): PreparedJson
+}
+
+/**
  * Finds personal data and secrets and applies actions. Build it once and reuse it: building
  * compiles the detectors. Safe to use from concurrent async calls.
  */
@@ -95,6 +150,18 @@ export interface Applied {
   outputEnd: number
 }
 
+/** The outcome of `prepare`: `prepared` is set exactly when `allowed`. */
+export interface Decision {
+  allowed: boolean
+  /** Why the request is denied (empty when allowed). */
+  reasons: Array<Reason>
+  /** What was reported without denying: shadow rules, removed fallbacks and plugins. */
+  notices: Array<Reason>
+  policyHash: string
+  /** The request to send, and what `verify` needs; `null` when denied. */
+  prepared: Prepared | null
+}
+
 /** A detector a scanner runs. */
 export interface Detector {
   id: string
@@ -148,6 +215,20 @@ export interface Finding {
   byteEnd: number
 }
 
+/**
+ * Where a guard's provider catalogue comes from: the snapshot shipped with this release when
+ * neither is given.
+ */
+export interface GuardOptions {
+  /** A catalogue snapshot document, as an object or JSON text. */
+  catalog?: string | Record<string, unknown>
+  /**
+   * A directory of OpenRouter API responses saved as files (`providers.json`, `models.json`,
+   * `zdr.json`, `endpoints/<author>/<slug>.json`, ...).
+   */
+  catalogDir?: string
+}
+
 /** Inline binary data in a request (a data URL, base64 audio): reported, never scanned as text. */
 export interface InlineData {
   /** JSON pointer of the value. */
@@ -165,6 +246,51 @@ export declare function isRouteguardError(error: unknown): error is RouteguardEr
 
 /** r" Whether a detector finds personal data or a secret. */
 export type Kind = 'pii' | 'secret'
+
+/** A DLP finding in a prepared request: where and what, never the value. */
+export interface PreparedFinding {
+  /** JSON pointer of the string that held it. */
+  path: string
+  detector: string
+  category: string
+  /** The action applied before sending. */
+  action: Action
+}
+
+/** `Prepared` as a plain object. */
+export interface PreparedJson {
+  request: Record<string, unknown>
+  models: Array<string>
+  providers: Array<string>
+  findings: Array<PreparedFinding>
+}
+
+/** What the policy's `hash` and `pseudonymize` DLP actions need (both optional). */
+export interface PrepareOptions {
+  /** The key of the `hash` action: a string (its UTF-8 bytes are the key) or bytes. */
+  hashKey?: string | Uint8Array
+  /** The vault of the `pseudonymize` action; share one vault across calls to restore replies. */
+  vault?: Vault
+}
+
+/** Who is calling: the policy must know both the workspace and the user. */
+export interface Principal {
+  user: string
+  workspace: string
+  groups?: Array<string>
+  tags?: Record<string, string>
+}
+
+/** Why a request is denied, or a notice that did not deny (a shadow rule, a removed fallback). */
+export interface Reason {
+  /** Machine-readable, e.g. `no_compliant_endpoint`, `model_not_allowed`, `provider_violation`. */
+  code: string
+  /** The policy path of the rule, e.g. `workspaces.eu.providers.processing`. */
+  rule: string
+  message: string
+  /** The rule is in `mode: shadow`: reported, never blocking. */
+  shadow: boolean
+}
 
 /** The outcome of scanning a text and applying the actions. */
 export interface Redaction {
@@ -231,3 +357,19 @@ export interface RequestScan {
  * meanings.
  */
 export type RouteguardErrorCode = 'invalid_utf8' | 'invalid_json' | 'invalid_request' | 'input_too_large' | 'invalid_argument' | 'unknown_pseudonym' | 'invalid_config' | 'invalid_pattern' | 'pattern_too_large' | 'unknown_detector' | 'unknown_validator' | 'duplicate_detector' | 'config_file_unreadable' | 'missing_key' | 'invalid_policy' | 'invalid_glob' | 'unsupported_policy_version' | 'invalid_catalog' | 'unknown_provider' | 'blocked' | 'internal'
+
+/** The outcome of `verify`. */
+export interface Verification {
+  /** The served provider and model are within what the policy allowed. */
+  allowed: boolean
+  /** The served provider's slug; `null` when the response does not name a known provider. */
+  provider: string | null
+  /** The served model, when the response names it. */
+  model: string | null
+  /** The violations (empty when allowed). */
+  reasons: Array<Reason>
+  /** The response's content was withheld (a violation): `response` has no choices. */
+  withheld: boolean
+  /** The response to hand to the application. */
+  response: Record<string, unknown>
+}

@@ -5,11 +5,12 @@
 // The one thing done here: lists of findings and applied actions cross from Rust packed (see
 // `Packed` in bindings/node/src/types.rs) and become objects below, because building objects
 // in JavaScript is far cheaper than through N-API. The methods that return them are wrapped in
-// place on the native prototypes, so instances stay the native classes.
+// place on the native prototypes, so instances stay the native classes. `Guard` and `Prepared`
+// (policy decisions: a few reasons, not lists of findings) pass through as they are.
 
 const binding = require('./binding.js')
 
-const { Scanner, Stream } = binding
+const { Prepared, Scanner, Stream } = binding
 
 /** Unpacks `[count, text, numbers]`: per record, the string fields (as UTF-16 lengths into
  * `text`), then the number fields, in the order of the Rust struct. */
@@ -130,6 +131,16 @@ wrapAsync(Scanner.prototype, 'scanRequestAsync', requestScan)
 wrap(Stream.prototype, 'push', released)
 wrap(Stream.prototype, 'finish', released)
 
+// A `Prepared` keeps its data in Rust behind getters; show it in console.log / util.inspect.
+Object.defineProperty(Prepared.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(depth, options, inspect) {
+    return `Prepared ${inspect(this.toJSON(), { ...options, depth: options.depth === null ? null : options.depth - 1 })}`
+  },
+  configurable: true,
+})
+
+module.exports.Guard = binding.Guard
+module.exports.Prepared = binding.Prepared
 module.exports.Scanner = binding.Scanner
 module.exports.Stream = binding.Stream
 module.exports.Vault = binding.Vault

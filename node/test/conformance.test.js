@@ -1,18 +1,25 @@
 'use strict'
 // Runs every case of every file of tests/conformance/ against the Node package. The directory is
-// walked, so a file the lead adds later is picked up; a file without a runner here fails.
+// walked, so a file the lead adds later is picked up; a file without a runner here fails. The
+// DLP files run through `Scanner`, the policy files through `Guard`.
 
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
 const { describe, it } = require('node:test')
 
-const { Scanner, Vault, errorCodes, isRouteguardError } = require('routeguard')
+const { Guard, Prepared, Scanner, Vault, errorCodes, isRouteguardError } = require('routeguard')
 
 const ROOT = path.resolve(__dirname, '..', '..', 'tests', 'conformance')
 
 /** Files that hold no cases for a binding (documentation, CLI input, benchmark input). */
 const NOT_CASES = new Set(['README.md', 'dlp/sample.jsonl', 'dlp/bench-prompt.txt'])
+
+/** Files with a runner that are not lists of cases (the error table, the policy catalogue). */
+const NO_CASE_LIST = new Set(['errors.json', 'policy/catalog.json'])
+
+/** The fixed catalogue of the policy cases, as the JSON text a guard is given. */
+const POLICY_CATALOG = fs.readFileSync(path.join(ROOT, 'policy', 'catalog.json'), 'utf8')
 
 /** Expected keys of the corpus -> keys of the JavaScript objects. JavaScript compares UTF-16
  * offsets; code-point offsets belong to Python. */
@@ -76,6 +83,40 @@ function jsOptions(options = {}) {
     else assert.fail(`unknown option ${key}`)
   }
   return out
+}
+
+/** Each expected record compared on the keys it names only, in order (the policy files). */
+function assertSubset(actual, expected, what) {
+  assert.equal(actual.length, expected.length, `${what}: ${JSON.stringify(actual)}`)
+  assert.deepEqual(
+    actual.map((a, i) => Object.fromEntries(Object.keys(expected[i]).map((key) => [key, a[key]]))),
+    expected,
+    what,
+  )
+}
+
+/** One guard per named policy of a policy file, over the corpus catalogue. */
+function guardsFor(doc) {
+  const guards = new Map()
+  return (name) => {
+    if (!guards.has(name)) {
+      assert.ok(name in doc.policies, `unknown policy ${name}`)
+      guards.set(name, new Guard(doc.policies[name], { catalog: POLICY_CATALOG }))
+    }
+    return guards.get(name)
+  }
+}
+
+/** The request of a policy case: an object, or raw `request_text`. */
+function policyRequest(c) {
+  const request = 'request_text' in c ? c.request_text : c.request
+  assert.ok(request !== undefined, 'case has request or request_text')
+  return request
+}
+
+/** A decision as plain data (what `JSON.stringify` writes), to compare two decisions. */
+function plain(value) {
+  return JSON.parse(JSON.stringify(value))
 }
 
 function assertRouteguardError(fn, code) {
@@ -195,6 +236,93 @@ const RUNNERS = {
       })
     }
   },
+
+  'policy/catalog.json': (doc) => {
+    it('builds a guard as an object and as JSON text', () => {
+      const policy = { version: 1, defaults: { models: { allow: ['*'] } } }
+      assert.equal(new Guard(policy, { catalog: doc }).policyHash, new Guard(policy, { catalog: POLICY_CATALOG }).policyHash)
+    })
+  },
+
+  'policy/prepare.json': (doc) => {
+    const guard = guardsFor(doc)
+    for (const c of doc.cases) {
+      it(c.name, async () => {
+        const g = guard(c.policy)
+        const request = policyRequest(c)
+        const expect = c.expect
+        if ('error' in expect) {
+          assertRouteguardError(() => g.prepare(c.principal, request), expect.error)
+          await assert.rejects(g.prepareAsync(c.principal, request), { code: expect.error })
+          return
+        }
+        const decision = g.prepare(c.principal, request)
+        assert.equal(decision.allowed, expect.allowed, JSON.stringify(decision))
+        assert.equal(decision.policyHash, g.policyHash)
+        assertSubset(decision.reasons, expect.reasons ?? [], 'reasons')
+        if ('notices' in expect) assertSubset(decision.notices, expect.notices, 'notices')
+        // The same request as JSON text (and the principal too), and off the main thread, decide alike.
+        const text = typeof request === 'string' ? request : JSON.stringify(request)
+        assert.deepEqual(plain(g.prepare(JSON.stringify(c.principal), text)), plain(decision))
+        assert.deepEqual(plain(await g.prepareAsync(c.principal, request)), plain(decision))
+        if (!decision.allowed) {
+          assert.equal(decision.prepared, null)
+          return
+        }
+        const prepared = decision.prepared
+        assert.ok(prepared instanceof Prepared)
+        if ('models' in expect) assert.deepEqual(prepared.models, expect.models, 'models')
+        if ('providers' in expect) assert.deepEqual(prepared.providers, expect.providers, 'providers')
+        if ('findings' in expect) assertSubset(prepared.findings, expect.findings, 'findings')
+        const sent = prepared.request
+        assert.deepEqual(sent, JSON.parse(prepared.requestJson))
+        for (const [key, value] of Object.entries(expect.sent ?? {})) {
+          assert.deepEqual(sent[key], value, `sent.${key}`)
+        }
+        for (const key of expect.sent_has_no ?? []) assert.ok(!(key in sent), `sent has ${key}`)
+      })
+    }
+  },
+
+  'policy/verify.json': (doc) => {
+    const guard = guardsFor(doc)
+    for (const c of doc.cases) {
+      it(c.name, async () => {
+        const g = guard(c.policy)
+        const decision = g.prepare(c.principal, policyRequest(c))
+        assert.ok(decision.allowed, `case ${c.name} must be allowed`)
+        const v = g.verify(decision.prepared, c.response)
+        const expect = c.expect
+        assert.equal(v.allowed, expect.allowed, JSON.stringify(v))
+        assert.equal(v.provider, expect.provider)
+        assertSubset(v.reasons, expect.reasons, 'reasons')
+        assert.equal(v.withheld, expect.withheld)
+        if (v.withheld) {
+          assert.equal((v.response.choices ?? []).length, 0, 'withheld content')
+        } else {
+          assert.deepEqual(v.response, c.response, 'response passed through')
+        }
+        // The response as JSON text, and off the main thread, verify alike.
+        assert.deepEqual(g.verify(decision.prepared, JSON.stringify(c.response)), v)
+        assert.deepEqual(await g.verifyAsync(decision.prepared, c.response), v)
+      })
+    }
+  },
+
+  'policy/policy_errors.json': (doc) => {
+    for (const c of doc.cases) {
+      it(c.name, () => {
+        const options = { catalog: POLICY_CATALOG }
+        if ('json' in c) {
+          assertRouteguardError(() => new Guard(c.json, options), c.expect.error)
+        } else if ('yaml' in c) {
+          assertRouteguardError(() => Guard.fromYaml(c.yaml, options), c.expect.error)
+        } else {
+          assert.fail('case has neither json nor yaml')
+        }
+      })
+    }
+  },
 }
 
 function walk(dir, prefix = '') {
@@ -222,7 +350,7 @@ for (const rel of files) {
       return
     }
     const doc = JSON.parse(fs.readFileSync(path.join(ROOT, rel), 'utf8'))
-    if (rel !== 'errors.json') {
+    if (!NO_CASE_LIST.has(rel)) {
       it('has cases', () => assert.ok(Array.isArray(doc.cases) && doc.cases.length > 0))
     }
     runner(doc)

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { it } from 'node:test'
 
-import routeguard, { Scanner, Stream, Vault, errorCodes, isRouteguardError } from 'routeguard'
+import routeguard, { Guard, Prepared, Scanner, Stream, Vault, errorCodes, isRouteguardError } from 'routeguard'
 
 it('imports by name from ESM', async () => {
   const scanner = new Scanner({ builtin: { enable: ['credit_card'] } })
@@ -13,10 +13,14 @@ it('imports by name from ESM', async () => {
   assert.equal(new Vault().size, 0)
   assert.equal(errorCodes()[0].name, 'invalid_utf8')
   assert.equal(isRouteguardError(new Error('x')), false)
+  const guard = new Guard({ version: 1, defaults: { models: { allow: ['*'] } }, workspaces: { w: {} }, users: { u: {} } })
+  const decision = await guard.prepareAsync({ user: 'u', workspace: 'w' }, { model: 'x/y', messages: [] })
+  assert.ok(decision.prepared instanceof Prepared)
 })
 
 it('sees the same module as require()', () => {
   const required = createRequire(import.meta.url)('routeguard')
   assert.equal(routeguard.Scanner, required.Scanner)
   assert.equal(Scanner, required.Scanner)
+  assert.equal(Guard, required.Guard)
 })

@@ -1,9 +1,13 @@
-"""routeguard: find personal data and secrets in prompts before they reach OpenRouter.
+"""routeguard: find personal data and secrets in prompts before they reach OpenRouter, and
+enforce model and provider policies (EU-only routing that holds through fallback).
 
 >>> import routeguard
 >>> scanner = routeguard.Scanner()
 >>> [f.detector for f in scanner.scan("card 4111 1111 1111 1111")]
 ['credit_card']
+
+:class:`Guard` applies a policy: ``prepare`` decides about a request before it is sent,
+``verify`` checks which provider served the response.
 
 The engine is the Rust core (``routeguard._native``); this package adds asyncio variants and
 stream iterators. Results are immutable records whose ``repr`` never shows text, and errors are
@@ -14,18 +18,24 @@ from __future__ import annotations
 
 from ._native import (
     Applied,
+    Decision,
     Detector,
     ErrorCode,
     Finding,
     InlineData,
+    Prepared,
+    PreparedFinding,
+    Reason,
     Redaction,
     Released,
     RequestFinding,
     RequestScan,
     Vault,
+    Verification,
     detectors,
     error_codes,
 )
+from ._guard import Guard
 from ._scanner import Action, HashKey, Json, Scanner, Stream
 from . import errors
 from .errors import *  # noqa: F401,F403  (every exception class; see errors.__all__)
@@ -45,12 +55,17 @@ __version__ = _version()
 __all__ = [
     "Action",
     "Applied",
+    "Decision",
     "Detector",
     "ErrorCode",
     "Finding",
+    "Guard",
     "HashKey",
     "InlineData",
     "Json",
+    "Prepared",
+    "PreparedFinding",
+    "Reason",
     "Redaction",
     "Released",
     "RequestFinding",
@@ -58,6 +73,7 @@ __all__ = [
     "Scanner",
     "Stream",
     "Vault",
+    "Verification",
     "__version__",
     "detectors",
     "error_codes",

@@ -5,31 +5,31 @@ handlers keep working (``except ValueError`` catches :class:`InvalidConfigError`
 ``.code`` (the stable snake_case name) and ``.number`` (the stable number); branch on those,
 never on the message. Messages never contain scanned text or secrets.
 
-=========================== ========================== ==================
-code                        class                      also a
-=========================== ========================== ==================
-``invalid_utf8``            InvalidUtf8Error           UnicodeError
-``invalid_json``            InvalidJsonError           ValueError
-``invalid_request``         InvalidRequestError        ValueError
-``input_too_large``         InputTooLargeError         ValueError
-``invalid_argument``        InvalidArgumentError       ValueError
-``unknown_pseudonym``       UnknownPseudonymError      LookupError
-``invalid_config``          InvalidConfigError         ValueError
-``invalid_pattern``         InvalidPatternError        ValueError
-``pattern_too_large``       PatternTooLargeError       ValueError
-``unknown_detector``        UnknownDetectorError       ValueError
-``unknown_validator``       UnknownValidatorError      ValueError
-``duplicate_detector``      DuplicateDetectorError     ValueError
-``config_file_unreadable``  ConfigFileUnreadableError  OSError
-``missing_key``             MissingKeyError            ValueError
-``invalid_policy``          InvalidPolicyError         ValueError
-``invalid_glob``            InvalidGlobError           ValueError
-``unsupported_policy_version``UnsupportedPolicyVersionErrorValueError
-``invalid_catalog``         InvalidCatalogError        ValueError
-``unknown_provider``        UnknownProviderError       ValueError
-``blocked``                 BlockedError               (Exception only)
-``internal``                InternalError              RuntimeError
-=========================== ========================== ==================
+============================== ============================= ================
+code                           class                         also a
+============================== ============================= ================
+``invalid_utf8``               InvalidUtf8Error              UnicodeError
+``invalid_json``               InvalidJsonError              ValueError
+``invalid_request``            InvalidRequestError           ValueError
+``input_too_large``            InputTooLargeError            ValueError
+``invalid_argument``           InvalidArgumentError          ValueError
+``unknown_pseudonym``          UnknownPseudonymError         LookupError
+``invalid_config``             InvalidConfigError            ValueError
+``invalid_pattern``            InvalidPatternError           ValueError
+``pattern_too_large``          PatternTooLargeError          ValueError
+``unknown_detector``           UnknownDetectorError          ValueError
+``unknown_validator``          UnknownValidatorError         ValueError
+``duplicate_detector``         DuplicateDetectorError        ValueError
+``config_file_unreadable``     ConfigFileUnreadableError     OSError
+``missing_key``                MissingKeyError               ValueError
+``invalid_policy``             InvalidPolicyError            ValueError
+``invalid_glob``               InvalidGlobError              ValueError
+``unsupported_policy_version`` UnsupportedPolicyVersionError ValueError
+``invalid_catalog``            InvalidCatalogError           ValueError
+``unknown_provider``           UnknownProviderError          ValueError
+``blocked``                    BlockedError                  (Exception only)
+``internal``                   InternalError                 RuntimeError
+============================== ============================= ================
 
 The classes are created by the native module from the core's error table; this module
 re-exports them.

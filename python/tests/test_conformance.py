@@ -1,4 +1,5 @@
-"""Runs every case of every file in tests/conformance/ (README.md there describes the formats).
+"""Runs every case of every file in tests/conformance/ (README.md there describes the formats;
+the policy files describe themselves in their `description`).
 
 The directory is walked, not listed here, so files the lead adds are picked up; a file or an `op`
 this runner does not know fails the suite instead of being skipped. Python compares `start`/`end`
@@ -18,10 +19,13 @@ import routeguard
 from conftest import CONFORMANCE
 
 Case = Dict[str, Any]
+Document = Dict[str, Any]
 
 # Files in the corpus that hold no cases: inputs of other tools (the CLI's --jsonl form, the
-# benchmark prompt) and the corpus' own documentation.
-NOT_CASES = {"README.md", "dlp/sample.jsonl", "dlp/bench-prompt.txt"}
+# benchmark prompt), the policy cases' catalogue, and the corpus' own documentation.
+NOT_CASES = {"README.md", "dlp/sample.jsonl", "dlp/bench-prompt.txt", "policy/catalog.json"}
+# Directories whose JSON files hold cases.
+CASE_DIRS = {"dlp", "policy"}
 UNIT_KEYS = ("utf16_start", "utf16_end")
 
 
@@ -67,10 +71,10 @@ def expect_error(code: str, make: Callable[[], Any]) -> None:
     assert isinstance(info.value, routeguard.errors.BY_CODE[code])
 
 
-# --- one function per op -------------------------------------------------------------------
+# --- one function per op (a case and its whole document) ------------------------------------
 
 
-def op_cases(case: Case) -> None:
+def op_cases(case: Case, doc: Document) -> None:
     scanner = scanner_for(case)
     text = case["text"]
     found = scanner.scan(text)
@@ -80,7 +84,7 @@ def op_cases(case: Case) -> None:
     assert scanner.redact(text, action="redact").text == case["redacted"]
 
 
-def op_actions(case: Case) -> None:
+def op_actions(case: Case, doc: Document) -> None:
     scanner = scanner_for(case)
     result = scanner.redact(case["text"], **apply_options(case.get("options", {})))
     expect = case["expect"]
@@ -89,7 +93,7 @@ def op_actions(case: Case) -> None:
     compare_findings(result.applied, expect["applied"], "applied")
 
 
-def op_pseudonymize(case: Case) -> None:
+def op_pseudonymize(case: Case, doc: Document) -> None:
     scanner = scanner_for(case)
     vault = routeguard.Vault()
     texts = [scanner.redact(t, action="pseudonymize", vault=vault).text for t in case["texts"]]
@@ -98,7 +102,7 @@ def op_pseudonymize(case: Case) -> None:
     assert len(vault) == case["expect"]["vault_len"]
 
 
-def op_requests(case: Case) -> None:
+def op_requests(case: Case, doc: Document) -> None:
     scanner = scanner_for(case)
     assert ("request" in case) != ("request_text" in case), "give exactly one of request, request_text"
     request = case["request"] if "request" in case else case["request_text"]
@@ -114,7 +118,7 @@ def op_requests(case: Case) -> None:
     compare_findings(result.inline_data, expect["inline_data"], "inline_data")
 
 
-def op_streams(case: Case) -> None:
+def op_streams(case: Case, doc: Document) -> None:
     scanner = scanner_for(case)
     stream = scanner.stream(**apply_options(case.get("options", {})))
     released = list(stream.feed(case["chunks"]))
@@ -124,7 +128,7 @@ def op_streams(case: Case) -> None:
     compare_findings([f for r in released for f in r.findings], expect["findings"])
 
 
-def op_config_errors(case: Case) -> None:
+def op_config_errors(case: Case, doc: Document) -> None:
     sources = [k for k in ("json", "yaml") if k in case]
     assert len(sources) == 1, "give exactly one of json, yaml"
     if sources[0] == "json":
@@ -134,13 +138,106 @@ def op_config_errors(case: Case) -> None:
     expect_error(case["expect"]["error"], make)
 
 
-OPS: Dict[str, Callable[[Case], None]] = {
+# --- policy: prepare, verify, policy errors over policy/catalog.json ------------------------
+
+POLICY_DIR = CONFORMANCE / "policy"
+
+
+@lru_cache(maxsize=None)
+def policy_catalog() -> str:
+    return (POLICY_DIR / "catalog.json").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def _guard(policy_json: str) -> routeguard.Guard:
+    return routeguard.Guard(policy_json, catalog=policy_catalog())
+
+
+def guard_for(case: Case, doc: Document) -> routeguard.Guard:
+    return _guard(json.dumps(doc["policies"][case["policy"]], sort_keys=True))
+
+
+def policy_request(case: Case) -> Any:
+    assert ("request" in case) != ("request_text" in case), "give exactly one of request, request_text"
+    return case["request"] if "request" in case else case["request_text"]
+
+
+def check_subset(actual: List[Any], expected: List[Dict[str, Any]], what: str) -> None:
+    """Each expected entry compared on the keys it names only, in order."""
+    got = [a.to_dict() for a in actual]
+    assert len(got) == len(expected), f"{what}: {got}"
+    for g, e in zip(got, expected):
+        assert {k: g[k] for k in e} == e, f"{what}: {g}"
+
+
+def op_prepare(case: Case, doc: Document) -> None:
+    guard = guard_for(case, doc)
+    expect = case["expect"]
+    run = lambda: guard.prepare(case["principal"], policy_request(case))
+    if "error" in expect:
+        expect_error(expect["error"], run)
+        return
+    decision = run()
+    assert decision.allowed == expect["allowed"], repr(decision)
+    assert (decision.prepared is not None) == decision.allowed
+    assert decision.policy_hash == guard.policy_hash
+    check_subset(decision.reasons, expect.get("reasons", []), "reasons")
+    if "notices" in expect:
+        check_subset(decision.notices, expect["notices"], "notices")
+    prepared = decision.prepared
+    if prepared is None:
+        return
+    if "models" in expect:
+        assert prepared.models == expect["models"]
+    if "providers" in expect:
+        assert prepared.providers == expect["providers"]
+    if "findings" in expect:
+        check_subset(prepared.findings, expect["findings"], "findings")
+    sent = prepared.request
+    assert sent == json.loads(prepared.request_json)
+    for key, value in expect.get("sent", {}).items():
+        assert sent.get(key) == value, f"sent.{key}"
+    for key in expect.get("sent_has_no", []):
+        assert key not in sent, f"sent has {key}"
+
+
+def op_verify(case: Case, doc: Document) -> None:
+    guard = guard_for(case, doc)
+    decision = guard.prepare(case["principal"], policy_request(case))
+    assert decision.prepared is not None, f"the request must be allowed: {decision!r}"
+    v = guard.verify(decision.prepared, case["response"])
+    expect = case["expect"]
+    assert v.allowed == expect["allowed"], repr(v)
+    assert v.provider == expect["provider"]
+    check_subset(v.reasons, expect["reasons"], "reasons")
+    assert v.withheld == expect["withheld"]
+    assert v.response == json.loads(v.response_json)
+    if v.withheld:
+        assert not v.response.get("choices"), "withheld content"
+    else:
+        assert v.response == case["response"], "the response passes through"
+
+
+def op_policy_errors(case: Case, doc: Document) -> None:
+    sources = [k for k in ("json", "yaml") if k in case]
+    assert len(sources) == 1, "give exactly one of json, yaml"
+    if sources[0] == "json":
+        make: Callable[[], Any] = lambda: routeguard.Guard(case["json"], catalog=policy_catalog())
+    else:
+        make = lambda: routeguard.Guard.from_yaml(case["yaml"], catalog=policy_catalog())
+    expect_error(case["expect"]["error"], make)
+
+
+OPS: Dict[str, Callable[[Case, Document], None]] = {
     "cases": op_cases,
     "actions": op_actions,
     "pseudonymize": op_pseudonymize,
     "requests": op_requests,
     "streams": op_streams,
     "config_errors": op_config_errors,
+    "prepare": op_prepare,
+    "verify": op_verify,
+    "policy_errors": op_policy_errors,
 }
 
 
@@ -164,7 +261,7 @@ def collect() -> List[Any]:
         if rel == "errors.json":
             params.append(pytest.param("table", path, None, id="errors.json"))
             continue
-        if path.parent.name != "dlp" or path.suffix != ".json":
+        if path.parent.parent != CONFORMANCE or path.parent.name not in CASE_DIRS or path.suffix != ".json":
             params.append(pytest.param("unknown-file", path, None, id=rel))
             continue
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -184,6 +281,11 @@ def collect() -> List[Any]:
 PARAMS = collect()
 
 
+@lru_cache(maxsize=None)
+def document(path: Path) -> Document:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize("op, path, case", PARAMS)
 def test_conformance(op: str, path: Path, case: Optional[Case]) -> None:
     if op == "unknown-file":
@@ -193,9 +295,11 @@ def test_conformance(op: str, path: Path, case: Optional[Case]) -> None:
         return
     assert op in OPS, f"{path}: unknown op {op!r}; teach test_conformance.py"
     assert case is not None
-    OPS[op](case)
+    OPS[op](case, document(path))
 
 
 def test_corpus_is_not_empty() -> None:
     ops: Tuple[str, ...] = tuple(p.values[0] for p in PARAMS)
     assert "cases" in ops, "the DLP cases file is missing from the corpus"
+    for op in ("prepare", "verify", "policy_errors"):
+        assert op in ops, f"the policy {op} file is missing from the corpus"

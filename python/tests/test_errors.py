@@ -25,6 +25,11 @@ BUILTIN = {
     "duplicate_detector": ValueError,
     "config_file_unreadable": OSError,
     "missing_key": ValueError,
+    "invalid_policy": ValueError,
+    "invalid_glob": ValueError,
+    "unsupported_policy_version": ValueError,
+    "invalid_catalog": ValueError,
+    "unknown_provider": ValueError,
     "blocked": None,
     "internal": RuntimeError,
 }

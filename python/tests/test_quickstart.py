@@ -1,5 +1,5 @@
-"""The README quick start (examples/quickstart.py, copied verbatim into the README) runs and
-prints what its comments promise; the benchmark script runs too."""
+"""The README snippets (examples/quickstart.py and examples/guard.py, copied verbatim into the
+README) run and print what their comments promise; the benchmark script runs too."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from conftest import PYTHON_DIR
 
 QUICKSTART = PYTHON_DIR / "examples" / "quickstart.py"
+GUARD = PYTHON_DIR / "examples" / "guard.py"
 
 
 def run(*args: str) -> str:
@@ -29,6 +30,20 @@ def test_quickstart_is_short_and_runs():
         "email_address 6 26",
         "credit_card 38 57",
         "Email [EMAIL_ADDRESS] about card [CREDIT_CARD]",
+    ]
+
+
+def test_guard_snippet_is_short_and_runs():
+    code = [
+        line
+        for line in GUARD.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert len(code) <= 12
+    assert run(str(GUARD)).splitlines() == [
+        "True {'only': ['google-vertex/europe-west1']}",
+        "no_compliant_endpoint",
+        "False anthropic True",
     ]
 
 

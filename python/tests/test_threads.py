@@ -172,3 +172,71 @@ def test_async_errors_are_the_same_classes(scanner):
             await scanner.scan_request_async("{")
 
     asyncio.run(main())
+
+
+# --- the guard -------------------------------------------------------------------------------
+
+EU_GUARD_POLICY = {
+    "version": 1,
+    "defaults": {
+        "models": {"allow": ["anthropic/*"]},
+        "providers": {"processing": ["EU"]},
+        "dlp": {"scanner": {"actions": {"pii": "redact", "EMAIL_ADDRESS": "pseudonymize"}}},
+    },
+    "workspaces": {"eu": {}},
+    "users": {"alice": {}},
+}
+ALICE = {"user": "alice", "workspace": "eu"}
+
+
+def eu_chat(content: str) -> dict:
+    return {"model": "anthropic/claude-sonnet-4", "messages": [{"role": "user", "content": content}]}
+
+
+@pytest.fixture(scope="module")
+def guard() -> routeguard.Guard:
+    return routeguard.Guard(EU_GUARD_POLICY)
+
+
+def test_prepare_lets_other_threads_run(guard):
+    request = eu_chat(BIG)
+    progress = ticks_during(lambda: guard.prepare(ALICE, request), attempts=20)
+    assert any(p > 0 for p in progress), progress
+
+
+def test_threads_share_a_guard_and_a_vault(guard):
+    texts = [f"user {i}: {EMAIL} pays with {CARD} (#{i})" for i in range(32)]
+    expected = [guard.prepare(ALICE, eu_chat(t)) for t in texts]
+    vault = routeguard.Vault()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        decisions = list(pool.map(lambda t: guard.prepare(ALICE, eu_chat(t)), texts))
+        pseudonymised = list(pool.map(lambda t: guard.prepare(ALICE, eu_chat(t), vault=vault), texts))
+    assert decisions == expected
+    assert len(vault) == 1  # one token per distinct value, whatever the interleaving
+    sent = [d.prepared.request["messages"][0]["content"] for d in pseudonymised]
+    assert all(EMAIL not in s and EMAIL in vault.restore(s) for s in sent)
+
+
+def test_guard_async_variants_match_the_sync_ones(guard):
+    served = {"provider": "Anthropic", "choices": [{"message": {"role": "assistant", "content": "x"}}]}
+
+    async def main() -> None:
+        decision, denied = await asyncio.gather(
+            guard.prepare_async(ALICE, eu_chat(f"mail {EMAIL}")),
+            guard.prepare_async(ALICE, {"model": "openai/gpt-4o", "messages": []}),
+        )
+        assert decision == guard.prepare(ALICE, eu_chat(f"mail {EMAIL}"))
+        assert decision.allowed and not denied.allowed
+        check = await guard.verify_async(decision.prepared, served)
+        assert check == guard.verify(decision.prepared, served)
+        assert check.withheld
+        with pytest.raises(routeguard.InvalidJsonError):
+            await guard.prepare_async(ALICE, "{")
+        task = asyncio.ensure_future(guard.prepare_async(ALICE, eu_chat(BIG)))
+        ticks = 0
+        while not task.done():
+            ticks += 1
+            await asyncio.sleep(0)
+        assert (await task).allowed and ticks >= 1
+
+    asyncio.run(main())

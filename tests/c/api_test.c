@@ -2,9 +2,15 @@
  * written only on success, invalid UTF-8, the error object, every format of configuration,
  * options, vaults, streams with characters split across chunks, JSON forms, and concurrent use.
  *
- * Usage: api_test <scratch dir>   (a configuration file is written there) */
+ * Guards: every policy and catalogue source, the EU example (provider.only of EU endpoints, a
+ * US-served response withheld, a model without EU endpoints denied, a fallback removed), DLP with
+ * a hash key and a vault, arguments, and a guard shared by threads.
+ *
+ * Usage: api_test <scratch dir> [<tests/conformance dir>]   (configuration, policy and catalogue
+ * files are written to the scratch dir; the corpus provides policy/catalog.json) */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +60,11 @@ static void test_version_and_table(void) {
         {RG_DUPLICATE_DETECTOR, "duplicate_detector"},
         {RG_CONFIG_FILE_UNREADABLE, "config_file_unreadable"},
         {RG_MISSING_KEY, "missing_key"},
+        {RG_INVALID_POLICY, "invalid_policy"},
+        {RG_INVALID_GLOB, "invalid_glob"},
+        {RG_UNSUPPORTED_POLICY_VERSION, "unsupported_policy_version"},
+        {RG_INVALID_CATALOG, "invalid_catalog"},
+        {RG_UNKNOWN_PROVIDER, "unknown_provider"},
         {RG_BLOCKED, "blocked"},
         {RG_INTERNAL, "internal"},
     };
@@ -546,8 +557,543 @@ static void test_threads(rg_scanner *scanner) {
     rg_vault_free(vault);
 }
 
+/* ---- guards: policies, catalogues, prepare, verify ---- */
+
+static const char *EU_POLICY_YAML = "version: 1\n"
+                                    "defaults:\n"
+                                    "  models:\n"
+                                    "    allow: [\"anthropic/*\", \"deepseek/*\"]\n"
+                                    "  providers:\n"
+                                    "    processing: [EU]\n"
+                                    "workspaces:\n"
+                                    "  eu: {}\n"
+                                    "users:\n"
+                                    "  alice: {}\n";
+static const char *EU_POLICY_JSON = "{\"version\": 1, \"defaults\": {\"models\": {\"allow\": [\"anthropic/*\", "
+                                    "\"deepseek/*\"]}, \"providers\": {\"processing\": [\"EU\"]}}, "
+                                    "\"workspaces\": {\"eu\": {}}, \"users\": {\"alice\": {}}}";
+static const char *ALICE = "{\"user\": \"alice\", \"workspace\": \"eu\"}";
+
+static char *read_all(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *data = NULL, chunk[65536];
+    size_t n;
+    *len = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        data = realloc(data, *len + n + 1);
+        memcpy(data + *len, chunk, n);
+        *len += n;
+        data[*len] = 0;
+    }
+    fclose(f);
+    return data;
+}
+
+static int write_all(const char *path, const char *data, size_t len) {
+    FILE *f = fopen(path, "wb");
+    if (!f) return 0;
+    int written = fwrite(data, 1, len, f) == len;
+    return fclose(f) == 0 && written;
+}
+
+static rg_guard *eu_guard(void) {
+    rg_guard *guard = NULL;
+    rg_error *err = NULL;
+    if (!ok(rg_guard_new(U8(EU_POLICY_YAML), strlen(EU_POLICY_YAML), RG_POLICY_YAML, NULL, 0, RG_CATALOG_DEFAULT,
+                         &guard, &err),
+            err, "rg_guard_new")) {
+        return NULL;
+    }
+    return guard;
+}
+
+static rg_decision *prepare(const rg_guard *guard, const char *principal, const char *request) {
+    rg_decision *decision = NULL;
+    rg_error *err = NULL;
+    if (!ok(rg_guard_prepare(guard, U8(principal), strlen(principal), U8(request), strlen(request), NULL, 0, NULL,
+                             &decision, &err),
+            err, "rg_guard_prepare")) {
+        return NULL;
+    }
+    return decision;
+}
+
+/* Writes the corpus catalogue (one snapshot document) as a directory of API bodies, the layout
+ * RG_CATALOG_DIR reads: providers.json, models.json, zdr.json, data_policies.json,
+ * endpoint_regions.json, meta.json and endpoints/<author>/<slug>.json. */
+static int write_catalog_dir(const jv *snapshot, const char *dir) {
+    char path[8192]; /* room for `dir` (at most 4096 bytes) and a file name */
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/endpoints", dir);
+    mkdir(path, 0700);
+    static const char *PARTS[] = {"providers", "models", "zdr", "data_policies", "endpoint_regions"};
+    for (size_t i = 0; i < sizeof PARTS / sizeof *PARTS; i++) {
+        size_t len;
+        char *text = json_write(json_get(snapshot, PARTS[i]), &len);
+        snprintf(path, sizeof path, "%s/%s.json", dir, PARTS[i]);
+        int written = write_all(path, text, len);
+        free(text);
+        if (!written) return 0;
+    }
+    char meta[512];
+    snprintf(meta, sizeof meta, "{\"snapshot_date\": \"%s\"}", json_str(snapshot, "snapshot_date"));
+    snprintf(path, sizeof path, "%s/meta.json", dir);
+    if (!write_all(path, meta, strlen(meta))) return 0;
+    const jv *endpoints = json_get(snapshot, "endpoints");
+    for (size_t i = 0; endpoints && i < endpoints->len; i++) {
+        const char *id = endpoints->keys[i]->text; /* author/slug */
+        const char *slash = strchr(id, '/');
+        if (!slash) return 0;
+        snprintf(path, sizeof path, "%s/endpoints/%.*s", dir, (int)(slash - id), id);
+        mkdir(path, 0700);
+        snprintf(path, sizeof path, "%s/endpoints/%s.json", dir, id);
+        size_t len;
+        char *text = json_write(endpoints->items[i], &len);
+        int written = write_all(path, text, len);
+        free(text);
+        if (!written) return 0;
+    }
+    return 1;
+}
+
+static void test_guard_sources(const char *scratch, const char *corpus) {
+    check_context = "guard: policy and catalogue sources";
+    /* One policy as JSON, YAML and a file: the same hash. */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/policy.yaml", scratch);
+    CHECK(write_all(path, EU_POLICY_YAML, strlen(EU_POLICY_YAML)));
+    const struct {
+        rg_policy_format format;
+        const char *policy;
+    } sources[] = {{RG_POLICY_JSON, EU_POLICY_JSON}, {RG_POLICY_YAML, EU_POLICY_YAML}, {RG_POLICY_FILE, path}};
+    char hash[128] = "";
+    for (size_t i = 0; i < 3; i++) {
+        rg_guard *guard = NULL;
+        rg_error *err = NULL;
+        if (!ok(rg_guard_new(U8(sources[i].policy), strlen(sources[i].policy), sources[i].format, NULL, 0,
+                             RG_CATALOG_DEFAULT, &guard, &err),
+                err, "rg_guard_new")) {
+            continue;
+        }
+        rg_str h = rg_guard_policy_hash(guard);
+        CHECK(h.len > 7 && strncmp(h.data, "sha256:", 7) == 0 && h.data[h.len] == 0);
+        if (i == 0) snprintf(hash, sizeof hash, "%s", h.data);
+        CHECK_STR(h, hash);
+        rg_decision *decision = prepare(guard, ALICE, "{\"model\":\"anthropic/claude-sonnet-4\",\"messages\":[]}");
+        CHECK(decision && rg_decision_allowed(decision));
+        CHECK_STR(rg_decision_policy_hash(decision), hash);
+        rg_decision_free(decision);
+        rg_guard_free(guard);
+    }
+
+    /* The corpus catalogue as a snapshot document and as a directory: the same decision. */
+    char catalog_path[4096];
+    snprintf(catalog_path, sizeof catalog_path, "%s/policy/catalog.json", corpus);
+    size_t catalog_len = 0;
+    char *catalog = read_all(catalog_path, &catalog_len);
+    jv *snapshot = catalog ? json_parse(catalog, catalog_len, NULL) : NULL;
+    snprintf(path, sizeof path, "%s/catalog", scratch);
+    CHECK(snapshot && write_catalog_dir(snapshot, path));
+    const struct {
+        rg_catalog_format format;
+        const char *bytes;
+        size_t len;
+    } catalogs[] = {{RG_CATALOG_SNAPSHOT_JSON, catalog, catalog_len}, {RG_CATALOG_DIR, path, strlen(path)}};
+    const char *request = "{\"model\":\"anthropic/claude-sonnet-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    for (size_t i = 0; catalog && i < 2; i++) {
+        rg_guard *guard = NULL;
+        rg_error *err = NULL;
+        if (!ok(rg_guard_new(U8(EU_POLICY_JSON), strlen(EU_POLICY_JSON), RG_POLICY_JSON, U8(catalogs[i].bytes),
+                             catalogs[i].len, catalogs[i].format, &guard, &err),
+                err, i ? "rg_guard_new (dir)" : "rg_guard_new (snapshot)")) {
+            continue;
+        }
+        rg_decision *decision = prepare(guard, ALICE, request);
+        const rg_prepared *p = rg_decision_prepared(decision);
+        CHECK_EQ_SIZE(rg_prepared_providers_len(p), 2);
+        CHECK_STR(rg_prepared_provider(p, 0), "amazon-bedrock/eu-central-1");
+        CHECK_STR(rg_prepared_provider(p, 1), "google-vertex/europe-west1");
+        rg_decision_free(decision);
+        rg_guard_free(guard);
+    }
+    json_free(snapshot);
+
+    /* Failures: each leaves *out alone and names its code. */
+    const char *nul_len = "{\"version\": 1}";
+    const struct {
+        const char *policy;
+        size_t policy_len;
+        rg_policy_format format;
+        const char *catalog;
+        size_t catalog_len;
+        rg_catalog_format catalog_format;
+        rg_result expected;
+    } failures[] = {
+        {"{\"version\": 1, \"nope\": 1}", 0, RG_POLICY_JSON, NULL, 0, RG_CATALOG_DEFAULT, RG_INVALID_POLICY},
+        {"version: 2\n", 0, RG_POLICY_YAML, NULL, 0, RG_CATALOG_DEFAULT, RG_UNSUPPORTED_POLICY_VERSION},
+        {"version: 1\ndefaults: {models: {allow: ['a/[b]']}}\n", 0, RG_POLICY_YAML, NULL, 0, RG_CATALOG_DEFAULT,
+         RG_INVALID_GLOB},
+        {"{\"version\": 1, \"defaults\": {\"providers\": {\"allow\": [\"no-such-cloud\"]}}}", 0, RG_POLICY_JSON, NULL, 0,
+         RG_CATALOG_DEFAULT, RG_UNKNOWN_PROVIDER},
+        {"{\"version\": 1, \"x\xff\": 1}", 0, RG_POLICY_JSON, NULL, 0, RG_CATALOG_DEFAULT, RG_INVALID_UTF8},
+        {"version: 1\n# \xc3\n", 0, RG_POLICY_YAML, NULL, 0, RG_CATALOG_DEFAULT, RG_INVALID_UTF8},
+        {"/nonexistent/policy.yaml", 0, RG_POLICY_FILE, NULL, 0, RG_CATALOG_DEFAULT, RG_CONFIG_FILE_UNREADABLE},
+        {nul_len, 0, 0, NULL, 0, RG_CATALOG_DEFAULT, RG_INVALID_ARGUMENT},
+        {nul_len, 0, 99, NULL, 0, RG_CATALOG_DEFAULT, RG_INVALID_ARGUMENT},
+        {nul_len, 0, RG_POLICY_JSON, "{}", 2, RG_CATALOG_DEFAULT, RG_INVALID_ARGUMENT},
+        {nul_len, 0, RG_POLICY_JSON, "{}", 2, 7, RG_INVALID_ARGUMENT},
+        {nul_len, 0, RG_POLICY_JSON, "{}", 2, RG_CATALOG_SNAPSHOT_JSON, RG_INVALID_CATALOG},
+        {nul_len, 0, RG_POLICY_JSON, "{\"a\xfe\"}", 6, RG_CATALOG_SNAPSHOT_JSON, RG_INVALID_UTF8},
+        {nul_len, 0, RG_POLICY_JSON, "/nonexistent/catalog", 20, RG_CATALOG_DIR, RG_CONFIG_FILE_UNREADABLE},
+        {NULL, 5, RG_POLICY_JSON, NULL, 0, RG_CATALOG_DEFAULT, RG_INVALID_ARGUMENT},
+        {nul_len, 0, RG_POLICY_JSON, NULL, 3, RG_CATALOG_SNAPSHOT_JSON, RG_INVALID_ARGUMENT},
+    };
+    for (size_t i = 0; i < sizeof failures / sizeof *failures; i++) {
+        rg_guard *sentinel = (rg_guard *)&check_failures, *guard = sentinel;
+        rg_error *err = NULL;
+        size_t len = failures[i].policy && !failures[i].policy_len ? strlen(failures[i].policy) : failures[i].policy_len;
+        rg_result r = rg_guard_new(U8(failures[i].policy), len, failures[i].format, U8(failures[i].catalog),
+                                   failures[i].catalog_len, failures[i].catalog_format, &guard, &err);
+        if (r != failures[i].expected) {
+            fprintf(stderr, "[%s] case %zu: got %u (%s), expected %u\n", check_context, i, (unsigned)r,
+                    rg_error_message(err).data, (unsigned)failures[i].expected);
+            check_failures++;
+        }
+        CHECK(guard == sentinel);
+        CHECK(rg_error_number(err) == r);
+        CHECK(rg_error_message(err).len > 0);
+        rg_error_free(err);
+    }
+    CHECK(rg_guard_new(U8(EU_POLICY_JSON), strlen(EU_POLICY_JSON), RG_POLICY_JSON, NULL, 0, RG_CATALOG_DEFAULT, NULL,
+                       NULL) == RG_INVALID_ARGUMENT);
+    free(catalog);
+}
+
+static void test_guard_eu_example(void) {
+    check_context = "guard: the EU example";
+    rg_guard *guard = eu_guard();
+    if (!guard) return;
+    /* A model with EU and US endpoints: provider.only holds EU endpoints only. */
+    const char *request = "{\"model\":\"anthropic/claude-sonnet-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    rg_decision *decision = prepare(guard, ALICE, request);
+    const rg_prepared *prepared = rg_decision_prepared(decision);
+    CHECK(rg_decision_allowed(decision));
+    CHECK(prepared != NULL);
+    CHECK_EQ_SIZE(rg_reasons_len(rg_decision_reasons(decision)), 0);
+    CHECK_STR(rg_reasons_json(rg_decision_reasons(decision)), "[]");
+    CHECK_EQ_SIZE(rg_prepared_models_len(prepared), 1);
+    CHECK_STR(rg_prepared_model(prepared, 0), "anthropic/claude-sonnet-4");
+    CHECK(rg_prepared_providers_len(prepared) > 0);
+    rg_str sent = rg_prepared_request(prepared);
+    jv *parsed = json_parse(sent.data, sent.len, NULL);
+    const jv *only = json_get(json_get(parsed, "provider"), "only");
+    CHECK(only && only->type == J_ARRAY && only->len == rg_prepared_providers_len(prepared));
+    for (size_t i = 0; only && i < only->len && i < rg_prepared_providers_len(prepared); i++) {
+        rg_str tag = rg_prepared_provider(prepared, i);
+        CHECK_STR(tag, only->items[i]->text);
+        CHECK(strstr(tag.data, "/eu") != NULL); /* google-vertex/europe-west1, amazon-bedrock/eu-... */
+    }
+    CHECK(strcmp(json_str(parsed, "model"), "anthropic/claude-sonnet-4") == 0);
+    json_free(parsed);
+
+    /* A response served by a US provider is a violation: its content is withheld. */
+    const char *us = "{\"id\":\"gen-1\",\"model\":\"anthropic/claude-sonnet-4\",\"provider\":\"Anthropic\","
+                     "\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"secret answer\"}}]}";
+    rg_verification *v = NULL;
+    rg_error *err = NULL;
+    if (ok(rg_guard_verify(guard, prepared, U8(us), strlen(us), &v, &err), err, "verify (US)")) {
+        CHECK(!rg_verification_allowed(v));
+        CHECK(rg_verification_withheld(v));
+        CHECK_STR(rg_verification_provider(v), "anthropic");
+        CHECK_STR(rg_verification_model(v), "anthropic/claude-sonnet-4");
+        const rg_reasons *reasons = rg_verification_reasons(v);
+        CHECK_EQ_SIZE(rg_reasons_len(reasons), 1);
+        CHECK_STR(rg_reason_code(rg_reasons_get(reasons, 0)), "provider_violation");
+        CHECK(!rg_reason_shadow(rg_reasons_get(reasons, 0)));
+        CHECK(strstr(rg_verification_response(v).data, "secret answer") == NULL);
+        rg_str json = rg_verification_json(v);
+        jv *whole = json_parse(json.data, json.len, NULL);
+        CHECK(whole && json_get(whole, "withheld")->boolean == 1);
+        CHECK(whole && json_get(json_get(whole, "response"), "choices")->len == 0);
+        CHECK(rg_verification_json(v).data == json.data); /* cached, stable */
+        json_free(whole);
+        rg_verification_free(v);
+    }
+    /* One served from the EU endpoint passes through unchanged. */
+    const char *eu = "{\"id\":\"gen-2\",\"model\":\"anthropic/claude-sonnet-4\",\"provider\":\"Google\","
+                     "\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"hello\"}}]}";
+    if (ok(rg_guard_verify(guard, prepared, U8(eu), strlen(eu), &v, &err), err, "verify (EU)")) {
+        CHECK(rg_verification_allowed(v));
+        CHECK(!rg_verification_withheld(v));
+        CHECK_STR(rg_verification_provider(v), "google-vertex");
+        CHECK_EQ_SIZE(rg_reasons_len(rg_verification_reasons(v)), 0);
+        jv *a = json_parse(eu, strlen(eu), NULL);
+        jv *b = json_parse(rg_verification_response(v).data, rg_verification_response(v).len, NULL);
+        CHECK(json_equal(a, b));
+        json_free(a);
+        json_free(b);
+        rg_verification_free(v);
+    }
+    rg_decision_free(decision);
+
+    /* A model with no EU endpoint is denied before anything is sent, naming the rule. */
+    decision = prepare(guard, ALICE, "{\"model\":\"deepseek/deepseek-chat\",\"messages\":[]}");
+    CHECK(decision && !rg_decision_allowed(decision));
+    CHECK(rg_decision_prepared(decision) == NULL);
+    const rg_reasons *reasons = rg_decision_reasons(decision);
+    CHECK_EQ_SIZE(rg_reasons_len(reasons), 1);
+    CHECK_STR(rg_reason_code(rg_reasons_get(reasons, 0)), "no_compliant_endpoint");
+    CHECK_STR(rg_reason_rule(rg_reasons_get(reasons, 0)), "defaults.providers.processing");
+    CHECK(strstr(rg_reason_message(rg_reasons_get(reasons, 0)).data, "deepseek") != NULL);
+    rg_str json = rg_decision_json(decision);
+    parsed = json_parse(json.data, json.len, NULL);
+    CHECK(parsed && json_get(parsed, "prepared") && json_get(parsed, "prepared")->type == J_NULL);
+    CHECK(parsed && json_get(parsed, "allowed")->boolean == 0);
+    json_free(parsed);
+    /* verify has nothing to check for a denial. */
+    rg_verification *sentinel = (rg_verification *)&check_failures;
+    v = sentinel;
+    CHECK(rg_guard_verify(guard, rg_decision_prepared(decision), U8(eu), strlen(eu), &v, &err) == RG_INVALID_ARGUMENT);
+    CHECK(v == sentinel);
+    rg_error_free(err);
+    err = NULL;
+    rg_decision_free(decision);
+
+    /* A `models` fallback to a model with no EU endpoint is removed, with a notice. */
+    decision = prepare(guard, ALICE,
+                       "{\"model\":\"anthropic/claude-sonnet-4\",\"models\":[\"anthropic/claude-sonnet-4\","
+                       "\"deepseek/deepseek-chat\"],\"messages\":[]}");
+    CHECK(decision && rg_decision_allowed(decision));
+    const rg_reasons *notices = rg_decision_notices(decision);
+    CHECK_EQ_SIZE(rg_reasons_len(notices), 1);
+    CHECK_STR(rg_reason_code(rg_reasons_get(notices, 0)), "fallback_removed");
+    prepared = rg_decision_prepared(decision);
+    CHECK_EQ_SIZE(rg_prepared_models_len(prepared), 1);
+    CHECK(strstr(rg_prepared_request(prepared).data, "deepseek") == NULL);
+    rg_decision_free(decision);
+    rg_guard_free(guard);
+}
+
+static void test_guard_arguments(void) {
+    check_context = "guard: arguments, UTF-8, NULL handles";
+    rg_guard *guard = eu_guard();
+    if (!guard) return;
+    const char *request = "{\"model\":\"anthropic/claude-sonnet-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    const struct {
+        const rg_guard *guard;
+        const char *principal;
+        size_t principal_len;
+        const char *request;
+        size_t request_len;
+        rg_result expected;
+    } cases[] = {
+        {NULL, ALICE, 0, request, 0, RG_INVALID_ARGUMENT},
+        {guard, "{\"user\": \"al\xffice\", \"workspace\": \"eu\"}", 0, request, 0, RG_INVALID_UTF8},
+        {guard, ALICE, 0, "{\"model\": \"x\xc3\"}", 0, RG_INVALID_UTF8},
+        {guard, "{\"name\": \"alice\"}", 0, request, 0, RG_INVALID_ARGUMENT},
+        {guard, ALICE, 0, "{\"model\":", 0, RG_INVALID_JSON},
+        {guard, ALICE, 0, "{\"messages\":[]}", 0, RG_INVALID_REQUEST},
+        {guard, NULL, 4, request, 0, RG_INVALID_ARGUMENT},
+        {guard, ALICE, 0, NULL, 4, RG_INVALID_ARGUMENT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rg_decision *sentinel = (rg_decision *)&check_failures, *decision = sentinel;
+        rg_error *err = NULL;
+        size_t pl = cases[i].principal ? strlen(cases[i].principal) : cases[i].principal_len;
+        size_t rl = cases[i].request ? strlen(cases[i].request) : cases[i].request_len;
+        rg_result r = rg_guard_prepare(cases[i].guard, U8(cases[i].principal), pl, U8(cases[i].request), rl, NULL, 0,
+                                       NULL, &decision, &err);
+        if (r != cases[i].expected) {
+            fprintf(stderr, "[%s] prepare case %zu: got %u (%s), expected %u\n", check_context, i, (unsigned)r,
+                    rg_error_message(err).data, (unsigned)cases[i].expected);
+            check_failures++;
+        }
+        CHECK(decision == sentinel);
+        CHECK(rg_error_number(err) == r);
+        CHECK(strstr(rg_error_message(err).data, "hi\"") == NULL); /* no request content */
+        rg_error_free(err);
+    }
+    CHECK(rg_guard_prepare(guard, U8(ALICE), strlen(ALICE), U8(request), strlen(request), NULL, 0, NULL, NULL, NULL) ==
+          RG_INVALID_ARGUMENT);
+    /* A denial is a decision, not an error. */
+    rg_decision *decision = prepare(guard, "{\"user\": \"mallory\", \"workspace\": \"eu\"}", request);
+    CHECK(decision && !rg_decision_allowed(decision));
+    CHECK_STR(rg_reason_code(rg_reasons_get(rg_decision_reasons(decision), 0)), "unknown_user");
+    rg_decision_free(decision);
+
+    /* verify: NULL guard, NULL prepared, bad UTF-8, bad JSON; *out untouched. */
+    decision = prepare(guard, ALICE, request);
+    const rg_prepared *prepared = rg_decision_prepared(decision);
+    const char *response = "{\"model\":\"anthropic/claude-sonnet-4\",\"provider\":\"Google\",\"choices\":[]}";
+    rg_verification *sentinel = (rg_verification *)&check_failures, *v = sentinel;
+    CHECK(rg_guard_verify(NULL, prepared, U8(response), strlen(response), &v, NULL) == RG_INVALID_ARGUMENT);
+    CHECK(rg_guard_verify(guard, NULL, U8(response), strlen(response), &v, NULL) == RG_INVALID_ARGUMENT);
+    CHECK(rg_guard_verify(guard, prepared, U8("{\"a\xff\":1}"), 8, &v, NULL) == RG_INVALID_UTF8);
+    CHECK(rg_guard_verify(guard, prepared, U8("{\"model\""), 8, &v, NULL) == RG_INVALID_JSON);
+    CHECK(rg_guard_verify(guard, prepared, U8(response), strlen(response), NULL, NULL) == RG_INVALID_ARGUMENT);
+    CHECK(v == sentinel);
+    rg_decision_free(decision);
+
+    /* Accessors and frees accept NULL. */
+    CHECK_STR(rg_guard_policy_hash(NULL), "");
+    CHECK(!rg_decision_allowed(NULL));
+    CHECK(rg_decision_reasons(NULL) == NULL);
+    CHECK(rg_decision_notices(NULL) == NULL);
+    CHECK(rg_decision_prepared(NULL) == NULL);
+    CHECK_STR(rg_decision_policy_hash(NULL), "");
+    CHECK_STR(rg_decision_json(NULL), "");
+    CHECK_EQ_SIZE(rg_reasons_len(NULL), 0);
+    CHECK(rg_reasons_get(NULL, 0) == NULL);
+    CHECK_STR(rg_reasons_json(NULL), "");
+    CHECK_STR(rg_reason_code(NULL), "");
+    CHECK_STR(rg_reason_rule(NULL), "");
+    CHECK_STR(rg_reason_message(NULL), "");
+    CHECK(!rg_reason_shadow(NULL));
+    CHECK_STR(rg_prepared_request(NULL), "");
+    CHECK_EQ_SIZE(rg_prepared_models_len(NULL), 0);
+    CHECK_STR(rg_prepared_model(NULL, 0), "");
+    CHECK_EQ_SIZE(rg_prepared_providers_len(NULL), 0);
+    CHECK_STR(rg_prepared_provider(NULL, 0), "");
+    CHECK_EQ_SIZE(rg_prepared_findings_len(NULL), 0);
+    CHECK(rg_prepared_findings_get(NULL, 0) == NULL);
+    CHECK_STR(rg_prepared_json(NULL), "");
+    CHECK_STR(rg_prepared_finding_path(NULL), "");
+    CHECK_STR(rg_prepared_finding_detector(NULL), "");
+    CHECK_STR(rg_prepared_finding_category(NULL), "");
+    CHECK_STR(rg_prepared_finding_action(NULL), "");
+    CHECK(!rg_verification_allowed(NULL));
+    CHECK(!rg_verification_withheld(NULL));
+    CHECK_STR(rg_verification_provider(NULL), "");
+    CHECK_STR(rg_verification_model(NULL), "");
+    CHECK(rg_verification_reasons(NULL) == NULL);
+    CHECK_STR(rg_verification_response(NULL), "");
+    CHECK_STR(rg_verification_json(NULL), "");
+    rg_guard_free(NULL);
+    rg_decision_free(NULL);
+    rg_verification_free(NULL);
+    rg_guard_free(guard);
+}
+
+/* The policy's DLP with a hash key and a vault: pseudonyms restore, hash tokens are stable. */
+static void test_guard_dlp(void) {
+    check_context = "guard: DLP with hash key and vault";
+    const char *policy = "version: 1\n"
+                         "defaults:\n"
+                         "  models: {allow: [\"anthropic/*\"]}\n"
+                         "  dlp:\n"
+                         "    scanner:\n"
+                         "      builtin: {enable: [email_address, credit_card]}\n"
+                         "      actions: {EMAIL_ADDRESS: pseudonymize, CREDIT_CARD: hash}\n"
+                         "workspaces: {w: {}}\n"
+                         "users: {alice: {}}\n";
+    const char *who = "{\"user\": \"alice\", \"workspace\": \"w\"}";
+    const char *request = "{\"model\":\"anthropic/claude-sonnet-4\",\"messages\":[{\"role\":\"user\","
+                          "\"content\":\"mail jane@example.com card 4111 1111 1111 1111\"}]}";
+    rg_guard *guard = NULL;
+    rg_vault *vault = NULL;
+    rg_error *err = NULL;
+    if (!ok(rg_guard_new(U8(policy), strlen(policy), RG_POLICY_YAML, NULL, 0, RG_CATALOG_DEFAULT, &guard, &err), err,
+            "rg_guard_new") ||
+        !ok(rg_vault_new(&vault, &err), err, "rg_vault_new")) {
+        rg_guard_free(guard);
+        return;
+    }
+    /* hash needs a key. */
+    rg_decision *sentinel = (rg_decision *)&check_failures, *decision = sentinel;
+    CHECK(rg_guard_prepare(guard, U8(who), strlen(who), U8(request), strlen(request), NULL, 0, vault, &decision,
+                           NULL) == RG_MISSING_KEY);
+    CHECK(decision == sentinel);
+    rg_decision *again = NULL;
+    if (ok(rg_guard_prepare(guard, U8(who), strlen(who), U8(request), strlen(request), U8("k\0y"), 3, vault,
+                            &decision, &err),
+           err, "prepare") &&
+        ok(rg_guard_prepare(guard, U8(who), strlen(who), U8(request), strlen(request), U8("k\0y"), 3, vault, &again,
+                            &err),
+           err, "prepare again")) {
+        const rg_prepared *p = rg_decision_prepared(decision);
+        CHECK(rg_decision_allowed(decision));
+        rg_str sent = rg_prepared_request(p);
+        CHECK(strstr(sent.data, "jane@example.com") == NULL);
+        CHECK(strstr(sent.data, "4111") == NULL);
+        CHECK_STR(sent, rg_prepared_request(rg_decision_prepared(again)).data); /* same token, same hash */
+        CHECK_EQ_SIZE(rg_prepared_findings_len(p), 2);
+        const rg_prepared_finding *f = rg_prepared_findings_get(p, 0);
+        CHECK_STR(rg_prepared_finding_path(f), "/messages/0/content");
+        CHECK_STR(rg_prepared_finding_detector(f), "email_address");
+        CHECK_STR(rg_prepared_finding_category(f), "EMAIL_ADDRESS");
+        CHECK_STR(rg_prepared_finding_action(f), "pseudonymize");
+        CHECK_STR(rg_prepared_finding_action(rg_prepared_findings_get(p, 1)), "hash");
+        CHECK(rg_prepared_findings_get(p, 2) == NULL);
+        CHECK_EQ_SIZE(rg_vault_len(vault), 1);
+        rg_text *restored = NULL;
+        if (ok(rg_vault_restore(vault, U8(sent.data), sent.len, &restored, &err), err, "restore")) {
+            CHECK(strstr(rg_text_str(restored).data, "jane@example.com") != NULL);
+            rg_text_free(restored);
+        }
+        /* The JSON forms never need the values: findings name paths and detectors only. */
+        rg_str json = rg_prepared_json(p);
+        CHECK(strstr(json.data, "jane@example.com") == NULL);
+        CHECK(rg_prepared_json(p).data == json.data);
+    }
+    rg_decision_free(decision);
+    rg_decision_free(again);
+    rg_vault_free(vault);
+    rg_guard_free(guard);
+}
+
+typedef struct {
+    const rg_guard *guard;
+    const rg_decision *shared;
+    int failures;
+} guard_worker_args;
+
+/* Many threads share one guard (prepare, verify) and read one decision. */
+static void *guard_worker(void *p) {
+    guard_worker_args *args = p;
+    const char *request = "{\"model\":\"anthropic/claude-sonnet-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    const char *us = "{\"model\":\"anthropic/claude-sonnet-4\",\"provider\":\"Anthropic\",\"choices\":[]}";
+    for (int i = 0; i < 100; i++) {
+        rg_decision *decision = NULL;
+        rg_verification *v = NULL;
+        if (rg_guard_prepare(args->guard, U8(ALICE), strlen(ALICE), U8(request), strlen(request), NULL, 0, NULL,
+                             &decision, NULL) != RG_OK ||
+            !rg_decision_allowed(decision) ||
+            rg_guard_verify(args->guard, rg_decision_prepared(decision), U8(us), strlen(us), &v, NULL) != RG_OK ||
+            !rg_verification_withheld(v)) {
+            args->failures++;
+        }
+        rg_str a = rg_decision_json(decision), b = rg_decision_json(args->shared);
+        if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0) args->failures++;
+        rg_verification_free(v);
+        rg_decision_free(decision);
+    }
+    return NULL;
+}
+
+static void test_guard_threads(void) {
+    check_context = "guard: threads share a guard and a decision";
+    rg_guard *guard = eu_guard();
+    if (!guard) return;
+    rg_decision *shared = prepare(guard, ALICE,
+                                  "{\"model\":\"anthropic/claude-sonnet-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    pthread_t threads[4];
+    guard_worker_args args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i] = (guard_worker_args){guard, shared, 0};
+        CHECK(pthread_create(&threads[i], NULL, guard_worker, &args[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], NULL);
+        CHECK_EQ_SIZE(args[i].failures, 0);
+    }
+    rg_decision_free(shared);
+    rg_guard_free(guard);
+}
+
 int main(int argc, char **argv) {
     const char *scratch = argc > 1 ? argv[1] : "/tmp";
+    const char *corpus = argc > 2 ? argv[2] : "tests/conformance";
     rg_scanner *scanner = default_scanner();
     test_version_and_table();
     test_scan_offsets_are_bytes(scanner);
@@ -559,6 +1105,11 @@ int main(int argc, char **argv) {
     test_streams(scanner);
     test_stream_outlives_scanner();
     test_threads(scanner);
+    test_guard_sources(scratch, corpus);
+    test_guard_eu_example();
+    test_guard_arguments();
+    test_guard_dlp();
+    test_guard_threads();
     rg_scanner_free(scanner);
     return check_summary("api_test");
 }

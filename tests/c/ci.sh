@@ -64,27 +64,30 @@ for prog in api_test conformance; do
   gcc "${cflags[@]}" "${srcs[@]}" "${shared[@]}" -o "$out/$prog-shared"
   gcc "${cflags[@]}" "${srcs[@]}" "${static[@]}" -o "$out/$prog-static"
 done
-# The quick start is built the way the README says: through pkg-config.
-gcc "${cflags[@]}" tests/c/quickstart.c $(pkg-config --cflags --libs routeguard) \
-  -Wl,-rpath,"$(pkg-config --variable=libdir routeguard)" -o "$out/quickstart-shared"
-gcc "${cflags[@]}" "${asan[@]}" tests/c/quickstart.c $(pkg-config --cflags --libs routeguard) \
-  -Wl,-rpath,"$(pkg-config --variable=libdir routeguard)" -o "$out/quickstart-asan-shared"
-gcc "${cflags[@]}" tests/c/quickstart.c "${static[@]}" -o "$out/quickstart-static"
+# The quick starts (scanner, guard) are built the way the README says: through pkg-config.
+for snippet in quickstart guard_quickstart; do
+  gcc "${cflags[@]}" "tests/c/$snippet.c" $(pkg-config --cflags --libs routeguard) \
+    -Wl,-rpath,"$(pkg-config --variable=libdir routeguard)" -o "$out/$snippet-shared"
+  gcc "${cflags[@]}" "${asan[@]}" "tests/c/$snippet.c" $(pkg-config --cflags --libs routeguard) \
+    -Wl,-rpath,"$(pkg-config --variable=libdir routeguard)" -o "$out/$snippet-asan-shared"
+  gcc "${cflags[@]}" "tests/c/$snippet.c" "${static[@]}" -o "$out/$snippet-static"
+done
 
 step "AddressSanitizer + LeakSanitizer (shared and static)"
 for link in shared static; do
-  "$out/api_test-asan-$link" "$scratch"
+  "$out/api_test-asan-$link" "$scratch" tests/conformance
   "$out/conformance-asan-$link" tests/conformance
 done
 
 step "valgrind (static and shared)"
-timed "${valgrind[@]}" "$out/api_test-static" "$scratch"
+timed "${valgrind[@]}" "$out/api_test-static" "$scratch" tests/conformance
 timed "${valgrind[@]}" "$out/conformance-static" tests/conformance
-timed "${valgrind[@]}" "$out/api_test-shared" "$scratch"
+timed "${valgrind[@]}" "$out/api_test-shared" "$scratch" tests/conformance
 "${valgrind[@]}" "$out/quickstart-static" >/dev/null
+"${valgrind[@]}" "$out/guard_quickstart-static" >/dev/null
 
 step "plain builds (shared and static)"
-"$out/api_test-shared" "$scratch"
+"$out/api_test-shared" "$scratch" tests/conformance
 "$out/conformance-static" tests/conformance
 
 step "README quick start"
@@ -93,6 +96,17 @@ for variant in shared asan-shared static; do
   got=$("$out/quickstart-$variant")
   if [[ "$got" != "$expected" ]]; then
     printf 'quickstart-%s printed\n  %s\nexpected\n  %s\n' "$variant" "$got" "$expected" >&2
+    exit 1
+  fi
+done
+echo "$expected"
+
+step "README guard quick start (examples/policy.yaml, built-in catalogue)"
+expected='allowed: 1, send: {"model":"anthropic/claude-sonnet-4","messages":[{"role":"user","content":"Mail <EMAIL_ADDRESS_1>"}],"plugins":[{"id":"context-compression","enabled":false}],"provider":{"only":["google-vertex/europe-west1"],"ignore":["deepseek"],"data_collection":"deny","zdr":true}}'
+for variant in shared asan-shared static; do
+  got=$("$out/guard_quickstart-$variant")
+  if [[ "$got" != "$expected" ]]; then
+    printf 'guard_quickstart-%s printed\n  %s\nexpected\n  %s\n' "$variant" "$got" "$expected" >&2
     exit 1
   fi
 done

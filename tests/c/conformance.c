@@ -1,8 +1,9 @@
 /* Runs every case of every file of the conformance corpus (tests/conformance) through the C API.
- * Files are found by listing the directory, so files added later run too; an unknown file, or a
- * case whose `op` does not match its file, fails the run. C offsets are bytes, so each expected
- * `byte_start`/`byte_end` is compared with both `rg_finding_start`/`_end` and
- * `rg_finding_byte_start`/`_end`.
+ * Files are found by listing the directories, so files added later run too; an unknown directory
+ * or file, or a case whose `op` does not match its file, fails the run. C offsets are bytes, so
+ * each expected `byte_start`/`byte_end` is compared with both `rg_finding_start`/`_end` and
+ * `rg_finding_byte_start`/`_end`. Policy cases (policy/) run over policy/catalog.json, and check
+ * the accessors and the JSON forms of decisions and verifications against each other.
  *
  * Usage: conformance <tests/conformance dir> */
 #define _POSIX_C_SOURCE 200809L
@@ -407,34 +408,430 @@ static void run_errors(const char *file, const jv *doc) {
     }
 }
 
+/* ---- policy/: guards, prepare, verify and policy errors over policy/catalog.json ---- */
+
+/* The file being run (policy cases name a policy of its `policies` object) and the catalogue. */
+static const jv *current_doc = NULL;
+static char *catalog_text = NULL;
+static size_t catalog_len = 0;
+
+/* Reads policy/catalog.json as raw text: the guard parses the snapshot itself. */
+static void load_catalog(const char *dir) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/catalog.json", dir);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "conformance: cannot open %s\n", path);
+        check_failures++;
+        return;
+    }
+    free(catalog_text);
+    catalog_text = NULL;
+    catalog_len = 0;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        catalog_text = realloc(catalog_text, catalog_len + n + 1);
+        memcpy(catalog_text + catalog_len, chunk, n);
+        catalog_len += n;
+        catalog_text[catalog_len] = 0;
+    }
+    fclose(f);
+}
+
+/* A guard from the case's named policy (sent as JSON text) over the corpus catalogue. */
+static rg_guard *guard_for(const jv *c) {
+    const char *name = json_str(c, "policy");
+    const jv *policy = name ? json_get(json_get(current_doc, "policies"), name) : NULL;
+    if (!policy || !catalog_text) {
+        CHECK(!"a case naming a policy of the file, and policy/catalog.json");
+        return NULL;
+    }
+    size_t len;
+    char *json = json_write(policy, &len);
+    rg_guard *guard = NULL;
+    rg_error *err = NULL;
+    rg_result r = rg_guard_new((const uint8_t *)json, len, RG_POLICY_JSON, (const uint8_t *)catalog_text,
+                               catalog_len, RG_CATALOG_SNAPSHOT_JSON, &guard, &err);
+    free(json);
+    if (!ok(r, err, "rg_guard_new")) return NULL;
+    CHECK(rg_guard_policy_hash(guard).len > 0);
+    return guard;
+}
+
+/* The case's request as text: `request_text` verbatim, or `request` written as JSON (malloc'd). */
+static char *request_for(const jv *c, size_t *len) {
+    const jv *raw = json_get(c, "request_text");
+    if (raw && raw->type == J_STRING) {
+        char *copy = malloc(raw->text_len + 1);
+        memcpy(copy, raw->text, raw->text_len + 1);
+        *len = raw->text_len;
+        return copy;
+    }
+    const jv *request = json_get(c, "request");
+    if (!request) {
+        CHECK(!"a case with `request` or `request_text`");
+        return NULL;
+    }
+    return json_write(request, len);
+}
+
+/* Parses an rg_str as JSON; NULL (and a failed check) when it does not parse. */
+static jv *parse_str(rg_str s, const char *what) {
+    char message[200];
+    jv *parsed = json_parse(s.data, s.len, message);
+    if (!parsed) {
+        fprintf(stderr, "[%s] %s is not JSON: %s\n", check_context, what, message);
+        check_failures++;
+    }
+    return parsed;
+}
+
+/* Each expected entry compared on the keys it names only, in order (as the Rust runner does). */
+static void check_subset(const char *what, const jv *got, const jv *expected) {
+    if (!got || got->type != J_ARRAY || !expected || expected->type != J_ARRAY) {
+        fprintf(stderr, "[%s] %s: expected and actual lists\n", check_context, what);
+        check_failures++;
+        return;
+    }
+    if (got->len != expected->len) {
+        char *text = json_write(got, NULL);
+        fprintf(stderr, "[%s] %s: %zu entries, expected %zu: %s\n", check_context, what, got->len,
+                expected->len, text);
+        free(text);
+        check_failures++;
+        return;
+    }
+    for (size_t i = 0; i < expected->len; i++) {
+        const jv *e = expected->items[i];
+        for (size_t k = 0; e->type == J_OBJECT && k < e->len; k++) {
+            const char *key = e->keys[k]->text;
+            if (!json_equal(json_get(got->items[i], key), e->items[k])) {
+                char *text = json_write(got->items[i], NULL);
+                fprintf(stderr, "[%s] %s[%zu].%s differs: %s\n", check_context, what, i, key, text);
+                free(text);
+                check_failures++;
+            }
+        }
+    }
+}
+
+/* A string field of a parsed JSON object equals an rg_str (the accessor agrees with the JSON form). */
+static void check_field(const jv *object, const char *key, rg_str actual) {
+    const jv *v = json_get(object, key);
+    if (!v || v->type != J_STRING || !str_eq(actual, v->text, v->text_len)) {
+        fprintf(stderr, "[%s] accessor of `%s` (\"%.*s\") disagrees with the JSON form\n", check_context,
+                key, (int)actual.len, actual.data);
+        check_failures++;
+    }
+}
+
+/* The reasons as parsed from rg_reasons_json, after checking that every accessor agrees with it. */
+static jv *reasons_checked(const rg_reasons *reasons) {
+    jv *parsed = parse_str(rg_reasons_json(reasons), "rg_reasons_json");
+    if (!parsed || parsed->type != J_ARRAY) return parsed;
+    CHECK_EQ_SIZE(rg_reasons_len(reasons), parsed->len);
+    for (size_t i = 0; i < parsed->len && i < rg_reasons_len(reasons); i++) {
+        const rg_reason *r = rg_reasons_get(reasons, i);
+        const jv *e = parsed->items[i];
+        check_field(e, "code", rg_reason_code(r));
+        check_field(e, "rule", rg_reason_rule(r));
+        check_field(e, "message", rg_reason_message(r));
+        CHECK(json_get(e, "shadow") && rg_reason_shadow(r) == json_get(e, "shadow")->boolean);
+        CHECK(rg_reason_code(r).len > 0);
+    }
+    CHECK(rg_reasons_get(reasons, parsed->len) == NULL);
+    return parsed;
+}
+
+/* A list of strings from (len, get) accessors equals a JSON array of strings exactly. */
+static void check_strings(const char *what, size_t len, rg_str (*get)(const rg_prepared *, size_t),
+                          const rg_prepared *p, const jv *expected) {
+    if (!expected || expected->type != J_ARRAY) {
+        fprintf(stderr, "[%s] %s: expected a list\n", check_context, what);
+        check_failures++;
+        return;
+    }
+    if (len != expected->len) {
+        fprintf(stderr, "[%s] %s: %zu entries, expected %zu\n", check_context, what, len, expected->len);
+        check_failures++;
+        return;
+    }
+    for (size_t i = 0; i < len; i++) {
+        const jv *e = expected->items[i];
+        rg_str got = get(p, i);
+        if (e->type != J_STRING || !str_eq(got, e->text, e->text_len)) {
+            fprintf(stderr, "[%s] %s[%zu] == \"%.*s\"\n", check_context, what, i, (int)got.len, got.data);
+            check_failures++;
+        }
+    }
+    CHECK(get(p, len).len == 0);
+}
+
+/* Compares a prepared request with expect {models?, providers?, findings?, sent?, sent_has_no?}. */
+static void check_prepared(const rg_prepared *p, const jv *expect) {
+    jv *whole = parse_str(rg_prepared_json(p), "rg_prepared_json");
+    jv *sent = parse_str(rg_prepared_request(p), "rg_prepared_request");
+    CHECK(whole && sent && json_equal(json_get(whole, "request"), sent));
+    const jv *models = json_get(expect, "models"), *providers = json_get(expect, "providers");
+    if (models) {
+        check_strings("models", rg_prepared_models_len(p), rg_prepared_model, p, models);
+        CHECK(json_equal(json_get(whole, "models"), models));
+    }
+    if (providers) {
+        check_strings("providers", rg_prepared_providers_len(p), rg_prepared_provider, p, providers);
+        CHECK(json_equal(json_get(whole, "providers"), providers));
+    }
+    const jv *found = json_get(whole, "findings");
+    if (found && found->type == J_ARRAY) {
+        CHECK_EQ_SIZE(rg_prepared_findings_len(p), found->len);
+        for (size_t i = 0; i < found->len && i < rg_prepared_findings_len(p); i++) {
+            const rg_prepared_finding *f = rg_prepared_findings_get(p, i);
+            check_field(found->items[i], "path", rg_prepared_finding_path(f));
+            check_field(found->items[i], "detector", rg_prepared_finding_detector(f));
+            check_field(found->items[i], "category", rg_prepared_finding_category(f));
+            check_field(found->items[i], "action", rg_prepared_finding_action(f));
+        }
+        CHECK(rg_prepared_findings_get(p, found->len) == NULL);
+    } else {
+        CHECK(!"rg_prepared_json has a findings array");
+    }
+    if (json_get(expect, "findings")) check_subset("findings", found, json_get(expect, "findings"));
+    const jv *keys = json_get(expect, "sent");
+    for (size_t k = 0; keys && keys->type == J_OBJECT && k < keys->len; k++) {
+        if (!json_equal(json_get(sent, keys->keys[k]->text), keys->items[k])) {
+            fprintf(stderr, "[%s] sent.%s differs: %.*s\n", check_context, keys->keys[k]->text,
+                    (int)rg_prepared_request(p).len, rg_prepared_request(p).data);
+            check_failures++;
+        }
+    }
+    const jv *absent = json_get(expect, "sent_has_no");
+    for (size_t k = 0; absent && absent->type == J_ARRAY && k < absent->len; k++) {
+        if (json_get(sent, absent->items[k]->text)) {
+            fprintf(stderr, "[%s] sent has `%s`\n", check_context, absent->items[k]->text);
+            check_failures++;
+        }
+    }
+    json_free(whole);
+    json_free(sent);
+}
+
+/* prepare.json: prepare(principal, request) with the named policy -> expect {allowed, reasons,
+ * notices?, models?, providers?, findings?, sent?, sent_has_no?} or {error}. */
+static void run_prepare(const char *file, const jv *c) {
+    set_context(file, c);
+    const jv *expect = json_get(c, "expect");
+    rg_guard *guard = guard_for(c);
+    size_t request_len = 0, principal_len = 0;
+    char *request = request_for(c, &request_len);
+    char *principal = json_get(c, "principal") ? json_write(json_get(c, "principal"), &principal_len) : NULL;
+    if (!guard || !request || !principal) {
+        CHECK(!"a usable case (guard, request, principal)");
+        goto done;
+    }
+    rg_decision *sentinel = (rg_decision *)&cases_run, *decision = sentinel;
+    rg_error *err = NULL;
+    rg_result r = rg_guard_prepare(guard, (const uint8_t *)principal, principal_len, (const uint8_t *)request,
+                                   request_len, NULL, 0, NULL, &decision, &err);
+    const char *error = json_str(expect, "error");
+    if (error) {
+        CHECK(decision == sentinel); /* out parameters are written only on success */
+        CHECK_STR(rg_result_name(r), error);
+        CHECK_STR(rg_error_code(err), error);
+        CHECK(rg_error_number(err) == r);
+        rg_error_free(err);
+        goto done;
+    }
+    if (!ok(r, err, "rg_guard_prepare")) goto done;
+    int allowed = boolean(expect, "allowed");
+    CHECK(rg_decision_allowed(decision) == allowed);
+    const rg_prepared *prepared = rg_decision_prepared(decision);
+    CHECK((prepared != NULL) == rg_decision_allowed(decision));
+    CHECK(str_eq(rg_decision_policy_hash(decision), rg_guard_policy_hash(guard).data,
+                 rg_guard_policy_hash(guard).len));
+
+    jv *reasons = reasons_checked(rg_decision_reasons(decision));
+    jv *none = json_parse("[]", 2, NULL);
+    const jv *expected_reasons = json_get(expect, "reasons");
+    check_subset("reasons", reasons, expected_reasons ? expected_reasons : none);
+    jv *notices = reasons_checked(rg_decision_notices(decision));
+    if (json_get(expect, "notices")) check_subset("notices", notices, json_get(expect, "notices"));
+
+    /* The JSON form of the whole decision holds the same. */
+    jv *whole = parse_str(rg_decision_json(decision), "rg_decision_json");
+    if (whole) {
+        CHECK(json_get(whole, "allowed") && json_get(whole, "allowed")->boolean == allowed);
+        CHECK(json_equal(json_get(whole, "reasons"), reasons));
+        CHECK(json_equal(json_get(whole, "notices"), notices));
+        check_field(whole, "policy_hash", rg_decision_policy_hash(decision));
+        const jv *p = json_get(whole, "prepared");
+        CHECK(p && (prepared ? p->type == J_OBJECT : p->type == J_NULL));
+        if (prepared && p) {
+            jv *alone = parse_str(rg_prepared_json(prepared), "rg_prepared_json");
+            CHECK(json_equal(p, alone));
+            json_free(alone);
+        }
+    }
+    if (prepared) check_prepared(prepared, expect);
+    json_free(whole);
+    json_free(none);
+    json_free(reasons);
+    json_free(notices);
+    rg_decision_free(decision);
+done:
+    free(request);
+    free(principal);
+    rg_guard_free(guard);
+}
+
+/* verify.json: prepare (allowed), then verify(prepared, response) -> expect {allowed, provider,
+ * reasons, withheld}; a withheld response has no choices, any other is passed through unchanged. */
+static void run_verify(const char *file, const jv *c) {
+    set_context(file, c);
+    const jv *expect = json_get(c, "expect"), *response = json_get(c, "response");
+    rg_guard *guard = guard_for(c);
+    size_t request_len = 0, principal_len = 0, response_len = 0;
+    char *request = request_for(c, &request_len);
+    char *principal = json_get(c, "principal") ? json_write(json_get(c, "principal"), &principal_len) : NULL;
+    char *response_text = response ? json_write(response, &response_len) : NULL;
+    rg_decision *decision = NULL;
+    rg_verification *v = NULL;
+    rg_error *err = NULL;
+    if (!guard || !request || !principal || !response_text) {
+        CHECK(!"a usable case (guard, request, principal, response)");
+        goto done;
+    }
+    if (!ok(rg_guard_prepare(guard, (const uint8_t *)principal, principal_len, (const uint8_t *)request,
+                             request_len, NULL, 0, NULL, &decision, &err),
+            err, "rg_guard_prepare")) {
+        goto done;
+    }
+    const rg_prepared *prepared = rg_decision_prepared(decision);
+    if (!prepared) {
+        CHECK(!"the case's request is allowed");
+        goto done;
+    }
+    if (!ok(rg_guard_verify(guard, prepared, (const uint8_t *)response_text, response_len, &v, &err), err,
+            "rg_guard_verify")) {
+        goto done;
+    }
+    CHECK(rg_verification_allowed(v) == boolean(expect, "allowed"));
+    CHECK(rg_verification_withheld(v) == boolean(expect, "withheld"));
+    const jv *provider = json_get(expect, "provider");
+    rg_str served = rg_verification_provider(v);
+    if (!provider || provider->type == J_NULL) {
+        CHECK_EQ_SIZE(served.len, 0);
+    } else if (provider->type != J_STRING || !str_eq(served, provider->text, provider->text_len)) {
+        fprintf(stderr, "[%s] provider \"%.*s\"\n", check_context, (int)served.len, served.data);
+        check_failures++;
+    }
+    jv *reasons = reasons_checked(rg_verification_reasons(v));
+    check_subset("reasons", reasons, json_get(expect, "reasons"));
+    jv *returned = parse_str(rg_verification_response(v), "rg_verification_response");
+    const jv *choices = json_get(returned, "choices");
+    size_t content = choices && choices->type == J_ARRAY ? choices->len : 0;
+    if (rg_verification_withheld(v)) {
+        CHECK_EQ_SIZE(content, 0);
+    } else if (!json_equal(returned, response)) {
+        fprintf(stderr, "[%s] the response was not passed through unchanged\n", check_context);
+        check_failures++;
+    }
+    /* The JSON form holds the same, provider and model null when unknown. */
+    jv *whole = parse_str(rg_verification_json(v), "rg_verification_json");
+    if (whole) {
+        CHECK(json_get(whole, "allowed") && json_get(whole, "allowed")->boolean == rg_verification_allowed(v));
+        CHECK(json_get(whole, "withheld") && json_get(whole, "withheld")->boolean == rg_verification_withheld(v));
+        CHECK(json_equal(json_get(whole, "reasons"), reasons));
+        CHECK(json_equal(json_get(whole, "response"), returned));
+        if (served.len) check_field(whole, "provider", served);
+        else CHECK(json_get(whole, "provider") && json_get(whole, "provider")->type == J_NULL);
+        rg_str model = rg_verification_model(v);
+        if (model.len) check_field(whole, "model", model);
+        else CHECK(json_get(whole, "model") && json_get(whole, "model")->type == J_NULL);
+    }
+    json_free(whole);
+    json_free(returned);
+    json_free(reasons);
+done:
+    rg_verification_free(v);
+    rg_decision_free(decision);
+    free(request);
+    free(principal);
+    free(response_text);
+    rg_guard_free(guard);
+}
+
+/* policy_errors.json: building a guard from `json` or `yaml` policy text over the corpus catalogue
+ * fails with expect.error. */
+static void run_policy_errors(const char *file, const jv *c) {
+    set_context(file, c);
+    const jv *json = json_get(c, "json"), *yaml = json_get(c, "yaml");
+    const jv *source = json ? json : yaml;
+    const char *error = json_str(json_get(c, "expect"), "error");
+    if (!source || source->type != J_STRING || (json && yaml) || !error || !catalog_text) {
+        CHECK(!"a case with one of `json` or `yaml` text, and expect.error");
+        return;
+    }
+    rg_guard *sentinel = (rg_guard *)&cases_run, *guard = sentinel;
+    rg_error *err = NULL;
+    rg_result r = rg_guard_new((const uint8_t *)source->text, source->text_len, json ? RG_POLICY_JSON : RG_POLICY_YAML,
+                               (const uint8_t *)catalog_text, catalog_len, RG_CATALOG_SNAPSHOT_JSON, &guard, &err);
+    CHECK(guard == sentinel); /* untouched on failure */
+    CHECK_STR(rg_result_name(r), error);
+    CHECK_STR(rg_error_code(err), error);
+    CHECK(rg_error_number(err) == r);
+    CHECK(rg_error_message(err).len > 0);
+    rg_error_free(err);
+    if (r == RG_OK && guard != sentinel) rg_guard_free(guard);
+}
+
 typedef void (*case_runner)(const char *file, const jv *c);
 
 static const struct {
+    const char *dir;
     const char *file;
     const char *op;
     case_runner run;
 } RUNNERS[] = {
-    {"cases.json", "cases", run_cases},
-    {"actions.json", "actions", run_actions},
-    {"pseudonymize.json", "pseudonymize", run_pseudonymize},
-    {"requests.json", "requests", run_requests},
-    {"streams.json", "streams", run_streams},
-    {"config_errors.json", "config_errors", run_config_errors},
+    {"dlp", "cases.json", "cases", run_cases},
+    {"dlp", "actions.json", "actions", run_actions},
+    {"dlp", "pseudonymize.json", "pseudonymize", run_pseudonymize},
+    {"dlp", "requests.json", "requests", run_requests},
+    {"dlp", "streams.json", "streams", run_streams},
+    {"dlp", "config_errors.json", "config_errors", run_config_errors},
+    {"policy", "prepare.json", "prepare", run_prepare},
+    {"policy", "verify.json", "verify", run_verify},
+    {"policy", "policy_errors.json", "policy_errors", run_policy_errors},
 };
 
-/* Files that sit next to the cases and are not cases themselves. */
-static const char *COMPANIONS[] = {"sample.jsonl", "bench-prompt.txt", "README.md"};
+/* Files that sit next to the cases and are not cases themselves (policy/catalog.json is the
+ * catalogue the policy cases run over). */
+static const struct {
+    const char *dir;
+    const char *file;
+} COMPANIONS[] = {
+    {"dlp", "sample.jsonl"},
+    {"dlp", "bench-prompt.txt"},
+    {"policy", "catalog.json"},
+};
 
-static int is_companion(const char *name) {
+static int is_companion(const char *dir, const char *name) {
     for (size_t i = 0; i < sizeof COMPANIONS / sizeof *COMPANIONS; i++) {
-        if (strcmp(name, COMPANIONS[i]) == 0) return 1;
+        if (strcmp(dir, COMPANIONS[i].dir) == 0 && strcmp(name, COMPANIONS[i].file) == 0) return 1;
+    }
+    return strcmp(name, "README.md") == 0;
+}
+
+static int is_area(const char *name) {
+    for (size_t i = 0; i < sizeof RUNNERS / sizeof *RUNNERS; i++) {
+        if (strcmp(name, RUNNERS[i].dir) == 0) return 1;
     }
     return 0;
 }
 
 static int files_run = 0;
 
-static void run_file(const char *dir, const char *name) {
+static void run_file(const char *dir, const char *area, const char *name) {
     char path[4096];
     if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
         fprintf(stderr, "conformance: path too long: %s/%s\n", dir, name);
@@ -442,9 +839,12 @@ static void run_file(const char *dir, const char *name) {
         return;
     }
     size_t r = 0;
-    while (r < sizeof RUNNERS / sizeof *RUNNERS && strcmp(RUNNERS[r].file, name) != 0) r++;
+    while (r < sizeof RUNNERS / sizeof *RUNNERS &&
+           (strcmp(RUNNERS[r].dir, area) != 0 || strcmp(RUNNERS[r].file, name) != 0)) {
+        r++;
+    }
     if (r == sizeof RUNNERS / sizeof *RUNNERS) {
-        if (is_companion(name)) return;
+        if (is_companion(area, name)) return;
         fprintf(stderr, "conformance: unknown file %s (teach tests/c/conformance.c about it)\n", path);
         check_failures++;
         return;
@@ -459,6 +859,7 @@ static void run_file(const char *dir, const char *name) {
         return;
     }
     files_run++;
+    current_doc = doc;
     for (size_t i = 0; i < cases->len; i++) {
         const char *op = json_str(cases->items[i], "op");
         if (op && strcmp(op, RUNNERS[r].op) != 0) {
@@ -468,6 +869,7 @@ static void run_file(const char *dir, const char *name) {
         }
         RUNNERS[r].run(name, cases->items[i]);
     }
+    current_doc = NULL;
     json_free(doc);
 }
 
@@ -507,11 +909,12 @@ int main(int argc, char **argv) {
             files_run++;
             run_errors(name, doc);
             json_free(doc);
-        } else if (strcmp(name, "dlp") == 0) {
+        } else if (is_area(name)) {
+            if (strcmp(name, "policy") == 0) load_catalog(path);
             struct dirent **files;
             int m = list(path, &files);
             for (int j = 0; j < m; j++) {
-                if (files[j]->d_name[0] != '.') run_file(path, files[j]->d_name);
+                if (files[j]->d_name[0] != '.') run_file(path, name, files[j]->d_name);
                 free(files[j]);
             }
             if (m >= 0) free(files);
@@ -522,6 +925,7 @@ int main(int argc, char **argv) {
         free(top[i]);
     }
     if (n >= 0) free(top);
+    free(catalog_text);
     printf("conformance: %d cases in %d files\n", cases_run, files_run);
     check_context = "";
     if (files_run == 0) CHECK(!"at least one conformance file");

@@ -7,7 +7,8 @@
 //! the generated header (`cbindgen.toml`).
 //!
 //! Layout: `ffi` (handles and strings), `panic` (the boundary), `error` (codes and the error
-//! object), `scanner` (scanners, options, vaults, streams), `results` (result objects).
+//! object), `scanner` (scanners, options, vaults, streams), `results` (result objects), `guard`
+//! (policy decisions: guards, decisions, prepared requests, verifications).
 
 // The C names (`rg_scanner`, `RG_OK`) are the API; Rust naming rules do not apply to them.
 #![allow(non_camel_case_types)]
@@ -20,8 +21,10 @@ mod panic;
 mod error;
 // scanners, options, vaults and streams,
 mod scanner;
-// result objects.
+// result objects,
 mod results;
+// policy decisions: guards, decisions, prepared requests and verifications.
+mod guard;
 
 use ffi::rg_str;
 

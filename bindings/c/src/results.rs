@@ -20,7 +20,7 @@ use crate::panic::{guard, OnPanic};
 ///
 /// # Safety
 /// `ptr` is NULL or a live borrowed handle of type `T`.
-unsafe fn with_borrowed<T: Borrowed, R: OnPanic>(
+pub(crate) unsafe fn with_borrowed<T: Borrowed, R: OnPanic>(
     ptr: *const T,
     default: R,
     body: impl FnOnce(&T::Rust) -> R,
@@ -38,7 +38,7 @@ unsafe fn with_borrowed<T: Borrowed, R: OnPanic>(
 ///
 /// # Safety
 /// `ptr` is NULL or a live owned handle of type `T`.
-unsafe fn with_owned<T: Boxed, R: OnPanic>(
+pub(crate) unsafe fn with_owned<T: Boxed, R: OnPanic>(
     ptr: *const T,
     default: R,
     body: impl FnOnce(&T::Rust) -> R,
@@ -59,7 +59,7 @@ fn kind_name(kind: Kind) -> &'static CStr {
     }
 }
 
-fn action_name(action: Action) -> &'static CStr {
+pub(crate) fn action_name(action: Action) -> &'static CStr {
     match action {
         Action::Block => c"block",
         Action::Mask => c"mask",
@@ -72,7 +72,10 @@ fn action_name(action: Action) -> &'static CStr {
 
 /// Renders a value as JSON, cached in `cell`. Serialising these plain records cannot fail; if it
 /// ever did, the caller gets `null` rather than a half-written document.
-fn cached_json<T: Serialize>(cell: &OnceLock<CText>, value: impl FnOnce() -> T) -> rg_str {
+pub(crate) fn cached_json<T: Serialize>(
+    cell: &OnceLock<CText>,
+    value: impl FnOnce() -> T,
+) -> rg_str {
     cell.get_or_init(|| {
         CText::from_string(serde_json::to_string(&value()).unwrap_or_else(|_| "null".to_owned()))
     })

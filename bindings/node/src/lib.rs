@@ -4,11 +4,18 @@
 //! Offsets are JavaScript string offsets (UTF-16 code units), so `text.slice(start, end)` is the
 //! match; byte offsets ride along. Every heavy call has a synchronous form and a Promise-returning
 //! `…Async` form that runs on the libuv thread pool; both share one inner call into the core.
+//! `Guard` makes the policy decisions (`prepare`, `verify`); a denial is a value, not an error.
 
+mod convert;
 mod error;
+mod guard;
 mod scanner;
 mod types;
 
 pub use error::{error_codes, is_routeguard_error, RouteguardErrorCode};
+pub use guard::{
+    Decision, Guard, GuardOptions, PrepareOptions, Prepared, PreparedFinding, PreparedJson,
+    Principal, Reason, Verification,
+};
 pub use scanner::{Scanner, Stream, Vault};
 pub use types::*;

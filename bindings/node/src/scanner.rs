@@ -11,8 +11,9 @@ use routeguard::host::{
     ApplyOptions, ConfigSource, HostFinding, HostRedaction, HostRequestScan, HostScanner,
     HostStream, SharedVault,
 };
-use routeguard::{ErrorCode, Result as CoreResult};
+use routeguard::Result as CoreResult;
 
+use crate::convert::{hash_key, invalid_argument, json_arg, parse_json, string_arg};
 use crate::error::js_result;
 use crate::types::{
     offset, pack, pack_findings, Detector, Packed, Redaction, Released, RequestScan,
@@ -25,7 +26,7 @@ const UNIT: Unit = Unit::Utf16;
 /// one token across calls and a reply can be restored. Safe to share between concurrent calls.
 #[napi]
 pub struct Vault {
-    inner: Arc<SharedVault>,
+    pub(crate) inner: Arc<SharedVault>,
 }
 
 #[napi]
@@ -64,23 +65,6 @@ pub struct RedactOptions<'a> {
     pub vault: Option<ClassInstance<'a, Vault>>,
 }
 
-fn invalid_argument(message: String) -> routeguard::Error {
-    routeguard::Error::new(ErrorCode::InvalidArgument, message)
-}
-
-/// A string argument. Any other type is `invalid_argument`, named by its type only: napi-rs's own
-/// conversion error would print the value, which may hold the text being scanned.
-fn string_arg(value: Unknown<'_>, name: &str) -> CoreResult<String> {
-    match value.get_type() {
-        Ok(ValueType::String) => String::from_unknown(value)
-            .map_err(|_| invalid_argument(format!("`{name}` could not be read as a string"))),
-        Ok(other) => Err(invalid_argument(format!(
-            "`{name}` must be a string, not {other:?}"
-        ))),
-        Err(_) => Err(invalid_argument(format!("`{name}` could not be read"))),
-    }
-}
-
 /// Converts the JavaScript options (`undefined`, `null` or an object); an unknown action name is
 /// `invalid_argument`.
 fn apply_options(options: Option<Unknown<'_>>) -> CoreResult<ApplyOptions> {
@@ -100,12 +84,7 @@ fn apply_options(options: Option<Unknown<'_>>) -> CoreResult<ApplyOptions> {
         )?)?),
         None => None,
     };
-    let hash_key = options.hash_key.map(|key| -> Arc<[u8]> {
-        match key {
-            Either::A(text) => Arc::from(text.into_bytes()),
-            Either::B(bytes) => Arc::from(&bytes[..]),
-        }
-    });
+    let hash_key = options.hash_key.map(hash_key);
     let vault = options.vault.map(|vault| Arc::clone(&vault.inner));
     Ok(ApplyOptions {
         action,
@@ -114,42 +93,11 @@ fn apply_options(options: Option<Unknown<'_>>) -> CoreResult<ApplyOptions> {
     })
 }
 
-/// A configuration or request given as JSON text or as an object; an object crosses as the text
-/// of JavaScript's own `JSON.stringify`. Anything else is `invalid_argument`.
-fn json_arg(env: &Env, value: Unknown<'_>, name: &str) -> CoreResult<String> {
-    match value.get_type() {
-        Ok(ValueType::String) => string_arg(value, name),
-        Ok(ValueType::Object) => Object::from_unknown(value)
-            .and_then(|object| stringify(env, object))
-            .map_err(|_| {
-                invalid_argument(format!(
-                    "`{name}` cannot be written as JSON (a cycle or a BigInt)"
-                ))
-            }),
-        Ok(other) => Err(invalid_argument(format!(
-            "`{name}` must be JSON text or an object, not {other:?}"
-        ))),
-        Err(_) => Err(invalid_argument(format!("`{name}` could not be read"))),
-    }
-}
-
-fn stringify(env: &Env, object: Object<'_>) -> Result<String> {
-    let json: Object<'_> = env.get_global()?.get_named_property("JSON")?;
-    let stringify: Function<'_, Object<'_>, Option<String>> =
-        json.get_named_property("stringify")?;
-    stringify
-        .call(object)?
-        .ok_or_else(|| napi::Error::from_reason("JSON.stringify gave undefined"))
-}
-
-/// The rewritten request becomes an object through JavaScript's own `JSON.parse`, which keeps the
-/// core's key order.
+/// The rewritten request becomes an object (see [`parse_json`]).
 fn request_scan<'env>(env: &'env Env, scan: HostRequestScan) -> Result<RequestScan<'env>> {
-    let json: Object<'_> = env.get_global()?.get_named_property("JSON")?;
-    let parse: Function<'_, String, Object<'env>> = json.get_named_property("parse")?;
     Ok(RequestScan {
         blocked: scan.blocked,
-        request: parse.call(scan.request)?,
+        request: parse_json(env, scan.request)?,
         findings: pack(scan.findings),
         inline_data: scan.inline_data.into_iter().map(Into::into).collect(),
     })

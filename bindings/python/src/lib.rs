@@ -2,8 +2,8 @@
 //! maps the error table to exception classes. The pure-Python package `routeguard` re-exports
 //! this module and adds the asyncio variants and stream iterators on top.
 //!
-//! Every call that scans runs with the GIL released (`py.detach`): scanners, streams and vaults
-//! are safe to share between threads.
+//! Every call that scans or decides runs with the GIL released (`py.detach`): scanners, guards,
+//! streams and vaults are safe to share between threads. The guard lives in `guard.rs`.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -18,6 +18,7 @@ use routeguard::host::{self, ApplyOptions, ConfigSource, HostScanner, HostStream
 use routeguard::{Error, ErrorCode};
 
 mod error;
+mod guard;
 mod records;
 
 use error::IntoPyResult;
@@ -74,6 +75,12 @@ fn json_text(py: Python<'_>, value: &Bound<'_, PyAny>, what: &str) -> PyResult<P
         )
     })?;
     utf8(py, &text, what)
+}
+
+/// Parses a JSON text the core produced into Python objects (`json.loads`).
+fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    LOADS.import(py, "json", "loads")?.call1((text,))
 }
 
 /// `hash_key`: bytes, or a str taken as its UTF-8 bytes.
@@ -206,8 +213,7 @@ impl Scanner {
         let scan = py
             .detach(|| self.inner.scan_request(&json, UNIT, &options))
             .py_err(py)?;
-        static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        let request = LOADS.import(py, "json", "loads")?.call1((scan.request,))?;
+        let request = json_loads(py, &scan.request)?;
         Ok(RequestScan {
             blocked: scan.blocked,
             request: request.unbind(),
@@ -365,6 +371,12 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Released>()?;
     m.add_class::<Detector>()?;
     m.add_class::<ErrorCodeRecord>()?;
+    m.add_class::<guard::Guard>()?;
+    m.add_class::<guard::Reason>()?;
+    m.add_class::<guard::PreparedFinding>()?;
+    m.add_class::<guard::Prepared>()?;
+    m.add_class::<guard::Decision>()?;
+    m.add_class::<guard::Verification>()?;
     m.add_function(wrap_pyfunction!(detectors, m)?)?;
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
     error::register(m)?;

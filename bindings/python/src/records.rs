@@ -10,7 +10,7 @@ use routeguard::host::{
 };
 
 /// A Python-style quoted string for `repr` (identifiers and categories, never scanned text).
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
     for c in s.chars() {
@@ -34,7 +34,7 @@ fn py_float(x: f64) -> String {
     }
 }
 
-fn py_bool(b: bool) -> &'static str {
+pub(crate) fn py_bool(b: bool) -> &'static str {
     if b {
         "True"
     } else {
@@ -42,7 +42,7 @@ fn py_bool(b: bool) -> &'static str {
     }
 }
 
-fn list_repr<T>(items: &[T], repr: impl Fn(&T) -> String) -> String {
+pub(crate) fn list_repr<T>(items: &[T], repr: impl Fn(&T) -> String) -> String {
     let parts: Vec<String> = items.iter().map(repr).collect();
     format!("[{}]", parts.join(", "))
 }

@@ -1,16 +1,21 @@
 // Compiled by test/types.test.js with `tsc --strict --noEmit`: the published typings describe the
 // API as the tests use it. Not run.
 import {
+  Guard,
+  Prepared,
   Scanner,
   Vault,
   errorCodes,
   isRouteguardError,
   type Action,
+  type Decision,
   type Finding,
   type Redaction,
   type RequestScan,
+  type Reason,
   type Released,
   type RouteguardErrorCode,
+  type Verification,
 } from 'routeguard'
 
 const scanner: Scanner = new Scanner({ builtin: { enable: ['credit_card'] } })
@@ -39,6 +44,31 @@ async function later(): Promise<void> {
   void [again, r, q]
 }
 
+const guard = new Guard({ version: 1 }, { catalog: '{}' })
+const guards: Guard[] = [Guard.fromYaml('version: 1\n'), Guard.fromFile('policy.yaml', { catalogDir: 'catalog/' })]
+const hash: string = guard.policyHash
+const decision: Decision = guard.prepare({ user: 'u', workspace: 'w', groups: ['g'] }, { model: 'x/y', messages: [] })
+const why: Reason[] = decision.reasons.concat(decision.notices)
+const codes: string[] = why.map((r) => `${r.code} ${r.rule} ${r.shadow}`)
+if (decision.prepared !== null) {
+  const p: Prepared = decision.prepared
+  const only: string[] = p.providers.concat(p.models, p.findings.map((f) => f.path + f.action))
+  const body: string = p.requestJson
+  const sent: Record<string, unknown> = p.request
+  const v: Verification = guard.verify(p, { choices: [] })
+  const slug: string | null = v.provider
+  const shown: Record<string, unknown> = v.response
+  void [only, body, sent, slug, shown, v.withheld, p.toJSON().request]
+}
+
+async function guarded(): Promise<void> {
+  const d: Decision = await guard.prepareAsync('{"user": "u", "workspace": "w"}', '{}', { hashKey: 'k', vault })
+  if (d.prepared) {
+    const v: Verification = await guard.verifyAsync(d.prepared, '{}')
+    void v
+  }
+}
+
 try {
   new Scanner('{')
 } catch (e: unknown) {
@@ -52,9 +82,13 @@ try {
 
 const names: RouteguardErrorCode[] = errorCodes().map((c) => c.name)
 
+// @ts-expect-error: a principal needs a workspace
+guard.prepare({ user: 'u' }, {})
+// @ts-expect-error: a decision's prepared may be null
+guard.verify(decision.prepared, {})
 // @ts-expect-error: not an action
 scanner.redact(text, { action: 'shred' })
 // @ts-expect-error: not an error code
 const wrong: RouteguardErrorCode = 'not_a_code'
 
-void [matched, size, inline, released, pending, country, later, names, wrong]
+void [matched, size, inline, released, pending, country, later, names, wrong, guards, hash, codes, guarded]

@@ -1,0 +1,121 @@
+"""`Guard`: the native policy guard plus asyncio variants.
+
+``prepare`` and ``verify`` run in Rust with the GIL released; the ``*_async`` variants run the
+same call in a worker thread (``asyncio.to_thread``), like the scanner's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any, Mapping, Optional, Union
+
+from . import _native
+from ._native import Decision, Prepared, Verification, Vault
+
+#: A policy, catalogue snapshot, principal, request or response: JSON text, or a dict (any
+#: JSON-serialisable mapping).
+Json = Union[str, Mapping[str, Any]]
+#: The key of the ``hash`` action: bytes, or a str taken as its UTF-8 bytes.
+HashKey = Union[bytes, str]
+StrPath = Union[str, "os.PathLike[str]"]
+
+
+class Guard:
+    """A policy over a provider catalogue: the decisions of a governed OpenRouter call.
+
+    ``Guard(policy)`` takes the policy as a dict or JSON text; see also :meth:`from_yaml` and
+    :meth:`from_file`. The catalogue is the snapshot shipped with this release unless
+    ``catalog`` (a snapshot document, dict or JSON text) or ``catalog_dir`` (a directory of saved
+    OpenRouter API responses) is given. A guard is immutable and safe to share between threads.
+
+    :meth:`prepare` decides about a request before it is sent; :meth:`verify` checks which
+    provider and model served the response. Denials and violations are results
+    (``allowed=False``), not exceptions; exceptions are for invalid input.
+    """
+
+    __slots__ = ("_inner",)
+    _inner: _native.Guard
+
+    def __init__(
+        self,
+        policy: Json,
+        catalog: Optional[Json] = None,
+        *,
+        catalog_dir: Optional[StrPath] = None,
+    ) -> None:
+        self._inner = _native.Guard(policy, catalog, catalog_dir=catalog_dir)
+
+    @classmethod
+    def from_yaml(
+        cls,
+        text: str,
+        catalog: Optional[Json] = None,
+        *,
+        catalog_dir: Optional[StrPath] = None,
+    ) -> Guard:
+        """Builds a guard from a YAML policy text."""
+        return cls._wrap(_native.Guard.from_yaml(text, catalog, catalog_dir=catalog_dir))
+
+    @classmethod
+    def from_file(
+        cls,
+        path: StrPath,
+        catalog: Optional[Json] = None,
+        *,
+        catalog_dir: Optional[StrPath] = None,
+    ) -> Guard:
+        """Builds a guard from a ``.json``, ``.yaml`` or ``.yml`` policy file (paths inside it
+        resolve against its directory)."""
+        return cls._wrap(_native.Guard.from_file(path, catalog, catalog_dir=catalog_dir))
+
+    @classmethod
+    def _wrap(cls, native: _native.Guard) -> Guard:
+        guard = cls.__new__(cls)
+        guard._inner = native
+        return guard
+
+    @property
+    def policy_hash(self) -> str:
+        """The hash of the policy document (``sha256:...``), recorded with every decision."""
+        return self._inner.policy_hash
+
+    def prepare(
+        self,
+        principal: Json,
+        request: Json,
+        hash_key: Optional[HashKey] = None,
+        vault: Optional[Vault] = None,
+    ) -> Decision:
+        """Decides about an OpenRouter chat request for a principal.
+
+        ``principal`` is ``{"user": ..., "workspace": ..., "groups": [...], "tags": {...}}``
+        (groups, a list of names, and tags, a str -> str mapping, are optional). When the decision is ``allowed``, ``decision.prepared.request``
+        is the request to send: DLP applied, ``provider.only`` set to the compliant endpoints,
+        fallbacks without one removed. ``hash_key`` and ``vault`` serve the policy's ``hash``
+        and ``pseudonymize`` actions.
+        """
+        return self._inner.prepare(principal, request, hash_key, vault)
+
+    def verify(self, prepared: Prepared, response: Json) -> Verification:
+        """Checks the response to a prepared request: the served provider (mapped from its
+        display name to its slug) and model must be among the allowed ones. On a violation the
+        returned ``response`` has its content withheld."""
+        return self._inner.verify(prepared, response)
+
+    async def prepare_async(
+        self,
+        principal: Json,
+        request: Json,
+        hash_key: Optional[HashKey] = None,
+        vault: Optional[Vault] = None,
+    ) -> Decision:
+        """:meth:`prepare` in a worker thread."""
+        return await asyncio.to_thread(self._inner.prepare, principal, request, hash_key, vault)
+
+    async def verify_async(self, prepared: Prepared, response: Json) -> Verification:
+        """:meth:`verify` in a worker thread."""
+        return await asyncio.to_thread(self._inner.verify, prepared, response)
+
+    def __repr__(self) -> str:
+        return repr(self._inner)
