@@ -16,7 +16,7 @@ use routeguard::host::{
 use routeguard::{Error, ErrorCode};
 
 use crate::error::{self, IntoPyResult};
-use crate::records::{list_repr, py_bool, quote};
+use crate::records::{flat_record, list_repr, py_bool, quote};
 use crate::{json_loads, json_text, key_bytes, type_name, utf8, Vault};
 
 /// The catalogue argument, owned while the guard is built.
@@ -232,27 +232,12 @@ fn dicts<'py, T>(
     items.iter().map(|item| to_dict(item, py)).collect()
 }
 
-#[pymethods]
-impl Reason {
-    fn __repr__(&self) -> String {
-        format!(
-            "Reason(code={}, rule={}, message={}, shadow={})",
-            quote(&self.code),
-            quote(&self.rule),
-            quote(&self.message),
-            py_bool(self.shadow)
-        )
-    }
-
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("code", &self.code)?;
-        d.set_item("rule", &self.rule)?;
-        d.set_item("message", &self.message)?;
-        d.set_item("shadow", self.shadow)?;
-        Ok(d)
-    }
-}
+flat_record!(Reason {
+    code,
+    rule,
+    message,
+    shadow
+});
 
 /// A DLP finding in a prepared request: the JSON pointer of the string, the detector and the
 /// action applied; never the value.
@@ -276,27 +261,12 @@ impl From<&HostPreparedFinding> for PreparedFinding {
     }
 }
 
-#[pymethods]
-impl PreparedFinding {
-    fn __repr__(&self) -> String {
-        format!(
-            "PreparedFinding(path={}, detector={}, category={}, action={})",
-            quote(&self.path),
-            quote(&self.detector),
-            quote(&self.category),
-            quote(self.action)
-        )
-    }
-
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("path", &self.path)?;
-        d.set_item("detector", &self.detector)?;
-        d.set_item("category", &self.category)?;
-        d.set_item("action", self.action)?;
-        Ok(d)
-    }
-}
+flat_record!(PreparedFinding {
+    path,
+    detector,
+    category,
+    action
+});
 
 /// A request that may be sent: `request` is the dict to send (DLP applied, `provider.only` set
 /// to the compliant endpoints...). Keep it: `Guard.verify` checks the response against it.

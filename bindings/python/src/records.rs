@@ -3,7 +3,6 @@
 //! shows text (a redacted text may still hold values whose action is `log`), only its length.
 
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 use routeguard::dlp::InlineData as CoreInlineData;
 use routeguard::host::{
     HostApplied, HostDetector, HostErrorCode, HostFinding, HostReleased, HostRequestFinding,
@@ -47,6 +46,78 @@ pub(crate) fn list_repr<T>(items: &[T], repr: impl Fn(&T) -> String) -> String {
     format!("[{}]", parts.join(", "))
 }
 
+/// How a field prints in a record's `repr`: as Python would print the value.
+pub(crate) trait PyRepr {
+    fn py_repr(&self) -> String;
+}
+
+impl PyRepr for String {
+    fn py_repr(&self) -> String {
+        quote(self)
+    }
+}
+
+impl PyRepr for &'static str {
+    fn py_repr(&self) -> String {
+        quote(self)
+    }
+}
+
+impl PyRepr for f64 {
+    fn py_repr(&self) -> String {
+        py_float(*self)
+    }
+}
+
+impl PyRepr for bool {
+    fn py_repr(&self) -> String {
+        py_bool(*self).to_owned()
+    }
+}
+
+impl PyRepr for usize {
+    fn py_repr(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl PyRepr for u32 {
+    fn py_repr(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl<T: PyRepr> PyRepr for Option<T> {
+    fn py_repr(&self) -> String {
+        self.as_ref()
+            .map_or_else(|| "None".to_owned(), PyRepr::py_repr)
+    }
+}
+
+/// `__repr__` (`Name(field=value, ...)`) and `to_dict()` of a flat record, from one list of its
+/// fields, so that the two never disagree.
+macro_rules! flat_record {
+    ($name:ident { $($field:ident),+ $(,)? }) => {
+        #[pymethods]
+        impl $name {
+            fn __repr__(&self) -> String {
+                let fields: Vec<String> = vec![
+                    $(format!("{}={}", stringify!($field), $crate::records::PyRepr::py_repr(&self.$field))),+
+                ];
+                format!("{}({})", stringify!($name), fields.join(", "))
+            }
+
+            /// The fields as a plain dict (e.g. for `pandas.DataFrame` or JSON logs).
+            fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+                let d = pyo3::types::PyDict::new(py);
+                $(d.set_item(stringify!($field), &self.$field)?;)+
+                Ok(d)
+            }
+        }
+    };
+}
+pub(crate) use flat_record;
+
 /// A text shown by length only.
 fn withheld(text: &str) -> String {
     format!("<{} chars>", text.chars().count())
@@ -85,49 +156,17 @@ impl From<HostFinding> for Finding {
     }
 }
 
-impl Finding {
-    fn fields(&self) -> String {
-        format!(
-            "detector={}, category={}, kind={}, action={}, confidence={}, start={}, end={}, \
-             byte_start={}, byte_end={}",
-            quote(&self.detector),
-            quote(&self.category),
-            quote(self.kind),
-            quote(self.action),
-            py_float(self.confidence),
-            self.start,
-            self.end,
-            self.byte_start,
-            self.byte_end
-        )
-    }
-
-    fn fill<'py>(&self, d: &Bound<'py, PyDict>) -> PyResult<()> {
-        d.set_item("detector", &self.detector)?;
-        d.set_item("category", &self.category)?;
-        d.set_item("kind", self.kind)?;
-        d.set_item("action", self.action)?;
-        d.set_item("confidence", self.confidence)?;
-        d.set_item("start", self.start)?;
-        d.set_item("end", self.end)?;
-        d.set_item("byte_start", self.byte_start)?;
-        d.set_item("byte_end", self.byte_end)
-    }
-}
-
-#[pymethods]
-impl Finding {
-    fn __repr__(&self) -> String {
-        format!("Finding({})", self.fields())
-    }
-
-    /// The fields as a plain dict (e.g. for `pandas.DataFrame` or JSON logs).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        self.fill(&d)?;
-        Ok(d)
-    }
-}
+flat_record!(Finding {
+    detector,
+    category,
+    kind,
+    action,
+    confidence,
+    start,
+    end,
+    byte_start,
+    byte_end
+});
 
 /// A finding in a chat request: `path` is the JSON pointer of the string it was found in (plus
 /// `#` and an inner pointer inside tool-call arguments); offsets are relative to that string.
@@ -164,40 +203,18 @@ impl From<HostRequestFinding> for RequestFinding {
     }
 }
 
-#[pymethods]
-impl RequestFinding {
-    fn __repr__(&self) -> String {
-        format!(
-            "RequestFinding(path={}, detector={}, category={}, kind={}, action={}, \
-             confidence={}, start={}, end={}, byte_start={}, byte_end={})",
-            quote(&self.path),
-            quote(&self.detector),
-            quote(&self.category),
-            quote(self.kind),
-            quote(self.action),
-            py_float(self.confidence),
-            self.start,
-            self.end,
-            self.byte_start,
-            self.byte_end
-        )
-    }
-
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("path", &self.path)?;
-        d.set_item("detector", &self.detector)?;
-        d.set_item("category", &self.category)?;
-        d.set_item("kind", self.kind)?;
-        d.set_item("action", self.action)?;
-        d.set_item("confidence", self.confidence)?;
-        d.set_item("start", self.start)?;
-        d.set_item("end", self.end)?;
-        d.set_item("byte_start", self.byte_start)?;
-        d.set_item("byte_end", self.byte_end)?;
-        Ok(d)
-    }
-}
+flat_record!(RequestFinding {
+    path,
+    detector,
+    category,
+    kind,
+    action,
+    confidence,
+    start,
+    end,
+    byte_start,
+    byte_end
+});
 
 /// One action applied to a text: the span in the input and in the output (code points).
 #[pyclass(frozen, eq, get_all, module = "routeguard")]
@@ -226,34 +243,15 @@ impl From<HostApplied> for Applied {
     }
 }
 
-#[pymethods]
-impl Applied {
-    fn __repr__(&self) -> String {
-        format!(
-            "Applied(detector={}, category={}, action={}, start={}, end={}, output_start={}, \
-             output_end={})",
-            quote(&self.detector),
-            quote(&self.category),
-            quote(self.action),
-            self.start,
-            self.end,
-            self.output_start,
-            self.output_end
-        )
-    }
-
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("detector", &self.detector)?;
-        d.set_item("category", &self.category)?;
-        d.set_item("action", self.action)?;
-        d.set_item("start", self.start)?;
-        d.set_item("end", self.end)?;
-        d.set_item("output_start", self.output_start)?;
-        d.set_item("output_end", self.output_end)?;
-        Ok(d)
-    }
-}
+flat_record!(Applied {
+    detector,
+    category,
+    action,
+    start,
+    end,
+    output_start,
+    output_end
+});
 
 /// A text after scanning with every finding's action applied. When `blocked`, it must not be
 /// sent (blocked spans are redacted in it anyway).
@@ -299,25 +297,11 @@ impl From<CoreInlineData> for InlineData {
     }
 }
 
-#[pymethods]
-impl InlineData {
-    fn __repr__(&self) -> String {
-        format!(
-            "InlineData(path={}, media_type={}, bytes={})",
-            quote(&self.path),
-            quote(&self.media_type),
-            self.bytes
-        )
-    }
-
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("path", &self.path)?;
-        d.set_item("media_type", &self.media_type)?;
-        d.set_item("bytes", self.bytes)?;
-        Ok(d)
-    }
-}
+flat_record!(InlineData {
+    path,
+    media_type,
+    bytes
+});
 
 /// The outcome of scanning an OpenRouter chat request: the rewritten request as a dict.
 #[pyclass(frozen, get_all, module = "routeguard")]
@@ -415,42 +399,18 @@ impl From<HostDetector> for Detector {
     }
 }
 
-#[pymethods]
-impl Detector {
-    fn __repr__(&self) -> String {
-        format!(
-            "Detector(id={}, category={}, kind={}, country={}, validation={}, \
-             default_action={}, action={}, confidence={}, context_required={}, builtin={})",
-            quote(&self.id),
-            quote(&self.category),
-            quote(self.kind),
-            self.country
-                .as_deref()
-                .map_or_else(|| "None".to_owned(), quote),
-            quote(&self.validation),
-            quote(self.default_action),
-            quote(self.action),
-            py_float(self.confidence),
-            py_bool(self.context_required),
-            py_bool(self.builtin)
-        )
-    }
-
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("id", &self.id)?;
-        d.set_item("category", &self.category)?;
-        d.set_item("kind", self.kind)?;
-        d.set_item("country", &self.country)?;
-        d.set_item("validation", &self.validation)?;
-        d.set_item("default_action", self.default_action)?;
-        d.set_item("action", self.action)?;
-        d.set_item("confidence", self.confidence)?;
-        d.set_item("context_required", self.context_required)?;
-        d.set_item("builtin", self.builtin)?;
-        Ok(d)
-    }
-}
+flat_record!(Detector {
+    id,
+    category,
+    kind,
+    country,
+    validation,
+    default_action,
+    action,
+    confidence,
+    context_required,
+    builtin
+});
 
 /// One row of the error table.
 #[pyclass(frozen, eq, hash, get_all, module = "routeguard")]
@@ -471,25 +431,11 @@ impl From<HostErrorCode> for ErrorCode {
     }
 }
 
-#[pymethods]
-impl ErrorCode {
-    fn __repr__(&self) -> String {
-        format!(
-            "ErrorCode(name={}, number={}, meaning={})",
-            quote(self.name),
-            self.number,
-            quote(self.meaning)
-        )
-    }
-
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("name", self.name)?;
-        d.set_item("number", self.number)?;
-        d.set_item("meaning", self.meaning)?;
-        Ok(d)
-    }
-}
+flat_record!(ErrorCode {
+    name,
+    number,
+    meaning
+});
 
 #[cfg(test)]
 mod tests {

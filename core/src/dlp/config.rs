@@ -148,6 +148,27 @@ fn custom_confidence() -> f32 {
 }
 
 impl CustomDetector {
+    /// The detector as scanners list it (and as selectors and actions match it).
+    pub fn info(&self) -> DetectorInfo {
+        let action = self.action.unwrap_or(Action::Mask);
+        DetectorInfo {
+            id: self.id.as_str().into(),
+            category: self
+                .category
+                .clone()
+                .unwrap_or_else(|| self.id.to_ascii_uppercase())
+                .into(),
+            kind: self.kind,
+            country: None,
+            validation: self.validator.as_deref().unwrap_or("pattern").into(),
+            default_action: action,
+            action,
+            confidence: self.confidence,
+            context_required: self.context_required,
+            builtin: false,
+        }
+    }
+
     /// A regex detector with the defaults of the configuration document.
     pub fn from_pattern(id: impl Into<String>, pattern: impl Into<String>) -> CustomDetector {
         CustomDetector {

@@ -444,24 +444,8 @@ impl Scanner {
                     ))
                 }
             };
-            let category = custom
-                .category
-                .clone()
-                .unwrap_or_else(|| custom.id.to_ascii_uppercase());
-            let action = custom.action.unwrap_or(Action::Mask);
             detectors.push(Compiled {
-                info: DetectorInfo {
-                    id: custom.id.as_str().into(),
-                    category: category.into(),
-                    kind: custom.kind,
-                    country: None,
-                    validation: custom.validator.as_deref().unwrap_or("pattern").into(),
-                    default_action: action,
-                    action,
-                    confidence: custom.confidence,
-                    context_required: custom.context_required,
-                    builtin: false,
-                },
+                info: custom.info(),
                 engine,
                 max_len,
                 context: intern_context(

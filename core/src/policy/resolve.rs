@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::document::{AuditSettings, BudgetScope, DlpRules, Document, Permission};
 use super::document::{ProviderRules, Usd, Window};
 use super::glob::{base_id, ROUTER_PREFIX};
-use super::validate::{builtin_infos, custom_info, level, selects, LevelKey};
+use super::validate::{builtin_infos, level, selects, LevelKey};
 use crate::dlp::config::Selector;
 use crate::dlp::{Action, ScannerConfig};
 use crate::routing::regions;
@@ -755,7 +755,7 @@ fn merge_dlp(levels: &[(&str, &DlpRules)], index: &DlpIndex) -> Option<Arc<Scann
         for custom in &d.scanner.custom {
             let mut custom = custom.clone();
             // Set on the detector itself: an upper-case id would read as a category selector.
-            custom.action = Some(strictest(&custom_info(&custom)));
+            custom.action = Some(strictest(&custom.info()));
             merged.custom.push(custom);
         }
     }

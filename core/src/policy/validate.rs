@@ -11,7 +11,7 @@ use super::document::{
     BudgetScope, DlpRules, Document, Level, ModelRules, Permission, ProviderRules, SinkKind,
 };
 use crate::dlp::config::Selector;
-use crate::dlp::{Action, DetectorInfo, Scanner, ScannerConfig};
+use crate::dlp::{DetectorInfo, Scanner, ScannerConfig};
 use crate::error::{Error, ErrorCode, Result};
 use crate::routing::regions;
 
@@ -269,27 +269,6 @@ pub(crate) fn validate(doc: &Document) -> Result<()> {
     validate_dlp(doc)
 }
 
-/// A custom detector as the scanner will describe it, for matching selectors.
-pub(crate) fn custom_info(custom: &crate::dlp::CustomDetector) -> DetectorInfo {
-    let action = custom.action.unwrap_or(Action::Mask);
-    DetectorInfo {
-        id: custom.id.as_str().into(),
-        category: custom
-            .category
-            .clone()
-            .unwrap_or_else(|| custom.id.to_ascii_uppercase())
-            .into(),
-        kind: custom.kind,
-        country: None,
-        validation: custom.validator.as_deref().unwrap_or("pattern").into(),
-        default_action: action,
-        action,
-        confidence: custom.confidence,
-        context_required: custom.context_required,
-        builtin: false,
-    }
-}
-
 /// The built-in detectors, for selection and action checks.
 pub(crate) fn builtin_infos() -> &'static [DetectorInfo] {
     static INFOS: std::sync::OnceLock<Vec<DetectorInfo>> = std::sync::OnceLock::new();
@@ -324,7 +303,7 @@ fn validate_dlp(doc: &Document) -> Result<()> {
                 ));
             }
             seen.push((custom.id.clone(), path));
-            customs.push(custom_info(custom));
+            customs.push(crate::dlp::CustomDetector::info(custom));
         }
     }
     for level in levels(doc) {

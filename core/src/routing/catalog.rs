@@ -23,10 +23,10 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
 use super::regions;
+// Catalogue files are read with the configuration's size bound (64 MiB: the live `/models`
+// body is a few MB).
+use crate::dlp::config::read_bounded;
 use crate::error::{Error, ErrorCode, Result};
-
-/// Largest catalogue file read. The live `/models` body is a few MB; this bounds hostile input.
-const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// The embedded snapshot, curated from public facts (see `core/data/catalog/README.md`).
 const BUILTIN_SNAPSHOT: &str = include_str!("../../data/catalog/snapshot.json");
@@ -646,33 +646,6 @@ fn parse_json<T: serde::de::DeserializeOwned>(
                 at(&path),
                 inner.line(),
                 inner.column()
-            ),
-        )
-    })
-}
-
-fn read_bounded(path: &Path) -> Result<String> {
-    let unreadable = |why: String| {
-        Error::new(
-            ErrorCode::ConfigFileUnreadable,
-            format!("{}: {why}", path.display()),
-        )
-    };
-    let meta = std::fs::metadata(path).map_err(|e| unreadable(e.kind().to_string()))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Error::new(
-            ErrorCode::InputTooLarge,
-            format!("{}: larger than {MAX_FILE_BYTES} bytes", path.display()),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.kind().to_string()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidUtf8,
-            format!(
-                "{}: invalid UTF-8 at byte {}",
-                path.display(),
-                e.utf8_error().valid_up_to()
             ),
         )
     })
