@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use routeguard::guard::{CatalogRef, Decision, Guard, PrepareOptions};
+use routeguard::guard::{requested_models, CatalogRef, Decision, Guard, PrepareOptions};
 use routeguard::policy::{Policy, Principal};
 use routeguard::routing::catalog::Catalog;
 use routeguard::routing::constraints::{compliant_endpoints, processing_countries};
@@ -114,15 +114,12 @@ pub fn explain(question: Question<'_>) -> Result<ExitCode, Error> {
         ),
     )?;
     if let Ok(resolved) = guard.policy().resolve(p) {
+        // `prepare` accepted the request above, so it is an object that names its models.
         let sent: Value = serde_json::from_str(&request).unwrap_or(Value::Null);
-        let mut models: Vec<String> = sent["model"]
-            .as_str()
-            .map(String::from)
-            .into_iter()
-            .collect();
-        if let Some(list) = sent["models"].as_array() {
-            models.extend(list.iter().filter_map(Value::as_str).map(String::from));
-        }
+        let models = match sent.as_object().map(requested_models) {
+            Some(Ok((models, _))) => models,
+            _ => Vec::new(),
+        };
         for model in &models {
             let reasons = resolved.models.check(model);
             let verdict = if reasons.iter().all(|r| r.shadow) {
@@ -222,10 +219,7 @@ pub fn catalog_show(
     format: ListFormat,
 ) -> Result<ExitCode, Error> {
     let catalog_ref = load_catalog(dir)?;
-    let catalog = match &catalog_ref {
-        CatalogRef::Builtin => Catalog::builtin(),
-        CatalogRef::Loaded(c) => c,
-    };
+    let catalog = catalog_ref.get();
     let mut out = BufWriter::new(io::stdout().lock());
     let countries = |list: Option<&Vec<String>>| match list {
         Some(list) if !list.is_empty() => list.join(" "),

@@ -50,7 +50,8 @@ pub enum CatalogRef {
 }
 
 impl CatalogRef {
-    fn get(&self) -> &Catalog {
+    /// The catalogue this refers to.
+    pub fn get(&self) -> &Catalog {
         match self {
             CatalogRef::Builtin => Catalog::builtin(),
             CatalogRef::Loaded(catalog) => catalog,
@@ -145,8 +146,8 @@ impl Guard {
     }
 
     pub fn with_catalog(policy: Policy, catalog: CatalogRef) -> Result<Guard> {
-        for (path, slug) in provider_slugs(&policy) {
-            let base = slug.split('/').next().unwrap_or(&slug);
+        for (path, slug) in policy.provider_slugs() {
+            let base = slug.split('/').next().unwrap_or(slug);
             if catalog.get().provider(base).is_none() {
                 return Err(Error::new(
                     ErrorCode::UnknownProvider,
@@ -251,13 +252,17 @@ impl Guard {
         // Routing: each model needs a compliant endpoint; fallbacks without one are removed.
         let rules = &resolved.providers;
         let constrained = rules.constrains();
+        let catalog = self.catalog.get();
+        let routes: Vec<_> = models
+            .iter()
+            .map(|model| compliant_endpoints(catalog, model, rules))
+            .collect();
         if let Some(shadow_rules) = &resolved.providers_shadow {
-            for model in &models {
-                let (_, excluded) = compliant_endpoints(self.catalog.get(), model, shadow_rules);
-                let (enforced_admitted, _) = compliant_endpoints(self.catalog.get(), model, rules);
+            for (model, (admitted, _)) in models.iter().zip(&routes) {
+                let (_, excluded) = compliant_endpoints(catalog, model, shadow_rules);
                 let newly: Vec<&Exclusion> = excluded
                     .iter()
-                    .filter(|e| enforced_admitted.iter().any(|a| a.tag == e.tag))
+                    .filter(|e| admitted.iter().any(|a| a.tag == e.tag))
                     .collect();
                 if let Some(first) = newly.first() {
                     let tags: Vec<&str> = newly.iter().map(|e| e.tag.as_str()).collect();
@@ -274,42 +279,33 @@ impl Guard {
         }
         let mut tags: BTreeSet<String> = BTreeSet::new();
         let mut routed = Vec::new();
-        for (i, model) in models.iter().enumerate() {
-            let catalog = self.catalog.get();
-            if catalog.model(model).is_none() {
-                let r = reason(
+        for (i, (model, (admitted, excluded))) in models.iter().zip(&routes).enumerate() {
+            let refusal = if !constrained {
+                None
+            } else if catalog.model(model).is_none() {
+                Some(reason(
                     "model_unknown",
                     "catalog",
                     format!(
                         "`{model}` is not in the provider catalogue ({}), so where it would run cannot be checked",
                         catalog.snapshot_date()
                     ),
-                );
-                if !constrained {
+                ))
+            } else if admitted.is_empty() {
+                Some(no_endpoint(model, excluded))
+            } else {
+                None
+            };
+            match refusal {
+                None => {
+                    if constrained {
+                        tags.extend(admitted.iter().map(|e| e.tag.clone()));
+                    }
                     routed.push(model.clone());
-                    continue;
                 }
-                if i == 0 && !primary_missing {
-                    return Ok(deny(vec![r], notices));
-                }
-                notices.push(removed_fallback(model, r));
-                continue;
+                Some(r) if i == 0 && !primary_missing => return Ok(deny(vec![r], notices)),
+                Some(r) => notices.push(removed_fallback(model, r)),
             }
-            let (admitted, excluded) = compliant_endpoints(catalog, model, rules);
-            if !constrained {
-                routed.push(model.clone());
-                continue;
-            }
-            if admitted.is_empty() {
-                let r = no_endpoint(model, &excluded);
-                if i == 0 && !primary_missing {
-                    return Ok(deny(vec![r], notices));
-                }
-                notices.push(removed_fallback(model, r));
-                continue;
-            }
-            tags.extend(admitted.iter().map(|e| e.tag.clone()));
-            routed.push(model.clone());
         }
         if routed.is_empty() {
             let mut reasons: Vec<Reason> = notices.iter().filter(|r| !r.shadow).cloned().collect();
@@ -371,6 +367,17 @@ impl Guard {
     /// Checks a response (JSON text of a non-streaming body, or of the final stream chunk) against
     /// what `prepare` allowed. A response that carries an error served nothing and is allowed.
     pub fn verify(&self, prepared: &Prepared, response_json: &str) -> Result<Verification> {
+        self.verify_served(&prepared.models, &prepared.providers, response_json)
+    }
+
+    /// `verify` from the parts of a prepared request it checks against: the models and the
+    /// provider tags that were sent.
+    pub fn verify_served(
+        &self,
+        models: &[String],
+        providers: &[String],
+        response_json: &str,
+    ) -> Result<Verification> {
         let response: Value = serde_json::from_str(response_json).map_err(|e| {
             Error::new(
                 ErrorCode::InvalidJson,
@@ -397,20 +404,14 @@ impl Guard {
         let mut reasons = Vec::new();
         let has_content = response.get("choices").is_some();
         if has_content {
-            if !prepared.providers.is_empty() {
+            if !providers.is_empty() {
                 match (&slug, served_name) {
                     (Some(slug), _)
-                        if prepared
-                            .providers
-                            .iter()
-                            .any(|t| slug_covers(slug, t) || t == slug) => {}
+                        if providers.iter().any(|t| slug_covers(slug, t) || t == slug) => {}
                     (Some(slug), _) => reasons.push(reason(
                         "provider_violation",
                         "providers",
-                        format!(
-                            "served by `{slug}`, outside {}",
-                            prepared.providers.join(", ")
-                        ),
+                        format!("served by `{slug}`, outside {}", providers.join(", ")),
                     )),
                     (None, Some(name)) => reasons.push(reason(
                         "provider_unknown",
@@ -426,7 +427,7 @@ impl Guard {
             }
             if let Some(model) = &served_model {
                 let served = catalog.model(model).map(|m| m.id.clone());
-                let expected = prepared.models.iter().any(|m| {
+                let expected = models.iter().any(|m| {
                     m == model
                         || catalog.model(m).map(|x| &x.id) == served.as_ref() && served.is_some()
                 });
@@ -436,7 +437,7 @@ impl Guard {
                         "models",
                         format!(
                             "served by model `{model}`, not one of {}",
-                            prepared.models.join(", ")
+                            models.join(", ")
                         ),
                     ));
                 }
@@ -516,41 +517,6 @@ impl Guard {
         cache.insert(key, scanner.clone());
         Ok(scanner)
     }
-}
-
-/// Every provider slug the policy names, with its path.
-fn provider_slugs(policy: &Policy) -> Vec<(String, String)> {
-    let document = policy.document();
-    let mut levels: Vec<(String, Option<&crate::policy::ProviderRules>)> =
-        vec![("defaults".into(), document.defaults.providers.as_ref())];
-    for (id, workspace) in &document.workspaces {
-        levels.push((format!("workspaces.{id}"), workspace.providers.as_ref()));
-        for (user, level) in &workspace.users {
-            levels.push((
-                format!("workspaces.{id}.users.{user}"),
-                level.providers.as_ref(),
-            ));
-        }
-    }
-    for (user, level) in &document.users {
-        levels.push((format!("users.{user}"), level.providers.as_ref()));
-    }
-    let mut out = Vec::new();
-    for (path, rules) in levels {
-        let Some(rules) = rules else { continue };
-        for (list, name) in [
-            (rules.allow.as_deref().unwrap_or_default(), "allow"),
-            (&rules.deny[..], "deny"),
-        ] {
-            for (i, slug) in list.iter().enumerate() {
-                out.push((
-                    format!("{path}.providers.{name}[{i}]"),
-                    slug.as_str().to_string(),
-                ));
-            }
-        }
-    }
-    out
 }
 
 /// Scans (and rewrites) a request: every role, part, tool-call argument and name.
@@ -656,7 +622,7 @@ fn dlp_summary(findings: &[PreparedFinding]) -> String {
 
 /// The model ids of a request: `model` then `models` (deduplicated), and whether `model` was
 /// absent (then the first of `models` is the primary, and every entry is a fallback candidate).
-fn requested_models(object: &Map<String, Value>) -> Result<(Vec<String>, bool)> {
+pub fn requested_models(object: &Map<String, Value>) -> Result<(Vec<String>, bool)> {
     let invalid = |path: &str, what: &str| {
         Error::new(ErrorCode::InvalidRequest, format!("at `{path}`: {what}"))
     };

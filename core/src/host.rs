@@ -19,7 +19,7 @@ use crate::dlp::{
     Scanner, ScannerConfig, StreamScanner, Vault,
 };
 use crate::error::{Error, ErrorCode, Result};
-use crate::guard::{CatalogRef, Decision, Guard, PrepareOptions, Prepared};
+use crate::guard::{CatalogRef, Decision, Guard, PrepareOptions};
 use crate::policy::{Policy, Principal, Reason};
 use crate::routing::catalog::Catalog;
 
@@ -505,15 +505,9 @@ pub struct HostReason {
 }
 
 /// A DLP finding in a prepared request: where and what, never the value.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct HostPreparedFinding {
-    pub path: String,
-    pub detector: String,
-    pub category: String,
-    pub action: Action,
-}
+pub use crate::guard::PreparedFinding as HostPreparedFinding;
 
-/// A request that may be sent, kept whole so that `verify` can check its response.
+/// A request that may be sent; `verify` checks its response against `models` and `providers`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct HostPrepared {
     /// The request to send, as compact JSON.
@@ -522,8 +516,6 @@ pub struct HostPrepared {
     /// The provider tags in `provider.only` (empty: the policy does not constrain providers).
     pub providers: Vec<String>,
     pub findings: Vec<HostPreparedFinding>,
-    #[serde(skip)]
-    inner: Prepared,
 }
 
 /// The outcome of `prepare`: `prepared` is set exactly when `allowed`.
@@ -613,22 +605,12 @@ impl HostGuard {
                 allowed: true,
                 reasons: Vec::new(),
                 notices: host_reasons(&prepared.notices),
-                policy_hash: prepared.policy_hash.clone(),
+                policy_hash: prepared.policy_hash,
                 prepared: Some(HostPrepared {
-                    request: prepared.request.clone(),
-                    models: prepared.models.clone(),
-                    providers: prepared.providers.clone(),
-                    findings: prepared
-                        .findings
-                        .iter()
-                        .map(|f| HostPreparedFinding {
-                            path: f.path.clone(),
-                            detector: f.detector.clone(),
-                            category: f.category.clone(),
-                            action: f.action,
-                        })
-                        .collect(),
-                    inner: prepared,
+                    request: prepared.request,
+                    models: prepared.models,
+                    providers: prepared.providers,
+                    findings: prepared.findings,
                 }),
             },
         })
@@ -636,7 +618,9 @@ impl HostGuard {
 
     /// Checks the response (JSON) to a prepared request: served provider and model.
     pub fn verify(&self, prepared: &HostPrepared, response_json: &str) -> Result<HostVerification> {
-        let verification = self.guard.verify(&prepared.inner, response_json)?;
+        let verification =
+            self.guard
+                .verify_served(&prepared.models, &prepared.providers, response_json)?;
         Ok(HostVerification {
             withheld: !verification.allowed,
             allowed: verification.allowed,

@@ -196,6 +196,29 @@ impl Policy {
         self.base_dir.as_deref()
     }
 
+    /// Every provider slug the policy names in an allow or deny list, with its path
+    /// (`workspaces.eu.providers.allow[0]`), for checking them against a catalogue.
+    pub fn provider_slugs(&self) -> Vec<(String, &str)> {
+        let mut out = Vec::new();
+        for level in validate::levels(&self.doc) {
+            let Some(rules) = level.providers else {
+                continue;
+            };
+            for (name, list) in [
+                ("allow", rules.allow.as_deref().unwrap_or_default()),
+                ("deny", &rules.deny[..]),
+            ] {
+                for (i, slug) in list.iter().enumerate() {
+                    out.push((
+                        format!("{}.providers.{name}[{i}]", level.path),
+                        slug.as_str(),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// Entries that are valid but have no effect or make everything fail (for `policy check`).
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings

@@ -34,7 +34,15 @@ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
 /// Whether `code` is an assigned ISO 3166-1 alpha-2 code (upper case).
 pub fn is_country(code: &str) -> bool {
-    code.len() == 2 && ISO_3166_ALPHA2.split(' ').any(|c| c == code)
+    country(code).is_some()
+}
+
+/// The table's own copy of an assigned ISO 3166-1 alpha-2 code.
+fn country(code: &str) -> Option<&'static str> {
+    if code.len() != 2 {
+        return None;
+    }
+    ISO_3166_ALPHA2.split(' ').find(|c| *c == code)
 }
 
 /// The countries a policy entry stands for: a group name (`EU`, `EEA`, `ADEQUATE`, `UK`, `US`,
@@ -46,14 +54,7 @@ pub fn expand(entry: &str) -> Option<BTreeSet<&'static str>> {
         "EEA" => eea().collect(),
         "ADEQUATE" => eea().chain(ADEQUATE.iter().copied()).collect(),
         "UK" => ["GB"].into(),
-        _ if is_country(entry) => {
-            let code = ISO_3166_ALPHA2
-                .split(' ')
-                .find(|c| *c == entry)
-                .expect("is_country found it");
-            [code].into()
-        }
-        _ => return None,
+        _ => [country(entry)?].into(),
     };
     Some(set)
 }
