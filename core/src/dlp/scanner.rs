@@ -1,7 +1,7 @@
 //! The scanning engine: compiles detectors once, then finds, scores and de-overlaps matches in text.
 //!
 //! One scan makes a fixed number of passes whatever the number of detectors: one Aho-Corasick pass
-//! for every literal (secret prefixes, gating triggers, context words), one byte pass that tries
+//! for every keyword (secret prefixes, gating triggers, context words), one byte pass that tries
 //! anchored identifiers only at word starts whose shape fits, and then regexes confined to small
 //! windows around trigger hits. Every detector is local (a hit depends only on text within its
 //! `max_len` and the context window), which is what lets the streaming scanner reproduce a
@@ -10,7 +10,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton as _;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::meta::Regex;
 use regex_automata::{Anchored, Input};
@@ -156,7 +157,7 @@ fn walk_anchored(dfa: &dense::DFA<Vec<u32>>, bytes: &[u8], start: usize, end: us
         return Walk::GaveUp;
     };
     let mut last = None;
-    for (at, &byte) in bytes.iter().enumerate().take(end).skip(start) {
+    for (at, &byte) in (start..).zip(&bytes[start..end]) {
         state = dfa.next_state(state, byte);
         if dfa.is_special_state(state) {
             if dfa.is_match_state(state) {
@@ -211,10 +212,109 @@ struct Compiled {
     context: Vec<u32>,
 }
 
-/// A literal in the shared automaton and what its occurrences mean.
+/// Trigger literals and context words, ASCII-case-insensitive, found in one pass over the text.
+/// The search loop is our own (`Keywords::each`): a table step per byte, where the crate's
+/// overlapping iterator pays several times that in bookkeeping.
+struct Keywords {
+    dfa: aho_corasick::dfa::DFA,
+    /// Per keyword: the detectors it triggers (empty for a context word only).
+    triggers: Vec<Vec<u32>>,
+    /// Per keyword: whether detectors use it as a context word.
+    is_context: Vec<bool>,
+}
+
+impl Keywords {
+    /// Calls `hit(keyword, start, end)` for every occurrence, overlapping ones included, in
+    /// order of `end`.
+    fn each(&self, bytes: &[u8], mut hit: impl FnMut(usize, usize, usize)) {
+        let dfa = &self.dfa;
+        let Ok(mut state) = dfa.start_state(aho_corasick::Anchored::No) else {
+            return;
+        };
+        for (at, &byte) in bytes.iter().enumerate() {
+            state = dfa.next_state(aho_corasick::Anchored::No, state, byte);
+            if dfa.is_special(state) && dfa.is_match(state) {
+                for i in 0..dfa.match_len(state) {
+                    let keyword = dfa.match_pattern(state, i);
+                    let end = at + 1;
+                    hit(keyword.as_usize(), end - dfa.pattern_len(keyword), end);
+                }
+            }
+        }
+    }
+}
+
+/// Builds the keyword table: each distinct lowercase word gets one id.
 #[derive(Default)]
-struct LiteralUses {
-    triggers: Vec<u32>,
+struct KeywordTable {
+    ids: HashMap<String, u32>,
+    words: Vec<String>,
+    triggers: Vec<Vec<u32>>,
+    is_context: Vec<bool>,
+    longest_trigger: usize,
+    longest_context_word: usize,
+}
+
+impl KeywordTable {
+    fn intern(&mut self, word: &str) -> u32 {
+        let key = word.to_ascii_lowercase();
+        if let Some(&id) = self.ids.get(&key) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        self.ids.insert(key.clone(), id);
+        self.words.push(key);
+        self.triggers.push(Vec::new());
+        self.is_context.push(false);
+        id
+    }
+
+    fn trigger(&mut self, word: &str, detector: u32) {
+        let id = self.intern(word) as usize;
+        self.triggers[id].push(detector);
+        self.longest_trigger = self.longest_trigger.max(word.len());
+    }
+
+    /// The sorted ids of a detector's context words.
+    fn context<'a>(&mut self, words: impl Iterator<Item = &'a str>) -> Vec<u32> {
+        let mut ids: Vec<u32> = words
+            .map(|w| {
+                let id = self.intern(w);
+                self.is_context[id as usize] = true;
+                self.longest_context_word = self.longest_context_word.max(w.len());
+                id
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// A full DFA: the word set is fixed per scanner and the search runs on every prompt.
+    fn build(self) -> Result<Option<Keywords>> {
+        if self.words.is_empty() {
+            return Ok(None);
+        }
+        let dfa = aho_corasick::dfa::Builder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .start_kind(aho_corasick::StartKind::Unanchored)
+            .build(&self.words)
+            .map_err(|e| Error::new(ErrorCode::Internal, format!("keyword automaton: {e}")))?;
+        Ok(Some(Keywords {
+            dfa,
+            triggers: self.triggers,
+            is_context: self.is_context,
+        }))
+    }
+}
+
+/// Whole-word context-word occurrences of one text, sorted by end.
+#[derive(Default)]
+struct ContextHits {
+    /// `(end, start, keyword)`.
+    hits: Vec<(usize, usize, u32)>,
 }
 
 struct Dictionaries {
@@ -231,15 +331,10 @@ struct AllowList {
 /// A compiled set of detectors with their actions. Cheap to share across threads.
 pub struct Scanner {
     detectors: Vec<Compiled>,
-    literals: Option<AhoCorasick>,
-    literal_uses: Vec<LiteralUses>,
-    /// Every context word; pattern index = context word id.
-    context_ac: Option<AhoCorasick>,
+    keywords: Option<Keywords>,
     longest_context_word: usize,
-    /// Anchored and located detector indices by the shape of a word start: its first byte
-    /// (ASCII) and the length of its first run (runs of 63 and more share a slot), see
-    /// `shape_slot`. Most words find an empty list here and cost nothing more.
-    anchored_by_shape: Vec<Vec<u32>>,
+    /// Anchored and located detectors by the first two bytes of a word start.
+    starts: StartTable,
     always_code: Vec<u32>,
     patterns: Vec<u32>,
     dictionaries: Option<Dictionaries>,
@@ -318,19 +413,7 @@ impl Scanner {
     /// Builds a scanner from a configuration (built-in selection, actions, custom detectors).
     pub fn from_config(config: &ScannerConfig) -> Result<Scanner> {
         let mut detectors: Vec<Compiled> = Vec::new();
-        let mut context_ids: HashMap<String, u32> = HashMap::new();
-        let mut literal_index: HashMap<String, usize> = HashMap::new();
-        let mut literals: Vec<String> = Vec::new();
-        let mut literal_uses: Vec<LiteralUses> = Vec::new();
-        let mut literal =
-            |text: &str, literals: &mut Vec<String>, uses: &mut Vec<LiteralUses>| -> usize {
-                let key = text.to_ascii_lowercase();
-                *literal_index.entry(key.clone()).or_insert_with(|| {
-                    literals.push(key);
-                    uses.push(LiteralUses::default());
-                    literals.len() - 1
-                })
-            };
+        let mut keywords = KeywordTable::default();
 
         let selection = config.builtin_selection()?;
         for spec in catalog::builtin() {
@@ -345,16 +428,9 @@ impl Scanner {
             })?;
             let index = detectors.len() as u32;
             match spec.matcher {
-                Matcher::Triggered { triggers, .. } => {
+                Matcher::Triggered { triggers, .. } | Matcher::Code { triggers, .. } => {
                     for t in triggers {
-                        let l = literal(t, &mut literals, &mut literal_uses);
-                        literal_uses[l].triggers.push(index);
-                    }
-                }
-                Matcher::Code { triggers, .. } => {
-                    for t in triggers {
-                        let l = literal(t, &mut literals, &mut literal_uses);
-                        literal_uses[l].triggers.push(index);
+                        keywords.trigger(t, index);
                     }
                 }
                 Matcher::Anchored { .. } | Matcher::Scored { .. } | Matcher::Located { .. } => {}
@@ -375,7 +451,7 @@ impl Scanner {
                 info,
                 engine,
                 max_len: spec.matcher.max_len(),
-                context: intern_context(spec.context.iter().copied(), &mut context_ids),
+                context: keywords.context(spec.context.iter().copied()),
             });
         }
 
@@ -448,23 +524,9 @@ impl Scanner {
                 info: custom.info(),
                 engine,
                 max_len,
-                context: intern_context(
-                    custom.context.iter().map(String::as_str),
-                    &mut context_ids,
-                ),
+                context: keywords.context(custom.context.iter().map(String::as_str)),
             });
         }
-
-        // Context words get their own automaton, run only in the windows around candidates:
-        // most text has no candidate near it, so most context words are never looked for.
-        let mut context_words: Vec<(String, u32)> = context_ids.into_iter().collect();
-        context_words.sort_by_key(|(_, id)| *id);
-        let longest_context_word = context_words
-            .iter()
-            .map(|(w, _)| w.len())
-            .max()
-            .unwrap_or(0);
-        let context_ac = literal_automaton(context_words.iter().map(|(w, _)| w), "context")?;
 
         // Most specific selector wins: id, then category, then country, then kind, then `*`.
         let actions = config
@@ -493,7 +555,9 @@ impl Scanner {
             }
         }
 
-        let literals_ac = literal_automaton(&literals, "literal")?;
+        let longest_context_word = keywords.longest_context_word;
+        let longest_literal = keywords.longest_trigger;
+        let keywords = keywords.build()?;
         let dictionaries = if dictionary_terms.is_empty() {
             None
         } else {
@@ -509,27 +573,12 @@ impl Scanner {
             })
         };
 
-        let mut anchored_by_shape = vec![Vec::new(); 128 * 64];
+        let starts = StartTable::new(&detectors);
         let mut always_code = Vec::new();
         let mut patterns = Vec::new();
         let mut longest_before = 0;
         for (i, d) in detectors.iter().enumerate() {
             match &d.engine {
-                Engine::Anchored {
-                    start, first_run, ..
-                }
-                | Engine::Located {
-                    start, first_run, ..
-                } => {
-                    for b in (0u8..128).filter(|&b| start.admits(b)) {
-                        for len in first_run.0.max(1)..=first_run.1 {
-                            let list = &mut anchored_by_shape[shape_slot(b, len as usize)];
-                            if list.last() != Some(&(i as u32)) {
-                                list.push(i as u32);
-                            }
-                        }
-                    }
-                }
                 Engine::Code { gated: false, .. } => always_code.push(i as u32),
                 Engine::Pattern { .. } => patterns.push(i as u32),
                 Engine::Triggered { before, .. } => longest_before = longest_before.max(*before),
@@ -538,7 +587,6 @@ impl Scanner {
             }
         }
         let longest_match = detectors.iter().map(|d| d.max_len).max().unwrap_or(0);
-        let longest_literal = literals.iter().map(String::len).max().unwrap_or(0);
         let settled_extent = detectors
             .iter()
             .map(|d| match d.engine {
@@ -572,11 +620,9 @@ impl Scanner {
 
         Ok(Scanner {
             detectors,
-            literals: literals_ac,
-            literal_uses,
-            context_ac,
+            keywords,
             longest_context_word,
-            anchored_by_shape,
+            starts,
             always_code,
             patterns,
             dictionaries,
@@ -632,24 +678,37 @@ impl Scanner {
     /// Raw hits, and the earliest start of a trigger window that runs past the end of `text`
     /// (a hit there may still change when more text arrives), or `text.len()` if none does.
     pub(crate) fn candidates_and_horizon(&self, text: &str) -> (Vec<Candidate>, usize) {
-        let (mut raw, open_window) = self.unscored_candidates(text);
-        self.score(text, &mut raw);
+        let (mut raw, open_window, context) = self.gather(text);
+        self.score(text, &mut raw, &context);
         (raw, open_window)
     }
 
     /// Every detector's hits as gathered, before context scoring, thresholds and allow-lists.
+    #[cfg(test)]
     pub(crate) fn unscored_candidates(&self, text: &str) -> (Vec<Candidate>, usize) {
+        let (raw, open_window, _) = self.gather(text);
+        (raw, open_window)
+    }
+
+    /// Raw hits, the trigger-window horizon (see `candidates_and_horizon`) and the context words
+    /// found on the way.
+    fn gather(&self, text: &str) -> (Vec<Candidate>, usize, ContextHits) {
         let bytes = text.as_bytes();
         let mut open_window = text.len();
         let mut raw: Vec<Candidate> = Vec::new();
         let mut trigger_ranges: Vec<(u32, usize, usize)> = Vec::new();
         let mut gated_code: Vec<u32> = Vec::new();
+        let mut context = ContextHits::default();
 
-        if let Some(ac) = &self.literals {
-            for m in ac.find_overlapping_iter(text) {
-                let uses = &self.literal_uses[m.pattern().as_usize()];
-                let (s, e) = (m.start(), m.end());
-                for &d in &uses.triggers {
+        if let Some(keywords) = &self.keywords {
+            keywords.each(bytes, |keyword, s, e| {
+                if keywords.is_context[keyword]
+                    && (s == 0 || !bytes[s - 1].is_ascii_alphanumeric())
+                    && (e == bytes.len() || !bytes[e].is_ascii_alphanumeric())
+                {
+                    context.hits.push((e, s, keyword as u32));
+                }
+                for &d in &keywords.triggers[keyword] {
                     match &self.detectors[d as usize].engine {
                         Engine::Triggered { before, .. } => {
                             let max_len = self.detectors[d as usize].max_len;
@@ -669,7 +728,7 @@ impl Scanner {
                         _ => {}
                     }
                 }
-            }
+            });
         }
 
         self.anchored_pass(text, &mut raw);
@@ -749,15 +808,16 @@ impl Scanner {
             }
         }
 
-        (raw, open_window)
+        (raw, open_window, context)
     }
 
     /// Context words near a match raise its confidence; detectors that require context lose
     /// matches without it; then the threshold and allow-lists apply.
-    fn score(&self, text: &str, raw: &mut Vec<Candidate>) {
+    fn score(&self, text: &str, raw: &mut Vec<Candidate>, context: &ContextHits) {
         raw.retain_mut(|c| {
             let d = &self.detectors[c.detector as usize];
-            let has_context = !d.context.is_empty() && self.context_near(text, c, &d.context);
+            let has_context =
+                !d.context.is_empty() && self.context_near(text.len(), context, c, &d.context);
             if has_context {
                 c.confidence = (c.confidence + CONTEXT_BOOST).min(1.0);
             } else if d.info.context_required {
@@ -776,23 +836,26 @@ impl Scanner {
 
     /// Whether one of `words` (context word ids) occurs as a whole word within the context window
     /// of `c`, outside the match itself.
-    fn context_near(&self, text: &str, c: &Candidate, words: &[u32]) -> bool {
-        let Some(ac) = &self.context_ac else {
-            return false;
-        };
-        let bytes = text.as_bytes();
+    fn context_near(
+        &self,
+        len: usize,
+        context: &ContextHits,
+        c: &Candidate,
+        words: &[u32],
+    ) -> bool {
         let lo = c.start.saturating_sub(CONTEXT_BEFORE);
-        let hi = (c.end + CONTEXT_AFTER).min(bytes.len());
-        let search_end = (hi + self.longest_context_word).min(bytes.len());
-        let input = aho_corasick::Input::new(bytes).span(lo..search_end);
-        ac.find_overlapping_iter(input).any(|m| {
-            let (s, e) = (m.start(), m.end());
-            s < hi
-                && (e <= c.start || s >= c.end)
-                && (s == 0 || !bytes[s - 1].is_ascii_alphanumeric())
-                && (e == bytes.len() || !bytes[e].is_ascii_alphanumeric())
-                && words.binary_search(&(m.pattern().as_u32())).is_ok()
-        })
+        let hi = (c.end + CONTEXT_AFTER).min(len);
+        let search_end = (hi + self.longest_context_word).min(len);
+        let first = context.hits.partition_point(|&(e, _, _)| e <= lo);
+        context.hits[first..]
+            .iter()
+            .take_while(|&&(e, _, _)| e <= search_end)
+            .any(|&(e, s, word)| {
+                s >= lo
+                    && s < hi
+                    && (e <= c.start || s >= c.end)
+                    && words.binary_search(&word).is_ok()
+            })
     }
 
     fn candidate(
@@ -826,28 +889,19 @@ impl Scanner {
                 run_end += 1;
             }
             let at_boundary = i == 0 || !is_word_byte(bytes[i - 1]);
-            let candidates = &self.anchored_by_shape[shape_slot(b, run_end - i)];
-            if at_boundary && !candidates.is_empty() {
+            if at_boundary {
                 let run = (run_end - i).min(255) as u8;
                 let continues_number = continues_number_before(bytes, i);
-                let second = bytes.get(i + 1).copied();
-                for &d in candidates {
+                for entry in self.starts.entries(b, bytes.get(i + 1).copied()) {
+                    if run < entry.run_min || run > entry.run_max {
+                        continue;
+                    }
+                    let d = entry.detector;
                     let compiled = &self.detectors[d as usize];
                     match &compiled.engine {
-                        Engine::Anchored {
-                            first_run,
-                            re,
-                            check,
-                            dfa,
-                            ..
-                        } => {
-                            if continues_number || run < first_run.0 || run > first_run.1 {
+                        Engine::Anchored { re, check, dfa, .. } => {
+                            if continues_number {
                                 continue;
-                            }
-                            if let (Some(compiled_dfa), Some(second)) = (dfa, second) {
-                                if !admits_pair(&compiled_dfa.openings, b, second) {
-                                    continue;
-                                }
                             }
                             let hi = ceil_char_boundary(text, (i + compiled.max_len).min(n));
                             let end = match dfa
@@ -870,12 +924,7 @@ impl Scanner {
                                 out.push(self.candidate(d, i, end, confidence));
                             }
                         }
-                        Engine::Located {
-                            first_run, locate, ..
-                        } => {
-                            if run < first_run.0 || run > first_run.1 {
-                                continue;
-                            }
+                        Engine::Located { locate, .. } => {
                             let Some(hit) = locate(text, i) else { continue };
                             // Locality is what streaming relies on: a hit must stay in its window.
                             let in_window = hit.start + 4 >= i
@@ -961,45 +1010,77 @@ fn continues_number_after(bytes: &[u8], end: usize) -> bool {
         && bytes[end + 1].is_ascii_digit()
 }
 
-/// The slot of a word start in `anchored_by_shape`: first byte (ASCII) and first-run length.
-fn shape_slot(first: u8, run: usize) -> usize {
-    (first as usize & 127) * 64 + run.min(63)
+/// A detector that may start at a word, with the first-run lengths it accepts.
+#[derive(Clone, Copy)]
+struct StartEntry {
+    detector: u32,
+    run_min: u8,
+    run_max: u8,
 }
 
-/// An overlapping, ASCII-case-insensitive automaton over `words`, or `None` for no words. A full
-/// DFA: the word set is fixed per scanner and the search runs on every prompt.
-fn literal_automaton<I, P>(words: I, what: &str) -> Result<Option<AhoCorasick>>
-where
-    I: IntoIterator<Item = P>,
-    P: AsRef<[u8]>,
-{
-    let words: Vec<P> = words.into_iter().collect();
-    if words.is_empty() {
-        return Ok(None);
+/// Anchored and located detectors by the first two bytes of a word start: the first byte must
+/// be admitted by the detector's `Start`, and for an anchored pattern the pair must be an
+/// opening of its DFA. Most words find a short list or none, and the entries carry what the
+/// next check needs, so rejecting one does not touch the detector itself.
+struct StartTable {
+    /// The entries of slot `k` are `entries[offsets[k]..offsets[k + 1]]`; see `slot`.
+    offsets: Vec<u32>,
+    entries: Vec<StartEntry>,
+}
+
+impl StartTable {
+    /// Slots per first byte: one per second byte, and one for a word start at the very end.
+    const STRIDE: usize = 257;
+
+    fn slot(first: u8, second: Option<u8>) -> usize {
+        (first as usize & 127) * Self::STRIDE + second.map_or(256, usize::from)
     }
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&words)
-        .map(Some)
-        .map_err(|e| Error::new(ErrorCode::Internal, format!("{what} automaton: {e}")))
-}
 
-fn intern_context<'a>(
-    words: impl Iterator<Item = &'a str>,
-    ids: &mut HashMap<String, u32>,
-) -> Vec<u32> {
-    let mut out: Vec<u32> = words
-        .map(|w| {
-            let key = w.to_ascii_lowercase();
-            let next = ids.len() as u32;
-            *ids.entry(key).or_insert(next)
-        })
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
+    fn new(detectors: &[Compiled]) -> StartTable {
+        let mut slots: Vec<Vec<StartEntry>> = vec![Vec::new(); 128 * Self::STRIDE];
+        for (i, d) in detectors.iter().enumerate() {
+            let (start, first_run, openings) = match &d.engine {
+                Engine::Anchored {
+                    start,
+                    first_run,
+                    dfa,
+                    ..
+                } => (start, first_run, dfa.as_ref().map(|dfa| &dfa.openings)),
+                Engine::Located {
+                    start, first_run, ..
+                } => (start, first_run, None),
+                _ => continue,
+            };
+            let entry = StartEntry {
+                detector: i as u32,
+                run_min: first_run.0,
+                run_max: first_run.1,
+            };
+            for first in (0u8..128).filter(|&b| start.admits(b)) {
+                slots[Self::slot(first, None)].push(entry);
+                for second in 0..=255u8 {
+                    if openings.is_none_or(|o| admits_pair(o, first, second)) {
+                        slots[Self::slot(first, Some(second))].push(entry);
+                    }
+                }
+            }
+        }
+        let mut offsets = Vec::with_capacity(slots.len() + 1);
+        let mut entries = Vec::new();
+        offsets.push(0);
+        for slot in slots {
+            entries.extend(slot);
+            offsets.push(entries.len() as u32);
+        }
+        StartTable { offsets, entries }
+    }
+
+    /// The detectors that may start at a word whose first byte is `first` (ASCII alphanumeric)
+    /// followed by `second` (`None` at the end of the text).
+    fn entries(&self, first: u8, second: Option<u8>) -> &[StartEntry] {
+        let k = Self::slot(first, second);
+        &self.entries[self.offsets[k] as usize..self.offsets[k + 1] as usize]
+    }
 }
 
 fn compile_spec(spec: &Spec) -> Result<Engine, String> {
