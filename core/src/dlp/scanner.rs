@@ -214,13 +214,16 @@ struct Compiled {
 
 /// Trigger literals and context words, ASCII-case-insensitive, found in one pass over the text.
 /// The search loop is our own (`Keywords::each`): a table step per byte, where the crate's
-/// overlapping iterator pays several times that in bookkeeping.
+/// overlapping iterator pays several times that in bookkeeping. The crate's prefilter (when it
+/// chose one: few keywords, as in a small custom scanner) skips text from the start state.
 struct Keywords {
     dfa: aho_corasick::dfa::DFA,
     /// Per keyword: the detectors it triggers (empty for a context word only).
     triggers: Vec<Vec<u32>>,
     /// Per keyword: whether detectors use it as a context word.
     is_context: Vec<bool>,
+    /// Whether any keyword is a trigger, so that every scan makes the keyword pass anyway.
+    any_trigger: bool,
 }
 
 impl Keywords {
@@ -231,13 +234,22 @@ impl Keywords {
         let Ok(mut state) = dfa.start_state(aho_corasick::Anchored::No) else {
             return;
         };
-        for (at, &byte) in bytes.iter().enumerate() {
-            state = dfa.next_state(aho_corasick::Anchored::No, state, byte);
+        let prefilter = dfa.prefilter();
+        let mut at = 0;
+        while at < bytes.len() {
+            if let Some(prefilter) = prefilter.filter(|_| dfa.is_start(state)) {
+                let rest = aho_corasick::Span::from(at..bytes.len());
+                match prefilter.find_in(bytes, rest).into_option() {
+                    None => return,
+                    Some(next) => at = next,
+                }
+            }
+            state = dfa.next_state(aho_corasick::Anchored::No, state, bytes[at]);
+            at += 1;
             if dfa.is_special(state) && dfa.is_match(state) {
                 for i in 0..dfa.match_len(state) {
                     let keyword = dfa.match_pattern(state, i);
-                    let end = at + 1;
-                    hit(keyword.as_usize(), end - dfa.pattern_len(keyword), end);
+                    hit(keyword.as_usize(), at - dfa.pattern_len(keyword), at);
                 }
             }
         }
@@ -298,23 +310,26 @@ impl KeywordTable {
         let dfa = aho_corasick::dfa::Builder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .prefilter(false)
             .start_kind(aho_corasick::StartKind::Unanchored)
             .build(&self.words)
             .map_err(|e| Error::new(ErrorCode::Internal, format!("keyword automaton: {e}")))?;
         Ok(Some(Keywords {
             dfa,
+            any_trigger: self.triggers.iter().any(|t| !t.is_empty()),
             triggers: self.triggers,
             is_context: self.is_context,
         }))
     }
 }
 
-/// Whole-word context-word occurrences of one text, sorted by end.
-#[derive(Default)]
-struct ContextHits {
-    /// `(end, start, keyword)`.
-    hits: Vec<(usize, usize, u32)>,
+/// Where scoring finds context words.
+enum ContextHits {
+    /// Whole-word context-word occurrences of the text as `(end, start, keyword)`, sorted by end:
+    /// gathered by the keyword pass, which every scan with trigger literals makes anyway.
+    Gathered(Vec<(usize, usize, u32)>),
+    /// No keyword pass was made (a scanner without triggers, e.g. a few anchored detectors):
+    /// each candidate searches its own window, cheaper than a pass over text with few candidates.
+    PerWindow,
 }
 
 struct Dictionaries {
@@ -373,6 +388,12 @@ const CUSTOM_PATTERN_MAX_LEN: usize = 4096;
 
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// `bytes[start..end]` is not part of a longer alphanumeric run.
+fn is_whole_word(bytes: &[u8], start: usize, end: usize) -> bool {
+    (start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
+        && (end == bytes.len() || !bytes[end].is_ascii_alphanumeric())
 }
 
 fn build_regex(pattern: &str, anchored_suffix: bool, size_limit: usize) -> Result<Regex, String> {
@@ -698,15 +719,13 @@ impl Scanner {
         let mut raw: Vec<Candidate> = Vec::new();
         let mut trigger_ranges: Vec<(u32, usize, usize)> = Vec::new();
         let mut gated_code: Vec<u32> = Vec::new();
-        let mut context = ContextHits::default();
+        let mut context_hits = Vec::new();
+        let mut context = ContextHits::PerWindow;
 
-        if let Some(keywords) = &self.keywords {
+        if let Some(keywords) = self.keywords.as_ref().filter(|k| k.any_trigger) {
             keywords.each(bytes, |keyword, s, e| {
-                if keywords.is_context[keyword]
-                    && (s == 0 || !bytes[s - 1].is_ascii_alphanumeric())
-                    && (e == bytes.len() || !bytes[e].is_ascii_alphanumeric())
-                {
-                    context.hits.push((e, s, keyword as u32));
+                if keywords.is_context[keyword] && is_whole_word(bytes, s, e) {
+                    context_hits.push((e, s, keyword as u32));
                 }
                 for &d in &keywords.triggers[keyword] {
                     match &self.detectors[d as usize].engine {
@@ -729,6 +748,7 @@ impl Scanner {
                     }
                 }
             });
+            context = ContextHits::Gathered(context_hits);
         }
 
         self.anchored_pass(text, &mut raw);
@@ -817,7 +837,7 @@ impl Scanner {
         raw.retain_mut(|c| {
             let d = &self.detectors[c.detector as usize];
             let has_context =
-                !d.context.is_empty() && self.context_near(text.len(), context, c, &d.context);
+                !d.context.is_empty() && self.context_near(text.as_bytes(), context, c, &d.context);
             if has_context {
                 c.confidence = (c.confidence + CONTEXT_BOOST).min(1.0);
             } else if d.info.context_required {
@@ -838,24 +858,39 @@ impl Scanner {
     /// of `c`, outside the match itself.
     fn context_near(
         &self,
-        len: usize,
+        bytes: &[u8],
         context: &ContextHits,
         c: &Candidate,
         words: &[u32],
     ) -> bool {
         let lo = c.start.saturating_sub(CONTEXT_BEFORE);
-        let hi = (c.end + CONTEXT_AFTER).min(len);
-        let search_end = (hi + self.longest_context_word).min(len);
-        let first = context.hits.partition_point(|&(e, _, _)| e <= lo);
-        context.hits[first..]
-            .iter()
-            .take_while(|&&(e, _, _)| e <= search_end)
-            .any(|&(e, s, word)| {
-                s >= lo
-                    && s < hi
-                    && (e <= c.start || s >= c.end)
-                    && words.binary_search(&word).is_ok()
-            })
+        let hi = (c.end + CONTEXT_AFTER).min(bytes.len());
+        let search_end = (hi + self.longest_context_word).min(bytes.len());
+        // A hit counts when it lies in [lo, search_end), starts before `hi` and is not inside
+        // the match.
+        let counts = |s: usize, e: usize, word: u32| {
+            s >= lo && s < hi && (e <= c.start || s >= c.end) && words.binary_search(&word).is_ok()
+        };
+        match context {
+            ContextHits::Gathered(hits) => {
+                let first = hits.partition_point(|&(e, _, _)| e <= lo);
+                hits[first..]
+                    .iter()
+                    .take_while(|&&(e, _, _)| e <= search_end)
+                    .any(|&(e, s, word)| counts(s, e, word))
+            }
+            ContextHits::PerWindow => {
+                let Some(keywords) = &self.keywords else {
+                    return false;
+                };
+                let mut found = false;
+                keywords.each(&bytes[lo..search_end], |keyword, s, e| {
+                    let (s, e) = (s + lo, e + lo);
+                    found = found || (counts(s, e, keyword as u32) && is_whole_word(bytes, s, e));
+                });
+                found
+            }
+        }
     }
 
     fn candidate(
@@ -1151,4 +1186,33 @@ pub(crate) fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
         i += 1;
     }
     i.min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::dlp::testing::scored_hits;
+
+    /// A scanner with trigger literals gathers context words in its keyword pass; one without
+    /// any searches each candidate's window. Both must score alike.
+    #[test]
+    fn context_words_score_alike_with_and_without_a_keyword_pass() {
+        let texts = [
+            "bank account: DE89370400440532013000",
+            "DE89370400440532013000",
+            "DE89370400440532013000 is my IBAN",
+            "the bankaccount DE89370400440532013000",
+            "iban DE89370400440532013000 and iban DE89370400440532013000",
+        ];
+        for text in texts {
+            let without_triggers = scored_hits(&["iban"], text);
+            let with_triggers = scored_hits(&["iban", "github_pat"], text);
+            assert!(!without_triggers.is_empty(), "{text}");
+            assert_eq!(without_triggers, with_triggers, "{text}");
+        }
+        let plain = scored_hits(&["iban"], texts[1])[0].1;
+        let with_context = scored_hits(&["iban", "github_pat"], texts[0])[0].1;
+        let inside_a_word = scored_hits(&["iban", "github_pat"], texts[3])[0].1;
+        assert!(with_context > plain);
+        assert_eq!(inside_a_word, plain);
+    }
 }
