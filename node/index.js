@@ -31,64 +31,51 @@ function reader(packed) {
   }
 }
 
-/** `Finding` (bindings/node/src/types.rs). */
-function findings(packed) {
+/** One record per packed entry, read by `record(reader)`. */
+function unpack(packed, record) {
   const r = reader(packed)
   const out = new Array(r.count)
-  for (let i = 0; i < r.count; i++) {
-    out[i] = {
-      detector: r.string(),
-      category: r.string(),
-      kind: r.string(),
-      action: r.string(),
-      confidence: r.number(),
-      start: r.number(),
-      end: r.number(),
-      byteStart: r.number(),
-      byteEnd: r.number(),
-    }
-  }
+  for (let i = 0; i < r.count; i++) out[i] = record(r)
   return out
+}
+
+/** `Finding` (bindings/node/src/types.rs). */
+function finding(r) {
+  return {
+    detector: r.string(),
+    category: r.string(),
+    kind: r.string(),
+    action: r.string(),
+    confidence: r.number(),
+    start: r.number(),
+    end: r.number(),
+    byteStart: r.number(),
+    byteEnd: r.number(),
+  }
 }
 
 /** `Applied`. */
-function applied(packed) {
-  const r = reader(packed)
-  const out = new Array(r.count)
-  for (let i = 0; i < r.count; i++) {
-    out[i] = {
-      detector: r.string(),
-      category: r.string(),
-      action: r.string(),
-      start: r.number(),
-      end: r.number(),
-      outputStart: r.number(),
-      outputEnd: r.number(),
-    }
+function appliedAction(r) {
+  return {
+    detector: r.string(),
+    category: r.string(),
+    action: r.string(),
+    start: r.number(),
+    end: r.number(),
+    outputStart: r.number(),
+    outputEnd: r.number(),
   }
-  return out
 }
 
 /** `RequestFinding`: the path, then a finding. */
-function requestFindings(packed) {
-  const r = reader(packed)
-  const out = new Array(r.count)
-  for (let i = 0; i < r.count; i++) {
-    out[i] = {
-      path: r.string(),
-      detector: r.string(),
-      category: r.string(),
-      kind: r.string(),
-      action: r.string(),
-      confidence: r.number(),
-      start: r.number(),
-      end: r.number(),
-      byteStart: r.number(),
-      byteEnd: r.number(),
-    }
-  }
-  return out
+function requestFinding(r) {
+  const path = r.string()
+  return { path, ...finding(r) }
 }
+
+const findings = (packed) => unpack(packed, finding)
+const applied = (packed) => unpack(packed, appliedAction)
+const requestFindings = (packed) => unpack(packed, requestFinding)
 
 function redaction(result) {
   result.findings = findings(result.findings)

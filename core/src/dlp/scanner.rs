@@ -14,6 +14,7 @@ use aho_corasick::automaton::Automaton as _;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::meta::Regex;
+use regex_automata::util::primitives::StateID;
 use regex_automata::{Anchored, Input};
 
 use super::catalog;
@@ -67,8 +68,8 @@ enum Engine {
         first_run: (u8, u8),
         re: Regex,
         check: Check,
-        /// The pattern's DFA and its two-byte openings; `None` leaves it to `re` alone.
-        dfa: Option<Box<AnchoredDfa>>,
+        /// The pattern's DFA (see `anchored_dfa`); `None` leaves it to `re` alone.
+        dfa: Option<Box<dense::DFA<Vec<u32>>>>,
     },
     Located {
         start: Start,
@@ -93,23 +94,11 @@ enum Engine {
     Dictionary,
 }
 
-/// For each ASCII first byte, a 256-bit set of the second bytes a match can continue with.
-type Openings = [[u64; 4]; 128];
-
-fn admits_pair(openings: &Openings, first: u8, second: u8) -> bool {
-    first < 128 && openings[first as usize][(second >> 6) as usize] >> (second & 63) & 1 == 1
-}
-
-/// A fully compiled anchored DFA for an anchored pattern, with its two-byte openings.
-/// Running it costs a table walk over a few bytes, where the general regex engine pays a
-/// search setup on every word; most capitalised words fail the openings check before either.
-/// `None` when the DFA would be too large (the regex then decides alone).
-struct AnchoredDfa {
-    dfa: dense::DFA<Vec<u32>>,
-    openings: Openings,
-}
-
-fn anchored_dfa(pattern: &str) -> Option<Box<AnchoredDfa>> {
+/// A fully compiled anchored DFA for an anchored pattern. Running it costs a table walk over a
+/// few bytes, where the general regex engine pays a search setup on every word; most words are
+/// kept from it by the two-byte openings in `StartTable`. `None` when the DFA would be too large
+/// (the regex then decides alone).
+fn anchored_dfa(pattern: &str) -> Option<Box<dense::DFA<Vec<u32>>>> {
     let dfa = dense::Builder::new()
         .configure(
             dense::Config::new()
@@ -119,23 +108,24 @@ fn anchored_dfa(pattern: &str) -> Option<Box<AnchoredDfa>> {
         )
         .build(&anchored_pattern(pattern))
         .ok()?;
-    let start = dfa
-        .start_state_forward(&Input::new("").anchored(Anchored::Yes))
-        .ok()?;
-    let mut openings = [[0u64; 4]; 128];
-    for first in 0u8..128 {
-        let after_first = dfa.next_state(start, first);
-        if dfa.is_dead_state(after_first) || dfa.is_quit_state(after_first) {
-            continue;
-        }
-        for second in 0..=255u8 {
-            let after_second = dfa.next_state(after_first, second);
-            if dfa.is_quit_state(after_second) || !dfa.is_dead_state(after_second) {
-                openings[first as usize][(second >> 6) as usize] |= 1 << (second & 63);
-            }
-        }
+    anchored_start(&dfa)?;
+    Some(Box::new(dfa))
+}
+
+fn anchored_start(dfa: &dense::DFA<Vec<u32>>) -> Option<StateID> {
+    dfa.start_state_forward(&Input::new("").anchored(Anchored::Yes))
+        .ok()
+}
+
+/// Whether a match of `dfa` from `start` can begin with the bytes `first` (ASCII), `second`.
+/// A byte the DFA cannot decide (quit) after the first counts as possible: the regex decides.
+fn may_open(dfa: &dense::DFA<Vec<u32>>, start: StateID, first: u8, second: u8) -> bool {
+    let after_first = dfa.next_state(start, first);
+    if dfa.is_dead_state(after_first) || dfa.is_quit_state(after_first) {
+        return false;
     }
-    Some(Box::new(AnchoredDfa { dfa, openings }))
+    let after_second = dfa.next_state(after_first, second);
+    dfa.is_quit_state(after_second) || !dfa.is_dead_state(after_second)
 }
 
 enum Walk {
@@ -941,7 +931,7 @@ impl Scanner {
                             let hi = ceil_char_boundary(text, (i + compiled.max_len).min(n));
                             let end = match dfa
                                 .as_ref()
-                                .map(|compiled_dfa| walk_anchored(&compiled_dfa.dfa, bytes, i, hi))
+                                .map(|compiled_dfa| walk_anchored(compiled_dfa, bytes, i, hi))
                             {
                                 Some(Walk::Done(end)) => end,
                                 // No DFA, or it met a byte it cannot decide: the regex decides.
@@ -1074,13 +1064,13 @@ impl StartTable {
     fn new(detectors: &[Compiled]) -> StartTable {
         let mut slots: Vec<Vec<StartEntry>> = vec![Vec::new(); 128 * Self::STRIDE];
         for (i, d) in detectors.iter().enumerate() {
-            let (start, first_run, openings) = match &d.engine {
+            let (start, first_run, dfa) = match &d.engine {
                 Engine::Anchored {
                     start,
                     first_run,
                     dfa,
                     ..
-                } => (start, first_run, dfa.as_ref().map(|dfa| &dfa.openings)),
+                } => (start, first_run, dfa.as_deref()),
                 Engine::Located {
                     start, first_run, ..
                 } => (start, first_run, None),
@@ -1091,10 +1081,11 @@ impl StartTable {
                 run_min: first_run.0,
                 run_max: first_run.1,
             };
+            let opening = dfa.and_then(|dfa| Some((dfa, anchored_start(dfa)?)));
             for first in (0u8..128).filter(|&b| start.admits(b)) {
                 slots[Self::slot(first, None)].push(entry);
                 for second in 0..=255u8 {
-                    if openings.is_none_or(|o| admits_pair(o, first, second)) {
+                    if opening.is_none_or(|(dfa, at)| may_open(dfa, at, first, second)) {
                         slots[Self::slot(first, Some(second))].push(entry);
                     }
                 }
