@@ -70,6 +70,8 @@ enum Engine {
         check: Check,
         /// The pattern's DFA (see `anchored_dfa`); `None` leaves it to `re` alone.
         dfa: Option<Box<dense::DFA<Vec<u32>>>>,
+        /// The pattern's number in `AnchoredUnion`.
+        union_id: usize,
     },
     Located {
         start: Start,
@@ -128,34 +130,34 @@ fn may_open(dfa: &dense::DFA<Vec<u32>>, start: StateID, first: u8, second: u8) -
     dfa.is_quit_state(after_second) || !dfa.is_dead_state(after_second)
 }
 
-enum Walk {
-    /// Where the highest-priority match ends, or `None` for no match.
-    Done(Option<usize>),
-    /// The DFA met a byte it cannot decide (a quit byte); use the regex.
-    GaveUp,
-}
-
 /// Runs an anchored DFA over `bytes[start..end]` by hand: a table step per byte and no search
 /// setup, which is what dominates when a pattern is tried at thousands of word starts.
 /// Semantics match `try_search_fwd` with an anchored input: match states are delayed by one
-/// byte, and the byte after the span (if any) resolves a trailing look-ahead.
-fn walk_anchored(dfa: &dense::DFA<Vec<u32>>, bytes: &[u8], start: usize, end: usize) -> Walk {
+/// byte, and the byte after the span (if any) resolves a trailing look-ahead. `on_match` gets
+/// each match state and where its match ends. Returns `false` when the DFA met a byte it
+/// cannot decide (a quit byte): the regex must decide then.
+fn walk_anchored(
+    dfa: &dense::DFA<Vec<u32>>,
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+    mut on_match: impl FnMut(StateID, usize),
+) -> bool {
     let config = regex_automata::util::start::Config::new()
         .anchored(Anchored::Yes)
         .look_behind(start.checked_sub(1).map(|p| bytes[p]));
     let Ok(mut state) = dfa.start_state(&config) else {
-        return Walk::GaveUp;
+        return false;
     };
-    let mut last = None;
     for (at, &byte) in (start..).zip(&bytes[start..end]) {
         state = dfa.next_state(state, byte);
         if dfa.is_special_state(state) {
             if dfa.is_match_state(state) {
-                last = Some(at);
+                on_match(state, at);
             } else if dfa.is_dead_state(state) {
-                return Walk::Done(last);
+                return true;
             } else if dfa.is_quit_state(state) {
-                return Walk::GaveUp;
+                return false;
             }
         }
     }
@@ -164,11 +166,70 @@ fn walk_anchored(dfa: &dense::DFA<Vec<u32>>, bytes: &[u8], start: usize, end: us
         None => dfa.next_eoi_state(state),
     };
     if dfa.is_match_state(state) {
-        last = Some(end);
-    } else if dfa.is_quit_state(state) {
-        return Walk::GaveUp;
+        on_match(state, end);
     }
-    Walk::Done(last)
+    !dfa.is_quit_state(state)
+}
+
+/// Every built-in anchored pattern in one DFA that reports all patterns matching at a word start
+/// (match kind `All`), and the longest `max_len` among them. Digit runs open a dozen national
+/// identifiers at once; one walk here tells which of them can match at all, so only those walk
+/// their own DFA (for their own match semantics). Built once per process and shared by every
+/// scanner: pattern `k` is the `k`-th anchored spec of the catalogue (see `AnchoredOrdinals`).
+/// `None` when the union would be too large.
+struct AnchoredUnion {
+    dfa: dense::DFA<Vec<u32>>,
+    longest: usize,
+}
+
+fn anchored_union() -> Option<&'static AnchoredUnion> {
+    static UNION: OnceLock<Option<AnchoredUnion>> = OnceLock::new();
+    UNION
+        .get_or_init(|| {
+            let mut patterns = Vec::new();
+            let mut longest = 0;
+            for spec in catalog::builtin() {
+                if let Some(pattern) = anchored_spec_pattern(spec) {
+                    patterns.push(anchored_pattern(pattern));
+                    longest = longest.max(spec.matcher.max_len());
+                }
+            }
+            let dfa = dense::Builder::new()
+                .configure(
+                    dense::Config::new()
+                        .start_kind(StartKind::Anchored)
+                        .match_kind(regex_automata::MatchKind::All)
+                        .dfa_size_limit(Some(16 << 20))
+                        .determinize_size_limit(Some(16 << 20)),
+                )
+                .build_many(&patterns)
+                .ok()?;
+            Some(AnchoredUnion { dfa, longest })
+        })
+        .as_ref()
+}
+
+/// The pattern of an anchored or scored spec, the ones `AnchoredUnion` holds.
+fn anchored_spec_pattern(spec: &Spec) -> Option<&'static str> {
+    match spec.matcher {
+        Matcher::Anchored { pattern, .. } | Matcher::Scored { pattern, .. } => Some(pattern),
+        _ => None,
+    }
+}
+
+impl AnchoredUnion {
+    /// Marks in `possible` (a bit per union pattern) the patterns that match at `start`.
+    /// Returns `false` when the walk could not decide (every pattern stays possible then).
+    fn mark(&self, bytes: &[u8], start: usize, possible: &mut [u64]) -> bool {
+        possible.fill(0);
+        let end = (start + self.longest).min(bytes.len());
+        walk_anchored(&self.dfa, bytes, start, end, |state, _| {
+            for k in 0..self.dfa.match_len(state) {
+                let pattern = self.dfa.match_pattern(state, k).as_usize();
+                possible[pattern / 64] |= 1 << (pattern % 64);
+            }
+        })
+    }
 }
 
 /// An anchored detector's pattern as matched: it must end at a word end.
@@ -203,11 +264,13 @@ struct Compiled {
 }
 
 /// Trigger literals and context words, ASCII-case-insensitive, found in one pass over the text.
-/// The search loop is our own (`Keywords::each`): a table step per byte, where the crate's
-/// overlapping iterator pays several times that in bookkeeping. The crate's prefilter (when it
-/// chose one: few keywords, as in a small custom scanner) skips text from the start state.
+/// The full automaton over a thousand keywords is megabytes, and stepping it at every byte
+/// misses the cache at every byte; so `Openings` first asks, from small bitmaps, whether a
+/// keyword can begin at a position (its first three bytes), and only there the automaton walks,
+/// anchored, for the few bytes it takes to die.
 struct Keywords {
     dfa: aho_corasick::dfa::DFA,
+    openings: Openings,
     /// Per keyword: the detectors it triggers (empty for a context word only).
     triggers: Vec<Vec<u32>>,
     /// Per keyword: whether detectors use it as a context word.
@@ -218,31 +281,95 @@ struct Keywords {
 
 impl Keywords {
     /// Calls `hit(keyword, start, end)` for every occurrence, overlapping ones included, in
-    /// order of `end`.
+    /// order of `start`.
     fn each(&self, bytes: &[u8], mut hit: impl FnMut(usize, usize, usize)) {
         let dfa = &self.dfa;
-        let Ok(mut state) = dfa.start_state(aho_corasick::Anchored::No) else {
+        let Ok(anchored_start) = dfa.start_state(aho_corasick::Anchored::Yes) else {
             return;
         };
-        let prefilter = dfa.prefilter();
-        let mut at = 0;
-        while at < bytes.len() {
-            if let Some(prefilter) = prefilter.filter(|_| dfa.is_start(state)) {
-                let rest = aho_corasick::Span::from(at..bytes.len());
-                match prefilter.find_in(bytes, rest).into_option() {
-                    None => return,
-                    Some(next) => at = next,
-                }
+        let fold = |at: usize| bytes.get(at).map_or(0, u8::to_ascii_lowercase);
+        // The folded bytes at `from`, `from + 1` and `from + 2`, the last one in the low byte.
+        let mut key = u32::from(fold(0)) << 8 | u32::from(fold(1));
+        for from in 0..bytes.len() {
+            key = (key << 8 | u32::from(fold(from + 2))) & 0xFF_FFFF;
+            if !self.openings.may_open(key, bytes.len() - from) {
+                continue;
             }
-            state = dfa.next_state(aho_corasick::Anchored::No, state, bytes[at]);
-            at += 1;
-            if dfa.is_special(state) && dfa.is_match(state) {
-                for i in 0..dfa.match_len(state) {
-                    let keyword = dfa.match_pattern(state, i);
-                    hit(keyword.as_usize(), at - dfa.pattern_len(keyword), at);
+            let mut state = anchored_start;
+            for (at, &byte) in (from + 1..).zip(&bytes[from..]) {
+                state = dfa.next_state(aho_corasick::Anchored::Yes, state, byte);
+                if dfa.is_special(state) {
+                    if dfa.is_dead(state) {
+                        break;
+                    }
+                    for i in 0..dfa.match_len(state) {
+                        let keyword = dfa.match_pattern(state, i);
+                        // A state's matches include keywords that end here but began later
+                        // (suffixes of the path); those are found from their own start.
+                        if at - dfa.pattern_len(keyword) == from {
+                            hit(keyword.as_usize(), from, at);
+                        }
+                    }
                 }
             }
         }
+    }
+}
+
+/// Which positions may begin a keyword, from the three folded bytes there (hashed into a
+/// bitmap) or, for the rare one-byte keyword, the first byte alone. A two-byte keyword opens
+/// every triple it begins. ASCII letters are folded to lowercase first, as the automaton does.
+struct Openings {
+    one: [bool; 256],
+    three: Vec<u64>,
+    /// A keyword of two bytes or fewer: near the end of the text a pair alone may open one.
+    has_short: bool,
+}
+
+impl Openings {
+    const THREE_BITS: u32 = 17;
+
+    fn new(words: &[String]) -> Openings {
+        let mut openings = Openings {
+            one: [false; 256],
+            three: vec![0; (1 << Self::THREE_BITS) / 64],
+            has_short: false,
+        };
+        let key = |a: u8, b: u8, c: u8| {
+            u32::from(a.to_ascii_lowercase()) << 16
+                | u32::from(b.to_ascii_lowercase()) << 8
+                | u32::from(c.to_ascii_lowercase())
+        };
+        for word in words {
+            openings.has_short |= word.len() <= 2;
+            match *word.as_bytes() {
+                // An empty keyword occurs everywhere.
+                [] => openings.one = [true; 256],
+                [a] => openings.one[usize::from(a.to_ascii_lowercase())] = true,
+                [a, b] => (0..=255).for_each(|c| openings.set(key(a, b, c))),
+                [a, b, c, ..] => openings.set(key(a, b, c)),
+            }
+        }
+        openings
+    }
+
+    fn slot(key: u32) -> usize {
+        (key.wrapping_mul(0x9E37_79B1) >> (32 - Self::THREE_BITS)) as usize
+    }
+
+    fn set(&mut self, key: u32) {
+        let k = Self::slot(key);
+        self.three[k / 64] |= 1 << (k % 64);
+    }
+
+    /// Whether a keyword may begin where the folded bytes are `key` (see `Keywords::each`) and
+    /// `left` bytes of text remain.
+    #[inline(always)]
+    fn may_open(&self, key: u32, left: usize) -> bool {
+        let k = Self::slot(key);
+        self.three[k / 64] & (1 << (k % 64)) != 0
+            || self.one[(key >> 16) as usize]
+            || (left < 3 && self.has_short)
     }
 }
 
@@ -300,11 +427,12 @@ impl KeywordTable {
         let dfa = aho_corasick::dfa::Builder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .start_kind(aho_corasick::StartKind::Unanchored)
+            .start_kind(aho_corasick::StartKind::Anchored)
             .build(&self.words)
             .map_err(|e| Error::new(ErrorCode::Internal, format!("keyword automaton: {e}")))?;
         Ok(Some(Keywords {
             dfa,
+            openings: Openings::new(&self.words),
             any_trigger: self.triggers.iter().any(|t| !t.is_empty()),
             triggers: self.triggers,
             is_context: self.is_context,
@@ -427,11 +555,16 @@ impl Scanner {
         let mut keywords = KeywordTable::default();
 
         let selection = config.builtin_selection()?;
+        let mut anchored_specs = 0;
         for spec in catalog::builtin() {
+            let union_id = anchored_specs;
+            if anchored_spec_pattern(spec).is_some() {
+                anchored_specs += 1;
+            }
             if !selection.includes(spec) {
                 continue;
             }
-            let engine = compile_spec(spec).map_err(|m| {
+            let engine = compile_spec(spec, union_id).map_err(|m| {
                 Error::new(
                     ErrorCode::Internal,
                     format!("built-in detector `{}`: {m}", spec.id),
@@ -738,6 +871,8 @@ impl Scanner {
                     }
                 }
             });
+            // `context_near` looks hits up by where they end.
+            context_hits.sort_unstable();
             context = ContextHits::Gathered(context_hits);
         }
 
@@ -898,10 +1033,12 @@ impl Scanner {
         }
     }
 
-    /// Tries anchored detectors at every word start whose first byte and first-run length fit.
+    /// Tries anchored and located detectors at every word start whose shape fits.
     fn anchored_pass(&self, text: &str, out: &mut Vec<Candidate>) {
         let bytes = text.as_bytes();
         let n = bytes.len();
+        let union = anchored_union();
+        let mut possible = vec![0u64; union.map_or(0, |u| u.dfa.pattern_len().div_ceil(64))];
         let mut i = 0;
         while i < n {
             let b = bytes[i];
@@ -915,58 +1052,82 @@ impl Scanner {
             }
             let at_boundary = i == 0 || !is_word_byte(bytes[i - 1]);
             if at_boundary {
-                let run = (run_end - i).min(255) as u8;
-                let continues_number = continues_number_before(bytes, i);
-                for entry in self.starts.entries(b, bytes.get(i + 1).copied()) {
-                    if run < entry.run_min || run > entry.run_max {
-                        continue;
+                let (anchored, located) =
+                    self.starts
+                        .detectors(b, bytes.get(i + 1).copied(), run_end - i);
+                if !anchored.is_empty() && !continues_number_before(bytes, i) {
+                    // One union walk pays off once two or more patterns would walk.
+                    let filtered = anchored.len() > 1
+                        && union.is_some_and(|u| u.mark(bytes, i, &mut possible));
+                    for &d in anchored {
+                        self.try_anchored(text, i, d, filtered.then_some(&possible[..]), out);
                     }
-                    let d = entry.detector;
-                    let compiled = &self.detectors[d as usize];
-                    match &compiled.engine {
-                        Engine::Anchored { re, check, dfa, .. } => {
-                            if continues_number {
-                                continue;
-                            }
-                            let hi = ceil_char_boundary(text, (i + compiled.max_len).min(n));
-                            let end = match dfa
-                                .as_ref()
-                                .map(|compiled_dfa| walk_anchored(compiled_dfa, bytes, i, hi))
-                            {
-                                Some(Walk::Done(end)) => end,
-                                // No DFA, or it met a byte it cannot decide: the regex decides.
-                                _ => {
-                                    let input =
-                                        Input::new(text).range(i..hi).anchored(Anchored::Yes);
-                                    re.search(&input).map(|m| m.end())
-                                }
-                            };
-                            let Some(end) = end else { continue };
-                            if end == i || continues_number_after(bytes, end) {
-                                continue;
-                            }
-                            if let Some(confidence) = check.grade(&text[i..end]) {
-                                out.push(self.candidate(d, i, end, confidence));
-                            }
-                        }
-                        Engine::Located { locate, .. } => {
-                            let Some(hit) = locate(text, i) else { continue };
-                            // Locality is what streaming relies on: a hit must stay in its window.
-                            let in_window = hit.start + 4 >= i
-                                && hit.start < hit.end
-                                && hit.end <= (i + compiled.max_len).min(n);
-                            if in_window
-                                && text.is_char_boundary(hit.start)
-                                && text.is_char_boundary(hit.end)
-                            {
-                                out.push(self.candidate(d, hit.start, hit.end, hit.confidence));
-                            }
-                        }
-                        _ => {}
-                    }
+                }
+                for &d in located {
+                    self.try_located(text, i, d, out);
                 }
             }
             i = run_end;
+        }
+    }
+
+    /// Matches anchored detector `d` at word start `i`, unless `possible` (from
+    /// `AnchoredUnion::mark`) rules its pattern out.
+    fn try_anchored(
+        &self,
+        text: &str,
+        i: usize,
+        d: u32,
+        possible: Option<&[u64]>,
+        out: &mut Vec<Candidate>,
+    ) {
+        let compiled = &self.detectors[d as usize];
+        let Engine::Anchored {
+            re,
+            check,
+            dfa,
+            union_id,
+            ..
+        } = &compiled.engine
+        else {
+            return;
+        };
+        if possible.is_some_and(|bits| bits[union_id / 64] & (1 << (union_id % 64)) == 0) {
+            return;
+        }
+        let bytes = text.as_bytes();
+        let hi = ceil_char_boundary(text, (i + compiled.max_len).min(bytes.len()));
+        let mut end = None;
+        let decided = dfa.as_ref().is_some_and(|compiled_dfa| {
+            walk_anchored(compiled_dfa, bytes, i, hi, |_, at| end = Some(at))
+        });
+        if !decided {
+            // No DFA, or it met a byte it cannot decide: the regex decides.
+            let input = Input::new(text).range(i..hi).anchored(Anchored::Yes);
+            end = re.search(&input).map(|m| m.end());
+        }
+        let Some(end) = end else { return };
+        if end == i || continues_number_after(bytes, end) {
+            return;
+        }
+        if let Some(confidence) = check.grade(&text[i..end]) {
+            out.push(self.candidate(d, i, end, confidence));
+        }
+    }
+
+    /// Calls located detector `d` at word start `i`.
+    fn try_located(&self, text: &str, i: usize, d: u32, out: &mut Vec<Candidate>) {
+        let compiled = &self.detectors[d as usize];
+        let Engine::Located { locate, .. } = &compiled.engine else {
+            return;
+        };
+        let Some(hit) = locate(text, i) else { return };
+        // Locality is what streaming relies on: a hit must stay in its window.
+        let in_window = hit.start + 4 >= i
+            && hit.start < hit.end
+            && hit.end <= (i + compiled.max_len).min(text.len());
+        if in_window && text.is_char_boundary(hit.start) && text.is_char_boundary(hit.end) {
+            out.push(self.candidate(d, hit.start, hit.end, hit.confidence));
         }
     }
 
@@ -1035,22 +1196,23 @@ fn continues_number_after(bytes: &[u8], end: usize) -> bool {
         && bytes[end + 1].is_ascii_digit()
 }
 
-/// A detector that may start at a word, with the first-run lengths it accepts.
-#[derive(Clone, Copy)]
-struct StartEntry {
-    detector: u32,
-    run_min: u8,
-    run_max: u8,
-}
-
-/// Anchored and located detectors by the first two bytes of a word start: the first byte must
-/// be admitted by the detector's `Start`, and for an anchored pattern the pair must be an
-/// opening of its DFA. Most words find a short list or none, and the entries carry what the
-/// next check needs, so rejecting one does not touch the detector itself.
+/// Anchored and located detectors by the shape of a word start: its first two bytes and the
+/// length of its first alphanumeric run. The first byte must be admitted by the detector's
+/// `Start`, the pair must be an opening of its DFA (for an anchored pattern), and the run length
+/// must lie in its `first_run`. All three are decided when the scanner is built, so a word
+/// start costs three table reads and yields only the detectors that really need to look.
 struct StartTable {
-    /// The entries of slot `k` are `entries[offsets[k]..offsets[k + 1]]`; see `slot`.
+    /// Per `(first, second)` slot (see `slot`): its class, one per distinct detector list (at
+    /// most one per slot, so a `u16` holds it).
+    class_of_slot: Vec<u16>,
+    /// Run lengths `0..=255` to their bucket: lengths in one bucket admit the same detectors.
+    bucket_of_run: [u8; 256],
+    buckets: usize,
+    /// The detectors of class `c` and bucket `b` are `detectors[offsets[k]..offsets[k + 1]]`
+    /// with `k = c * buckets + b`: the anchored ones up to `located_from[k]`, then the located.
     offsets: Vec<u32>,
-    entries: Vec<StartEntry>,
+    located_from: Vec<u32>,
+    detectors: Vec<u32>,
 }
 
 impl StartTable {
@@ -1062,7 +1224,9 @@ impl StartTable {
     }
 
     fn new(detectors: &[Compiled]) -> StartTable {
-        let mut slots: Vec<Vec<StartEntry>> = vec![Vec::new(); 128 * Self::STRIDE];
+        // Per slot, the detectors whose start and openings admit it, with their run bounds.
+        let mut slots: Vec<Vec<(u32, u8, u8)>> = vec![Vec::new(); 128 * Self::STRIDE];
+        let mut run_edges = vec![0u8];
         for (i, d) in detectors.iter().enumerate() {
             let (start, first_run, dfa) = match &d.engine {
                 Engine::Anchored {
@@ -1076,11 +1240,11 @@ impl StartTable {
                 } => (start, first_run, None),
                 _ => continue,
             };
-            let entry = StartEntry {
-                detector: i as u32,
-                run_min: first_run.0,
-                run_max: first_run.1,
-            };
+            let entry = (i as u32, first_run.0, first_run.1);
+            run_edges.push(first_run.0);
+            if let Some(past) = first_run.1.checked_add(1) {
+                run_edges.push(past);
+            }
             let opening = dfa.and_then(|dfa| Some((dfa, anchored_start(dfa)?)));
             for first in (0u8..128).filter(|&b| start.admits(b)) {
                 slots[Self::slot(first, None)].push(entry);
@@ -1091,25 +1255,74 @@ impl StartTable {
                 }
             }
         }
-        let mut offsets = Vec::with_capacity(slots.len() + 1);
-        let mut entries = Vec::new();
-        offsets.push(0);
-        for slot in slots {
-            entries.extend(slot);
-            offsets.push(entries.len() as u32);
+        run_edges.sort_unstable();
+        run_edges.dedup();
+        let mut bucket_of_run = [0u8; 256];
+        for (run, bucket) in bucket_of_run.iter_mut().enumerate() {
+            *bucket = (run_edges.partition_point(|&edge| edge as usize <= run) - 1) as u8;
         }
-        StartTable { offsets, entries }
+        let buckets = run_edges.len();
+
+        let mut class_ids: HashMap<Vec<(u32, u8, u8)>, u16> = HashMap::new();
+        let mut classes: Vec<Vec<(u32, u8, u8)>> = Vec::new();
+        let class_of_slot = slots
+            .into_iter()
+            .map(|list| {
+                *class_ids.entry(list).or_insert_with_key(|list| {
+                    classes.push(list.clone());
+                    (classes.len() - 1) as u16
+                })
+            })
+            .collect();
+        let is_anchored = |d: u32| matches!(detectors[d as usize].engine, Engine::Anchored { .. });
+        let mut offsets = vec![0u32];
+        let mut located_from = Vec::new();
+        let mut admitted = Vec::new();
+        for list in &classes {
+            for &edge in &run_edges {
+                let fits = |&&(_, min, max): &&(u32, u8, u8)| min <= edge && edge <= max;
+                admitted.extend(
+                    list.iter()
+                        .filter(fits)
+                        .map(|e| e.0)
+                        .filter(|&d| is_anchored(d)),
+                );
+                located_from.push(admitted.len() as u32);
+                admitted.extend(
+                    list.iter()
+                        .filter(fits)
+                        .map(|e| e.0)
+                        .filter(|&d| !is_anchored(d)),
+                );
+                offsets.push(admitted.len() as u32);
+            }
+        }
+        StartTable {
+            class_of_slot,
+            bucket_of_run,
+            buckets,
+            offsets,
+            located_from,
+            detectors: admitted,
+        }
     }
 
-    /// The detectors that may start at a word whose first byte is `first` (ASCII alphanumeric)
-    /// followed by `second` (`None` at the end of the text).
-    fn entries(&self, first: u8, second: Option<u8>) -> &[StartEntry] {
-        let k = Self::slot(first, second);
-        &self.entries[self.offsets[k] as usize..self.offsets[k + 1] as usize]
+    /// The anchored and the located detectors that may start at a word whose first byte is
+    /// `first` (ASCII alphanumeric), followed by `second` (`None` at the end of the text), and
+    /// whose first alphanumeric run is `run` bytes long.
+    fn detectors(&self, first: u8, second: Option<u8>, run: usize) -> (&[u32], &[u32]) {
+        let class = self.class_of_slot[Self::slot(first, second)] as usize;
+        let k = class * self.buckets + self.bucket_of_run[run.min(255)] as usize;
+        let (from, split, to) = (self.offsets[k], self.located_from[k], self.offsets[k + 1]);
+        (
+            &self.detectors[from as usize..split as usize],
+            &self.detectors[split as usize..to as usize],
+        )
     }
 }
 
-fn compile_spec(spec: &Spec) -> Result<Engine, String> {
+/// `union_id` is the spec's pattern number in `AnchoredUnion` (anchored and scored specs only).
+fn compile_spec(spec: &Spec, union_id: usize) -> Result<Engine, String> {
     let limit = 16 << 20;
     Ok(match spec.matcher {
         Matcher::Anchored {
@@ -1124,6 +1337,7 @@ fn compile_spec(spec: &Spec) -> Result<Engine, String> {
             re: build_regex(pattern, true, limit)?,
             check: validate.map_or(Check::None, Check::Validate),
             dfa: anchored_dfa(pattern),
+            union_id,
         },
         Matcher::Scored {
             start,
@@ -1137,6 +1351,7 @@ fn compile_spec(spec: &Spec) -> Result<Engine, String> {
             re: build_regex(pattern, true, limit)?,
             check: Check::Score(score),
             dfa: anchored_dfa(pattern),
+            union_id,
         },
         Matcher::Located {
             start,
