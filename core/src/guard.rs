@@ -332,7 +332,7 @@ impl Guard {
         // section reports without changing anything.
         let mut findings = Vec::new();
         if let Some(scanner) = &effective.shadow {
-            let shadow_scan = scan(scanner, &request, None, &mut Vault::new())?;
+            let shadow_scan = scan(scanner, request.clone(), None, &mut Vault::new())?;
             if let Some(r) = dlp_reason(&shadow_scan, resolved) {
                 notices.push(Reason { shadow: true, ..r });
             }
@@ -343,7 +343,13 @@ impl Guard {
                 Some(vault) => vault,
                 None => &mut own_vault,
             };
-            let scan = scan(scanner, &request, options.hash_key, vault)?;
+            // The scan rewrites the request it is given; a blocked one is dropped whole.
+            let scan = scan(
+                scanner,
+                std::mem::take(&mut request),
+                options.hash_key,
+                vault,
+            )?;
             findings = prepared_findings(&scan);
             if scan.blocked {
                 let r = dlp_reason(&scan, resolved).expect("a blocked scan has findings");
@@ -522,7 +528,7 @@ impl Guard {
 /// Scans (and rewrites) a request: every role, part, tool-call argument and name.
 fn scan(
     scanner: &Scanner,
-    request: &Value,
+    request: Value,
     hash_key: Option<Vec<u8>>,
     vault: &mut Vault,
 ) -> Result<RequestScan> {
@@ -530,7 +536,7 @@ fn scan(
     if let Some(key) = hash_key {
         rewriter = rewriter.with_hash_key(key);
     }
-    scan_request(scanner, request.clone(), &mut rewriter)
+    scan_request(scanner, request, &mut rewriter)
 }
 
 fn split_shadow(reasons: Vec<Reason>) -> (Vec<Reason>, Vec<Reason>) {

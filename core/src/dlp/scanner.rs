@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use aho_corasick::automaton::Automaton as _;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::MatchKind;
 use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::meta::Regex;
 use regex_automata::util::primitives::StateID;
@@ -92,7 +92,7 @@ enum Engine {
         re: Regex,
         validate: Option<Validator>,
     },
-    /// A keyword dictionary: hits come from the dictionary automaton.
+    /// A keyword dictionary: its terms are keywords, found by the keyword pass.
     Dictionary,
 }
 
@@ -275,8 +275,12 @@ struct Keywords {
     triggers: Vec<Vec<u32>>,
     /// Per keyword: whether detectors use it as a context word.
     is_context: Vec<bool>,
-    /// Whether any keyword is a trigger, so that every scan makes the keyword pass anyway.
+    /// Per keyword: the dictionary detector that listed it first as a term.
+    term_of: Vec<Option<u32>>,
+    /// Whether any keyword is a trigger or a term, so that every scan makes the keyword pass
+    /// anyway (without, context words are searched per candidate; see `ContextHits`).
     any_trigger: bool,
+    any_term: bool,
 }
 
 impl Keywords {
@@ -380,6 +384,7 @@ struct KeywordTable {
     words: Vec<String>,
     triggers: Vec<Vec<u32>>,
     is_context: Vec<bool>,
+    term_of: Vec<Option<u32>>,
     longest_trigger: usize,
     longest_context_word: usize,
 }
@@ -395,6 +400,7 @@ impl KeywordTable {
         self.words.push(key);
         self.triggers.push(Vec::new());
         self.is_context.push(false);
+        self.term_of.push(None);
         id
     }
 
@@ -402,6 +408,12 @@ impl KeywordTable {
         let id = self.intern(word) as usize;
         self.triggers[id].push(detector);
         self.longest_trigger = self.longest_trigger.max(word.len());
+    }
+
+    /// A dictionary term of `detector`; a term listed twice belongs to the first to list it.
+    fn term(&mut self, term: &str, detector: u32) {
+        let id = self.intern(term) as usize;
+        self.term_of[id].get_or_insert(detector);
     }
 
     /// The sorted ids of a detector's context words.
@@ -434,8 +446,10 @@ impl KeywordTable {
             dfa,
             openings: Openings::new(&self.words),
             any_trigger: self.triggers.iter().any(|t| !t.is_empty()),
+            any_term: self.term_of.iter().any(Option::is_some),
             triggers: self.triggers,
             is_context: self.is_context,
+            term_of: self.term_of,
         }))
     }
 }
@@ -448,12 +462,6 @@ enum ContextHits {
     /// No keyword pass was made (a scanner without triggers, e.g. a few anchored detectors):
     /// each candidate searches its own window, cheaper than a pass over text with few candidates.
     PerWindow,
-}
-
-struct Dictionaries {
-    automaton: AhoCorasick,
-    /// Detector index per dictionary pattern.
-    detector_of: Vec<u32>,
 }
 
 struct AllowList {
@@ -470,7 +478,6 @@ pub struct Scanner {
     starts: StartTable,
     always_code: Vec<u32>,
     patterns: Vec<u32>,
-    dictionaries: Option<Dictionaries>,
     allow: AllowList,
     min_confidence: f32,
     longest_match: usize,
@@ -599,8 +606,6 @@ impl Scanner {
             });
         }
 
-        let mut dictionary_terms: Vec<String> = Vec::new();
-        let mut dictionary_owner: Vec<u32> = Vec::new();
         for custom in &config.custom {
             if detectors.iter().any(|d| *d.info.id == *custom.id) {
                 return Err(Error::new(
@@ -649,8 +654,7 @@ impl Scanner {
                             continue;
                         }
                         longest = longest.max(term.len());
-                        dictionary_terms.push(term.to_string());
-                        dictionary_owner.push(index);
+                        keywords.term(term, index);
                     }
                     (Engine::Dictionary, longest)
                 }
@@ -702,20 +706,6 @@ impl Scanner {
         let longest_context_word = keywords.longest_context_word;
         let longest_literal = keywords.longest_trigger;
         let keywords = keywords.build()?;
-        let dictionaries = if dictionary_terms.is_empty() {
-            None
-        } else {
-            Some(Dictionaries {
-                automaton: AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&dictionary_terms)
-                    .map_err(|e| {
-                        Error::new(ErrorCode::InvalidConfig, format!("dictionary: {e}"))
-                    })?,
-                detector_of: dictionary_owner,
-            })
-        };
 
         let starts = StartTable::new(&detectors);
         let mut always_code = Vec::new();
@@ -769,7 +759,6 @@ impl Scanner {
             starts,
             always_code,
             patterns,
-            dictionaries,
             allow,
             min_confidence,
             longest_match,
@@ -844,11 +833,24 @@ impl Scanner {
         let mut gated_code: Vec<u32> = Vec::new();
         let mut context_hits = Vec::new();
         let mut context = ContextHits::PerWindow;
+        // The longest dictionary term at each start, in order of start.
+        let mut term_hits: Vec<(usize, usize, u32)> = Vec::new();
 
-        if let Some(keywords) = self.keywords.as_ref().filter(|k| k.any_trigger) {
+        if let Some(keywords) = self
+            .keywords
+            .as_ref()
+            .filter(|k| k.any_trigger || k.any_term)
+        {
             keywords.each(bytes, |keyword, s, e| {
                 if keywords.is_context[keyword] && is_whole_word(bytes, s, e) {
                     context_hits.push((e, s, keyword as u32));
+                }
+                if let Some(d) = keywords.term_of[keyword] {
+                    // Hits from one start come shortest first.
+                    match term_hits.last_mut() {
+                        Some(last) if last.0 == s => *last = (s, e, d),
+                        _ => term_hits.push((s, e, d)),
+                    }
                 }
                 for &d in &keywords.triggers[keyword] {
                     match &self.detectors[d as usize].engine {
@@ -942,14 +944,17 @@ impl Scanner {
             }
         }
 
-        if let Some(dict) = &self.dictionaries {
-            for m in dict.automaton.find_iter(text) {
-                let (s, e) = (m.start(), m.end());
-                let left_ok = s == 0 || !is_word_byte(bytes[s - 1]);
-                let right_ok = e == bytes.len() || !is_word_byte(bytes[e]);
-                if left_ok && right_ok && text.is_char_boundary(s) && text.is_char_boundary(e) {
-                    raw.push(self.candidate(dict.detector_of[m.pattern().as_usize()], s, e, None));
-                }
+        // A dictionary matches leftmost-longest without overlaps, then whole words only.
+        let mut covered_to = 0;
+        for (s, e, d) in term_hits {
+            if s < covered_to {
+                continue;
+            }
+            covered_to = e;
+            let left_ok = s == 0 || !is_word_byte(bytes[s - 1]);
+            let right_ok = e == bytes.len() || !is_word_byte(bytes[e]);
+            if left_ok && right_ok && text.is_char_boundary(s) && text.is_char_boundary(e) {
+                raw.push(self.candidate(d, s, e, None));
             }
         }
 
@@ -1396,7 +1401,98 @@ pub(crate) fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::dlp::config::{BuiltinSelection, CustomDetector};
     use crate::dlp::testing::scored_hits;
+
+    /// Dictionary terms are found by the keyword pass; they must match as a leftmost-longest
+    /// search without overlaps does (the semantics users get from any dictionary tool), whole
+    /// words only, the first detector to list a term owning it.
+    #[test]
+    fn dictionary_terms_match_leftmost_longest_whole_words() {
+        let lists: [&[&str]; 2] = [
+            &["Ward 7B", "ward", "7B west", "Onc", "Oncology Unit"],
+            &["ward 7", "b", "ONC"],
+        ];
+        let config = ScannerConfig {
+            builtin: BuiltinSelection {
+                enable: Vec::new(),
+                disable: Vec::new(),
+            },
+            custom: lists
+                .iter()
+                .enumerate()
+                .map(|(i, terms)| {
+                    CustomDetector::from_terms(
+                        format!("d{i}"),
+                        terms.iter().map(|t| t.to_string()).collect(),
+                    )
+                })
+                .collect(),
+            ..ScannerConfig::default()
+        };
+        let scanner = Scanner::from_config(&config).unwrap();
+        let reference = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(lists.iter().flat_map(|l| l.iter()))
+            .unwrap();
+        let owner = |pattern: usize| if pattern < lists[0].len() { "d0" } else { "d1" };
+        let texts = [
+            "Ward 7B west wing, ward 7b West; oncology unit and Oncology Units; WARD 7Bx ward_7B",
+            "award 7B, Ward 7 b, onc, ONC. Ward 7B west-wing",
+            "b B bb Ward 7Ward 7B",
+        ];
+        for text in texts {
+            let bytes = text.as_bytes();
+            let expected: Vec<(String, usize, usize)> = reference
+                .find_iter(text)
+                .filter(|m| {
+                    (m.start() == 0 || !is_word_byte(bytes[m.start() - 1]))
+                        && (m.end() == bytes.len() || !is_word_byte(bytes[m.end()]))
+                })
+                .map(|m| {
+                    (
+                        owner(m.pattern().as_usize()).to_string(),
+                        m.start(),
+                        m.end(),
+                    )
+                })
+                .collect();
+            let found: Vec<(String, usize, usize)> = scanner
+                .scan(text)
+                .iter()
+                .map(|f| (f.detector.to_string(), f.start, f.end))
+                .collect();
+            assert!(!expected.is_empty());
+            assert_eq!(found, expected, "{text}");
+        }
+    }
+
+    /// The keyword pass skips positions where no keyword can begin; it must still report
+    /// every occurrence, overlapping ones, one- and two-byte keywords and those at the very end
+    /// included.
+    #[test]
+    fn keyword_pass_reports_every_occurrence() {
+        let mut table = KeywordTable::default();
+        let words = ["@", "ip", "ship", "hip", "password", "pass", "é", "zz"];
+        for (d, word) in words.iter().enumerate() {
+            table.trigger(word, d as u32);
+        }
+        let keywords = table.build().unwrap().unwrap();
+        let text = "Ship IP: pass@PASSWORDS shipé zz@ ip";
+        let mut found = Vec::new();
+        keywords.each(text.as_bytes(), |k, s, e| found.push((k, s, e)));
+        let mut expected = Vec::new();
+        let lower = text.to_ascii_lowercase();
+        for (k, word) in words.iter().enumerate() {
+            expected.extend(lower.match_indices(word).map(|(s, w)| (k, s, s + w.len())));
+        }
+        // `match_indices` does not overlap; "ship" holds "hip" and "ip" too.
+        expected.sort_by_key(|&(k, s, e)| (s, e, k));
+        found.sort_by_key(|&(k, s, e)| (s, e, k));
+        assert_eq!(found, expected);
+    }
 
     /// A scanner with trigger literals gathers context words in its keyword pass; one without
     /// any searches each candidate's window. Both must score alike.

@@ -27,37 +27,49 @@ pub fn byte_offsets_to(text: &str, unit: Unit, byte_offsets: &[usize]) -> Vec<us
 pub fn length_in(text: &str, unit: Unit) -> usize {
     match unit {
         Unit::Byte => text.len(),
-        Unit::CodePoint => text.chars().count(),
-        Unit::Utf16 => text.chars().map(char::len_utf16).sum(),
+        Unit::CodePoint => units_in(text, 0, text.len(), false),
+        Unit::Utf16 => units_in(text, 0, text.len(), true),
     }
 }
 
 /// Converts sorted-or-not byte offsets of `text` to code-point offsets in one sweep.
 /// Offsets must fall on character boundaries.
 pub fn byte_to_char_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
-    convert(text, byte_offsets, |_| 1)
+    convert(text, byte_offsets, false)
 }
 
 /// Converts byte offsets of `text` to UTF-16 code-unit offsets (JavaScript string indices).
 pub fn byte_to_utf16_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
-    convert(text, byte_offsets, char::len_utf16)
+    convert(text, byte_offsets, true)
 }
 
-fn convert(text: &str, byte_offsets: &[usize], units: impl Fn(char) -> usize) -> Vec<usize> {
+/// Code points (or UTF-16 units) in `text[from..to]`. Counting code points is std's
+/// word-at-a-time count; a code point of four bytes (lead byte `0xF0` and up) takes two UTF-16
+/// units, and counting those lead bytes is a loop the compiler vectorises.
+fn units_in(text: &str, from: usize, to: usize, utf16: bool) -> usize {
+    let bytes = &text.as_bytes()[from..to];
+    let points = match text.get(from..to) {
+        Some(run) => run.chars().count(),
+        // An offset inside a character: count the bytes that start one.
+        None => bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count(),
+    };
+    let pairs = if utf16 {
+        bytes.iter().filter(|&&b| b >= 0xF0).count()
+    } else {
+        0
+    };
+    points + pairs
+}
+
+fn convert(text: &str, byte_offsets: &[usize], utf16: bool) -> Vec<usize> {
     let mut order: Vec<usize> = (0..byte_offsets.len()).collect();
     order.sort_unstable_by_key(|&i| byte_offsets[i]);
     let mut out = vec![0; byte_offsets.len()];
-    let mut chars = text.char_indices().peekable();
-    let mut counted = 0;
+    let (mut at, mut counted) = (0, 0);
     for i in order {
-        let target = byte_offsets[i];
-        while let Some(&(at, c)) = chars.peek() {
-            if at >= target {
-                break;
-            }
-            counted += units(c);
-            chars.next();
-        }
+        let target = byte_offsets[i].min(text.len());
+        counted += units_in(text, at, target, utf16);
+        at = target;
         out[i] = counted;
     }
     out
@@ -74,5 +86,7 @@ mod tests {
         assert_eq!(byte_to_char_offsets(text, &bytes), [0, 1, 2, 3, 4]);
         assert_eq!(byte_to_utf16_offsets(text, &bytes), [0, 1, 3, 4, 5]);
         assert_eq!(byte_to_char_offsets(text, &[9, 0]), [3, 0]);
+        assert_eq!(length_in(text, Unit::CodePoint), 4);
+        assert_eq!(length_in(text, Unit::Utf16), 5);
     }
 }

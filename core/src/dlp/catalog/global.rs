@@ -17,7 +17,7 @@ use phonenumber::Metadata;
 use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::util::primitives::StateID;
 use regex_automata::util::{start, syntax};
-use regex_automata::{Anchored, Input};
+use regex_automata::Anchored;
 use sha2::{Digest, Sha256};
 use sha3::Keccak256;
 
@@ -1829,7 +1829,7 @@ const MRN_TRIGGERS: &[&str] = &[
     "hospital number",
 ];
 
-static MRN_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| trigger_automaton(MRN_TRIGGERS));
+static MRN_WORDS: LazyLock<TriggerWords> = LazyLock::new(|| TriggerWords::new(MRN_TRIGGERS));
 
 /// The longest record number read, and how far from a context word one is looked for.
 const MRN_MAX: usize = 32;
@@ -1896,31 +1896,97 @@ const fn trigger_reach(longest: usize) -> usize {
     }
 }
 
-fn trigger_automaton(words: &[&str]) -> AhoCorasick {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(words)
-        .expect("trigger words build an automaton")
+/// The trigger words of a gated matcher, as an Aho-Corasick DFA walked by hand: these searches
+/// run over whole texts, where the crate's search loop costs more per byte than its table steps.
+struct TriggerWords {
+    dfa: aho_corasick::dfa::DFA,
+    start: aho_corasick::automaton::StateID,
+    /// Bytes on which the start state stays where it is: no trigger begins with them, and most
+    /// bytes of a text are skipped by this table alone.
+    idle: [bool; 256],
 }
+
+impl TriggerWords {
+    fn new(words: &[&str]) -> TriggerWords {
+        use aho_corasick::automaton::Automaton as _;
+        let dfa = aho_corasick::dfa::DFA::builder()
+            .ascii_case_insensitive(true)
+            .build(words)
+            .expect("trigger words build an automaton");
+        let start = dfa
+            .start_state(aho_corasick::Anchored::No)
+            .expect("an unanchored automaton has an unanchored start state");
+        let mut idle = [false; 256];
+        for (c, idle) in (0..=255u8).zip(idle.iter_mut()) {
+            *idle = dfa.next_state(aho_corasick::Anchored::No, start, c) == start;
+        }
+        TriggerWords { dfa, start, idle }
+    }
+
+    /// Calls `f` with the start of every occurrence `AhoCorasick::find_iter` reports, in order:
+    /// with standard semantics each search stops at the first match state it enters and the
+    /// next one starts afresh after that match.
+    fn each_start(&self, b: &[u8], mut f: impl FnMut(usize)) {
+        use aho_corasick::automaton::Automaton as _;
+        let dfa = &self.dfa;
+        let mut state = self.start;
+        let mut at = 0;
+        while at < b.len() {
+            if state == self.start {
+                while at < b.len() && self.idle[b[at] as usize] {
+                    at += 1;
+                }
+                if at == b.len() {
+                    return;
+                }
+            }
+            state = dfa.next_state(aho_corasick::Anchored::No, state, b[at]);
+            at += 1;
+            if dfa.is_special(state) && dfa.is_match(state) {
+                f(at - dfa.pattern_len(dfa.match_pattern(state, 0)));
+                state = self.start;
+            }
+        }
+    }
+}
+
+/// Bytes by what they are to a word: 2 for an ASCII letter or digit, 1 for `_`, 0 otherwise.
+static WORD_CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        class[c] = if b.is_ascii_alphanumeric() {
+            2
+        } else {
+            (b == b'_') as u8
+        };
+        c += 1;
+    }
+    class
+};
 
 /// Calls `f` at every word start (an ASCII letter or digit after a non-word byte) from which a
 /// hit of at most `longest` bytes could have a context word (within 64 bytes before or 32 after
 /// it) that contains one of the words `words` finds. Each start is visited once, in order.
-fn word_starts_near(text: &str, words: &AhoCorasick, longest: usize, mut f: impl FnMut(usize)) {
+fn word_starts_near(text: &str, words: &TriggerWords, longest: usize, mut f: impl FnMut(usize)) {
     let b = text.as_bytes();
     let before = CONTEXT_AFTER + longest + 2 * TRIGGER_SLACK;
     let after = CONTEXT_BEFORE + TRIGGER_SLACK;
     let mut next = 0;
-    for m in words.find_iter(text) {
-        let lo = m.start().saturating_sub(before).max(next);
-        let hi = (m.start() + after + 1).min(b.len());
-        for s in lo..hi {
-            if b[s].is_ascii_alphanumeric() && (s == 0 || !is_word(b[s - 1])) {
-                f(s);
+    words.each_start(b, |m| {
+        let lo = m.saturating_sub(before).max(next);
+        let hi = (m + after + 1).min(b.len());
+        let mut after_word = lo > 0 && is_word(b[lo - 1]);
+        for (k, &c) in b[lo..hi].iter().enumerate() {
+            let class = WORD_CLASS[c as usize];
+            if class == 2 && !after_word {
+                f(lo + k);
             }
+            after_word = class != 0;
         }
         next = next.max(hi);
-    }
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2201,6 +2267,10 @@ const NAMESPACE_HOSTS: &[&str] = &[
 
 fn url_located(text: &str, at: usize) -> Option<CodeHit> {
     let b = text.as_bytes();
+    // Every scheme and `www` start with one of these: most words end here.
+    if !matches!(b.get(at).map(|c| c | 0x20), Some(b'h' | b'f' | b'w')) {
+        return None;
+    }
     // A scheme's run ends at `://`, `www` at its dot.
     let mut run = 0;
     while run < 6 && b.get(at + run).is_some_and(u8::is_ascii_alphabetic) {
@@ -2211,7 +2281,7 @@ fn url_located(text: &str, at: usize) -> Option<CodeHit> {
         Some(b'.') => run == 3,
         _ => false,
     };
-    if !opens || !matches!(b[at] | 0x20, b'h' | b'f' | b'w') {
+    if !opens {
         return None;
     }
     url_hit(text, at)
@@ -2699,18 +2769,26 @@ impl WordIndex {
     /// Whether one of the words occurs in `window` with no ASCII letter or digit on either side
     /// (the window's edges count as boundaries).
     fn in_window(&self, window: &[u8]) -> bool {
-        (0..window.len()).any(|k| {
-            (k == 0 || !window[k - 1].is_ascii_alphanumeric())
-                && self.by_first[window[k].to_ascii_lowercase() as usize]
-                    .iter()
-                    .any(|w| {
-                        window.len() - k >= w.len()
-                            && window[k..k + w.len()].eq_ignore_ascii_case(w)
-                            && window
-                                .get(k + w.len())
-                                .is_none_or(|c| !c.is_ascii_alphanumeric())
-                    })
-        })
+        let mut after_alnum = false;
+        for (k, &c) in window.iter().enumerate() {
+            let word_start = !after_alnum;
+            after_alnum = c.is_ascii_alphanumeric();
+            if !word_start {
+                continue;
+            }
+            let rest = &window[k..];
+            let found = self.by_first[c.to_ascii_lowercase() as usize]
+                .iter()
+                .any(|w| {
+                    rest.len() >= w.len()
+                        && rest[..w.len()].eq_ignore_ascii_case(w)
+                        && rest.get(w.len()).is_none_or(|c| !c.is_ascii_alphanumeric())
+                });
+            if found {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -2802,6 +2880,12 @@ fn phone_confidence(b: &[u8], start: usize, s: &PhoneShape) -> Option<f32> {
 
 /// A phone number that starts at `i` (a `+`, a `(` or a digit), as reading from there finds it.
 fn phone_at(b: &[u8], i: usize) -> Option<CodeHit> {
+    let shape = phone_shape_at(b, i)?;
+    phone_graded(b, i, &shape)
+}
+
+/// The shape read from `i` when a number may start there, before its end and digits are judged.
+fn phone_shape_at(b: &[u8], i: usize) -> Option<PhoneShape> {
     let starts = match b[i] {
         b'+' | b'(' => b.get(i + 1).is_some_and(u8::is_ascii_digit),
         b'0'..=b'9' => true,
@@ -2810,11 +2894,15 @@ fn phone_at(b: &[u8], i: usize) -> Option<CodeHit> {
     if !starts || !phone_start_ok(b, i) {
         return None;
     }
-    let shape = phone_shape(b, i)?;
+    phone_shape(b, i)
+}
+
+/// The hit for a shape read from `i`, if what follows it and its digits make it a number.
+fn phone_graded(b: &[u8], i: usize, shape: &PhoneShape) -> Option<CodeHit> {
     if !phone_end_ok(b, shape.end) {
         return None;
     }
-    let confidence = phone_confidence(b, i, &shape)?;
+    let confidence = phone_confidence(b, i, shape)?;
     Some(CodeHit {
         start: i,
         end: shape.end,
@@ -2837,10 +2925,14 @@ fn phone_covered(b: &[u8], p: usize) -> bool {
         i -= 1;
     }
     while i < p {
-        match phone_at(b, i) {
-            Some(h) if h.end > p => return true,
-            Some(h) => i = h.end,
-            None => i += 1,
+        match phone_shape_at(b, i) {
+            // Whether or not this shape is a number, nothing read from inside it ends past its
+            // end (a number can only start at one of its groups, and reads on to the same end or
+            // stops at a bracket), so none of them reaches `p`: the walk goes on from its end
+            // either way, and grading it would decide nothing.
+            Some(shape) if shape.end <= p => i = shape.end,
+            Some(shape) if phone_graded(b, i, &shape).is_some() => return true,
+            _ => i += 1,
         }
     }
     false
@@ -2943,13 +3035,32 @@ impl PhonePattern {
         dfa.is_match_state(dfa.next_eoi_state(state))
     }
 
-    /// The end of the (leftmost-first) match that starts at the beginning of `s`.
+    /// The end of the (leftmost-first) match that starts at the beginning of `s`, as
+    /// `try_search_fwd` with an anchored input finds it (match states are delayed by one byte;
+    /// a quit byte is a failed search), without its search setup.
     fn match_end(&self, s: &[u8]) -> Option<usize> {
-        self.dfa
-            .try_search_fwd(&Input::new(s).anchored(Anchored::Yes))
-            .ok()
-            .flatten()
-            .map(|m| m.offset())
+        let dfa = &self.dfa;
+        let mut state = self.start;
+        let mut last = None;
+        for (at, &c) in s.iter().enumerate() {
+            state = dfa.next_state(state, c);
+            if dfa.is_special_state(state) {
+                if dfa.is_match_state(state) {
+                    last = Some(at);
+                } else if dfa.is_dead_state(state) {
+                    return last;
+                } else if dfa.is_quit_state(state) {
+                    return None;
+                }
+            }
+        }
+        state = dfa.next_eoi_state(state);
+        if dfa.is_match_state(state) {
+            last = Some(s.len());
+        } else if dfa.is_quit_state(state) {
+            return None;
+        }
+        last
     }
 }
 
@@ -3312,6 +3423,19 @@ impl PhoneDb {
     }
 }
 
+/// `n` in decimal ASCII, written into `buf` (no allocation: this runs for every national number).
+fn decimal(mut n: u16, buf: &mut [u8; 5]) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[at..];
+        }
+    }
+}
+
 fn digits_value_ascii(d: &[u8]) -> u64 {
     d.iter().fold(0u64, |acc, &x| acc * 10 + (x - b'0') as u64)
 }
@@ -3397,9 +3521,10 @@ fn phone_fit_national(region: Id, digits: &[u8]) -> Fit {
         // A number that begins with the region's own calling code loses it when it is not
         // a valid-looking national number as it stands.
         let code = meta.code;
-        let code_text = code.to_string();
+        let mut code_buf = [0u8; 5];
+        let code_text = decimal(code, &mut code_buf);
         let n = national.get();
-        if n.starts_with(code_text.as_bytes())
+        if n.starts_with(code_text)
             && (!meta.general.is_match(n) || meta.length(n.len()) != LengthFit::Possible)
         {
             national.trim(code_text.len());
@@ -4115,7 +4240,7 @@ const DOB_TRIGGERS: &[&str] = &[
     "생년월일",
 ];
 
-static DOB_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| trigger_automaton(DOB_TRIGGERS));
+static DOB_WORDS: LazyLock<TriggerWords> = LazyLock::new(|| TriggerWords::new(DOB_TRIGGERS));
 
 /// How far from a birth word a date of birth is looked for; also the reach of its matcher.
 const DOB_REACH: usize = trigger_reach(DATE_MAX);
@@ -4887,6 +5012,76 @@ mod tests {
                 );
             }
             assert!(triggers.iter().all(|t| t.len() <= TRIGGER_SLACK));
+        }
+    }
+
+    #[test]
+    fn trigger_words_report_the_occurrences_find_iter_reports() {
+        // Overlapping occurrences (`dob` and `born`, `born` and `né`, `出生` and `生日`) are where a
+        // non-overlapping search and a walk that reported every occurrence would differ.
+        let texts = [
+            "DOB: 12/03/1985, born in Lyon, née le 3 mai",
+            "dobornéé d.o.birth geburt GEB. syntymäaika",
+            "出生日期: 1990年5月28日, 生年月日 생년월일 생일",
+            "bornato il 1990, nata il 2 maggio; nacidoB nascimento",
+            "patient no. 1234567, medical record number MRN-998877, chart nr",
+            "",
+            "no trigger here at all",
+        ];
+        for words in [DOB_TRIGGERS, MRN_TRIGGERS] {
+            let reference = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(words)
+                .unwrap();
+            let walked = TriggerWords::new(words);
+            for text in texts {
+                let expected: Vec<usize> = reference.find_iter(text).map(|m| m.start()).collect();
+                let mut starts = Vec::new();
+                walked.each_start(text.as_bytes(), |at| starts.push(at));
+                assert_eq!(starts, expected, "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn phone_covered_reads_as_trying_every_start_would() {
+        // The walk as first written: every start position is graded in full.
+        fn reference(b: &[u8], p: usize) -> bool {
+            let floor = p.saturating_sub(64);
+            let mut i = p;
+            while i > floor && is_phone_byte(b[i - 1]) {
+                i -= 1;
+            }
+            while i < p {
+                match phone_at(b, i) {
+                    Some(h) if h.end > p => return true,
+                    Some(h) => i = h.end,
+                    None => i += 1,
+                }
+            }
+            false
+        }
+        let texts = [
+            "Tel: +33 6 85 04 53 09, fax +44 (0)20 7946-0958 or 020 7946 0958.",
+            "call (415) 555-2671 ext 12 / 415.555.2671 / 1 415 555 2671",
+            "card 4111 1111 1111 1111 123, IBAN FR76 3000 6000 0112 3456 7890 189",
+            "born 1947-07-24 at 10:51Z.138 8582 1078, order 99438722298 (0) 20 1234",
+            "06-12345678, 089/1234567, 0479 736 741, 12.345.678, +49 (30) (12) 345 678",
+            "+81 90-1234-5678 +82 10-8783-6341 +86 138 0013 8000 00 44 20 7946 0958",
+        ];
+        for text in texts {
+            let b = text.as_bytes();
+            for p in 0..b.len() {
+                assert_eq!(phone_covered(b, p), reference(b, p), "{text} at {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn decimal_writes_what_to_string_writes() {
+        let mut buf = [0u8; 5];
+        for n in [0u16, 1, 9, 10, 44, 99, 100, 358, 1000, 9999, 65535] {
+            assert_eq!(decimal(n, &mut buf), n.to_string().as_bytes());
         }
     }
 

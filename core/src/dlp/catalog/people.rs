@@ -338,9 +338,8 @@ fn place_bit(word: &[u8]) -> Option<usize> {
 }
 
 impl ShortKeys {
-    const BITS: u32 = 16;
-
-    fn new() -> ShortKeys {
+    /// A table of `1 << bits` slots.
+    fn new(bits: u32) -> ShortKeys {
         ShortKeys {
             slots: vec![
                 ShortSlot {
@@ -351,9 +350,9 @@ impl ShortKeys {
                         places: NO_GROUP,
                     },
                 };
-                1 << Self::BITS
+                1 << bits
             ],
-            shift: 64 - Self::BITS,
+            shift: 64 - bits,
         }
     }
 
@@ -453,7 +452,7 @@ impl Lexicon {
             place_keys: HashMap::with_capacity_and_hasher(4096, FxBuild::default()),
             places: Vec::new(),
             pairs: HashSet::default(),
-            short: ShortKeys::new(),
+            short: ShortKeys::new(16),
             place_bits: Vec::new(),
         };
         for w in lines(FIRST_TXT).chain(lines(INTL_FIRST_TXT)) {
@@ -598,20 +597,68 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// The character at `i`, or `None` when `i` is no character boundary. Two-byte characters
+/// (Latin, Greek, Cyrillic letters) are decoded by hand.
 #[inline]
 fn char_at(text: &str, i: usize) -> Option<char> {
-    text.get(i..)?.chars().next()
+    let b = text.as_bytes();
+    match *b.get(i)? {
+        c @ 0..=0x7F => Some(char::from(c)),
+        c @ 0xC2..=0xDF => char::from_u32(u32::from(c & 0x1F) << 6 | u32::from(b[i + 1] & 0x3F)),
+        _ => text.get(i..)?.chars().next(),
+    }
 }
 
+/// The character that ends at `i`, or `None` when `i` is no character boundary.
+#[inline]
 fn char_before(text: &str, i: usize) -> Option<char> {
+    let b = text.as_bytes();
+    if i >= 2 && text.is_char_boundary(i) && (0xC2..=0xDF).contains(&b[i - 2]) {
+        return char::from_u32(u32::from(b[i - 2] & 0x1F) << 6 | u32::from(b[i - 1] & 0x3F));
+    }
     text.get(..i)?.chars().next_back()
 }
 
 fn letter_at(text: &str, i: usize) -> bool {
     match text.as_bytes().get(i) {
         Some(b) if b.is_ascii() => b.is_ascii_alphabetic(),
-        Some(_) => char_at(text, i).is_some_and(char::is_alphabetic),
+        Some(_) => char_at(text, i).is_some_and(is_letter),
         None => false,
+    }
+}
+
+// The non-ASCII letters of names and places are nearly all Latin-1 or Latin Extended-A/B
+// (U+00C0..U+024F: every one a letter but `×` and `÷`); these settle them without the Unicode
+// tables. A test checks them against `char` for every character.
+
+/// `c.is_alphabetic()`.
+#[inline]
+fn is_letter(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphabetic(),
+        0xC0..=0x24F => !matches!(c, '×' | '÷'),
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// `c.is_alphanumeric()`.
+#[inline]
+fn is_alnum(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        0xC0..=0x24F => !matches!(c, '×' | '÷'),
+        _ => c.is_alphanumeric(),
+    }
+}
+
+/// `c.is_uppercase()`.
+#[inline]
+fn is_upper(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_uppercase(),
+        0xC0..=0xDE => c != '×',
+        0xDF..=0xFF => false,
+        _ => c.is_uppercase(),
     }
 }
 
@@ -797,8 +844,8 @@ fn token_general(text: &str, i: usize) -> Tok {
             (c.is_ascii_alphabetic(), c.is_ascii_uppercase(), 1)
         } else {
             match char_at(text, j) {
-                Some(ch) if ch.is_alphabetic() && joins_latin(ch) => {
-                    (true, ch.is_uppercase(), ch.len_utf8())
+                Some(ch) if (ch as u32) < 0x0590 && is_letter(ch) => {
+                    (true, is_upper(ch), ch.len_utf8())
                 }
                 Some('’') => (false, false, 3),
                 _ => break,
@@ -896,18 +943,37 @@ fn lower_key<'b>(text: &str, t: Tok, buf: &'b mut [u8; KEY_CAP]) -> Option<&'b s
     } else {
         for ch in s.chars() {
             let ch = if ch == '’' { '\'' } else { ch };
-            for lc in ch.to_lowercase() {
-                let mut tmp = [0u8; 4];
-                let enc = lc.encode_utf8(&mut tmp);
-                if n + enc.len() > KEY_CAP {
-                    return None;
-                }
-                buf[n..n + enc.len()].copy_from_slice(enc.as_bytes());
-                n += enc.len();
+            if !push_lower(ch, buf, &mut n) {
+                return None;
             }
         }
     }
     std::str::from_utf8(&buf[..n]).ok()
+}
+
+/// Writes `c` lowercased (as `char::to_lowercase`) at `buf[*n..]` and moves `n` past it;
+/// `false` when it does not fit. Latin-1 needs no table: its capitals lie 0x20 below their
+/// small letters, and nothing else in it changes.
+#[inline]
+fn push_lower(c: char, buf: &mut [u8], n: &mut usize) -> bool {
+    let mut put = |lc: char| {
+        let len = lc.len_utf8();
+        if *n + len > buf.len() {
+            return false;
+        }
+        lc.encode_utf8(&mut buf[*n..*n + len]);
+        *n += len;
+        true
+    };
+    let code = c as u32;
+    if code >= 0x100 {
+        return c.to_lowercase().all(put);
+    }
+    if (0xC0..=0xDE).contains(&code) && code != 0xD7 {
+        put(char::from_u32(code + 0x20).unwrap_or(c))
+    } else {
+        put(c.to_ascii_lowercase())
+    }
 }
 
 /// What the word `t` is as part of a name (`FIRST`, `LAST`... flags); 0 when unknown.
@@ -1044,7 +1110,7 @@ fn each_non_ascii_start(text: &str, scripts: bool, mut f: impl FnMut(usize) -> u
             continue;
         };
         let len = ch.len_utf8();
-        let start = if (ch as u32) < 0x0590 && ch.is_uppercase() {
+        let start = if (ch as u32) < 0x0590 && is_upper(ch) {
             starts_word(text, i)
         } else if !scripts {
             false
@@ -1130,7 +1196,7 @@ fn visits(text: &str, i: usize, visit: Visit) -> bool {
     let Some(ch) = text.is_char_boundary(i).then(|| char_at(text, i)).flatten() else {
         return false;
     };
-    if ch.is_uppercase() {
+    if is_upper(ch) {
         return starts_word(text, i);
     }
     visit == Visit::CapitalsAndScripts
@@ -1226,7 +1292,7 @@ fn run_start(text: &str, at: usize, words: usize) -> usize {
                 k -= 1;
             } else if c >= 0x80 {
                 match char_before(text, k) {
-                    Some(ch) if ch.is_alphabetic() || ch == '’' => k -= ch.len_utf8(),
+                    Some(ch) if is_letter(ch) || ch == '’' => k -= ch.len_utf8(),
                     _ => break,
                 }
             } else {
@@ -1289,7 +1355,7 @@ fn ends_word(text: &str, end: usize) -> bool {
 /// A letter or digit of an alphabet written with spaces between words like Latin (Latin,
 /// Greek, Cyrillic). CJK, Hangul, Thai or Hebrew right after a Latin word still ends it.
 fn joins_latin(c: char) -> bool {
-    c.is_alphanumeric() && (c as u32) < 0x0590
+    (c as u32) < 0x0590 && is_alnum(c)
 }
 
 /// The word after `pos` when exactly one space (or `sep`) separates them.
@@ -1359,7 +1425,7 @@ fn prev_word_span(text: &str, pos: usize, loose: bool) -> Option<(usize, usize, 
             j -= 1;
         } else if c >= 0x80 {
             match char_before(text, j) {
-                Some(ch) if ch.is_alphabetic() && joins_latin(ch) => j -= ch.len_utf8(),
+                Some(ch) if (ch as u32) < 0x0590 && is_letter(ch) => j -= ch.len_utf8(),
                 _ => break,
             }
         } else {
@@ -1370,7 +1436,7 @@ fn prev_word_span(text: &str, pos: usize, loose: bool) -> Option<(usize, usize, 
         || end - j > 24
         || (j > 0
             && (is_word_byte(b[j - 1])
-                || (b[j - 1] >= 0x80 && char_before(text, j).is_some_and(char::is_alphanumeric))))
+                || (b[j - 1] >= 0x80 && char_before(text, j).is_some_and(is_alnum))))
     {
         return None;
     }
@@ -1395,13 +1461,10 @@ fn prev_at(text: &str, j: usize, end: usize, punct: bool) -> Option<Prev> {
         });
     }
     let mut n = 0;
-    for ch in text[j..end].chars().flat_map(char::to_lowercase) {
-        let len = ch.len_utf8();
-        if n + len > buf.len() {
+    for ch in text[j..end].chars() {
+        if !push_lower(ch, &mut buf, &mut n) {
             return None;
         }
-        ch.encode_utf8(&mut buf[n..n + len]);
-        n += len;
     }
     Some(Prev {
         at: j,
@@ -3881,21 +3944,28 @@ enum Street {
     Strong,
 }
 
-/// English street types, as written (`Street`, `STREET`, `St`, `St.`).
+/// English street types, as written (`Street`, `STREET`, `St`, `St.`). Nearly every word
+/// asked about is none; one probe of a table built from `street_kind` says so.
 fn street_type(w: &str) -> Option<Street> {
-    static INITIALS: OnceLock<Initials> = OnceLock::new();
-    let initials = INITIALS.get_or_init(|| Initials::of(STREET_TYPES, true));
-    let mut buf = [0u8; 16];
-    if w.len() > 16 || !w.is_ascii() {
-        return None;
+    static TYPES: OnceLock<ShortKeys> = OnceLock::new();
+    let types = TYPES.get_or_init(|| {
+        let mut types = ShortKeys::new(10);
+        for w in STREET_TYPES {
+            if let Some(kind) = street_kind(w) {
+                types.insert(w, |e| e.flags = 1 + kind as u16);
+            }
+        }
+        types
+    });
+    match types.get(w.as_bytes())?.flags {
+        0 => None,
+        1 => Some(Street::Weak),
+        _ => Some(Street::Strong),
     }
-    if !initials.may_hold(w.as_bytes()[0].to_ascii_lowercase(), w.len()) {
-        return None;
-    }
-    for (k, c) in w.bytes().enumerate() {
-        buf[k] = c.to_ascii_lowercase();
-    }
-    let lw = std::str::from_utf8(&buf[..w.len()]).ok()?;
+}
+
+/// The kind of the lowercase street type `lw`.
+fn street_kind(lw: &str) -> Option<Street> {
     let strong = matches!(
         lw,
         "street"
@@ -5247,10 +5317,14 @@ fn word_first(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, usize, f32)>
         let p = if b.get(p) == Some(&b'.') { p + 1 } else { p };
         b.get(p) == Some(&b' ') && b.get(p + 1).is_some_and(u8::is_ascii_digit)
     };
+    // The forms that need a capitalised word next ("Atatürk Caddesi No: 12", "Herzl Street
+    // 104", "Berliner Straße 10") have their house number within three more words and a "No:",
+    // with nothing but letters, spaces and `.:'-` before it.
     let capital_after = |end: usize| {
         b.get(end) == Some(&b' ')
             && b.get(end + 1)
                 .is_some_and(|&c| c.is_ascii_uppercase() || c >= 0x80)
+            && digit_after_words(b, end, 5)
     };
     let polish_before = || {
         i >= 4
@@ -5450,6 +5524,21 @@ fn word_first(text: &str, lx: &Lexicon, i: usize) -> Option<(usize, usize, f32)>
     None
 }
 
+/// A digit follows `from` with nothing but letters, `.:'-` and at most `spaces` spaces before it.
+fn digit_after_words(b: &[u8], from: usize, spaces: usize) -> bool {
+    let mut left = spaces;
+    for &c in &b[from..] {
+        match c {
+            b'0'..=b'9' => return true,
+            b' ' if left == 0 => return false,
+            b' ' => left -= 1,
+            b'a'..=b'z' | b'A'..=b'Z' | b'.' | b':' | b'\'' | b'-' | 0x80.. => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// `, ` and a capital within 48 bytes from `i` (the comma's position within 46).
 fn comma_soon(b: &[u8], i: usize) -> bool {
     let end = b.len().min(i + 48);
@@ -5619,7 +5708,7 @@ mod tests {
             assert!(TITLES.contains(&t), "{t} is not in TITLES");
             assert!(is_title(t), "{t}");
         }
-        let streets = literals_of("street_type");
+        let streets = literals_of("street_kind");
         assert!(streets.len() > 50);
         for w in streets {
             assert!(STREET_TYPES.contains(&w), "{w} is not in STREET_TYPES");
@@ -6225,5 +6314,19 @@ mod tests {
             precision >= 0.9 && recall >= 0.85,
             "precision {precision:.3}, recall {recall:.3}"
         );
+    }
+
+    #[test]
+    fn latin_fast_paths_agree_with_char() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+            assert_eq!(is_upper(c), c.is_uppercase(), "{c:?}");
+            let mut buf = [0u8; 16];
+            let mut n = 0;
+            assert!(push_lower(c, &mut buf, &mut n));
+            let lower: String = c.to_lowercase().collect();
+            assert_eq!(&buf[..n], lower.as_bytes(), "{c:?}");
+        }
     }
 }

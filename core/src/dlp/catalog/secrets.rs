@@ -3759,7 +3759,16 @@ fn assignment_words(text: &str) -> Vec<(usize, usize)> {
         // Keys of separators close together can share bytes; look at each byte once. The shortest
         // word has three bytes.
         for at in i.max(scanned)..key_end.saturating_sub(2) {
-            if !matches!(b[at] | 0x20, b'p' | b's' | b't' | b'k' | b'a' | b'c') {
+            // The first two letters of every word, which rule out most key bytes at once.
+            if !matches!(
+                [b[at] | 0x20, b[at + 1] | 0x20],
+                [b'p', b'a' | b'w']
+                    | [b'a', b'u']
+                    | [b'k', b'e']
+                    | [b's', b'e']
+                    | [b't', b'o']
+                    | [b'c', b'r']
+            ) {
                 continue;
             }
             if let Some(len) = credential_word_at(b, at) {
