@@ -359,9 +359,7 @@ impl Guard {
         }
         let providers = tags.into_iter().collect();
         Ok(Decision::Allow(Prepared {
-            request: serde_json::to_string(&request).map_err(|e| {
-                Error::new(ErrorCode::Internal, format!("re-encoding the request: {e}"))
-            })?,
+            request: crate::json::to_string(&request),
             models: routed,
             providers,
             notices,

@@ -9,6 +9,7 @@ pub mod dlp;
 pub mod error;
 pub mod guard;
 pub mod host;
+pub mod json;
 pub mod policy;
 pub mod routing;
 

@@ -291,14 +291,7 @@ impl Keywords {
         let Ok(anchored_start) = dfa.start_state(aho_corasick::Anchored::Yes) else {
             return;
         };
-        let fold = |at: usize| bytes.get(at).map_or(0, u8::to_ascii_lowercase);
-        // The folded bytes at `from`, `from + 1` and `from + 2`, the last one in the low byte.
-        let mut key = u32::from(fold(0)) << 8 | u32::from(fold(1));
-        for from in 0..bytes.len() {
-            key = (key << 8 | u32::from(fold(from + 2))) & 0xFF_FFFF;
-            if !self.openings.may_open(key, bytes.len() - from) {
-                continue;
-            }
+        let mut walk_from = |from: usize| {
             let mut state = anchored_start;
             for (at, &byte) in (from + 1..).zip(&bytes[from..]) {
                 state = dfa.next_state(aho_corasick::Anchored::Yes, state, byte);
@@ -316,16 +309,47 @@ impl Keywords {
                     }
                 }
             }
+        };
+        let openings = &self.openings;
+        let mut singles = openings.singles(bytes);
+        let mut next_single = singles.next();
+        let mut single_at = |from: usize| {
+            let here = next_single == Some(from);
+            if here {
+                next_single = singles.next();
+            }
+            here
+        };
+        // Three folded bytes, the last in the low byte; the loop keeps the test to one probe.
+        let n = bytes.len();
+        let body = n.saturating_sub(2);
+        let mut key = bytes
+            .iter()
+            .take(2)
+            .fold(0, |key, b| key << 8 | Openings::fold(*b));
+        for from in 0..body {
+            key = (key << 8 | Openings::fold(bytes[from + 2])) & 0xFF_FFFF;
+            if single_at(from) || openings.has_three(key) {
+                walk_from(from);
+            }
+        }
+        // The last two positions: only a keyword of one or two bytes fits.
+        for from in body..n {
+            if single_at(from) || openings.has_short {
+                walk_from(from);
+            }
         }
     }
 }
 
 /// Which positions may begin a keyword, from the three folded bytes there (hashed into a
-/// bitmap) or, for the rare one-byte keyword, the first byte alone. A two-byte keyword opens
-/// every triple it begins. ASCII letters are folded to lowercase first, as the automaton does.
+/// bitmap); a two-byte keyword opens every triple it begins. The rare one-byte keyword is found
+/// by `memchr` instead, so that the test at every byte stays one probe. ASCII letters are folded
+/// to lowercase first, as the automaton does.
 struct Openings {
-    one: [bool; 256],
     three: Vec<u64>,
+    /// The bytes of one-byte keywords, in both cases; every byte when a keyword is empty.
+    singles: Vec<u8>,
     /// A keyword of two bytes or fewer: near the end of the text a pair alone may open one.
     has_short: bool,
 }
@@ -335,28 +359,34 @@ impl Openings {
 
     fn new(words: &[String]) -> Openings {
         let mut openings = Openings {
-            one: [false; 256],
             three: vec![0; (1 << Self::THREE_BITS) / 64],
+            singles: Vec::new(),
             has_short: false,
         };
-        let key = |a: u8, b: u8, c: u8| {
-            u32::from(a.to_ascii_lowercase()) << 16
-                | u32::from(b.to_ascii_lowercase()) << 8
-                | u32::from(c.to_ascii_lowercase())
-        };
+        let key = |a: u8, b: u8, c: u8| Self::fold(a) << 16 | Self::fold(b) << 8 | Self::fold(c);
         for word in words {
             openings.has_short |= word.len() <= 2;
             match *word.as_bytes() {
                 // An empty keyword occurs everywhere.
-                [] => openings.one = [true; 256],
-                [a] => openings.one[usize::from(a.to_ascii_lowercase())] = true,
+                [] => openings.singles.extend(0..=255),
+                [a] => openings
+                    .singles
+                    .extend([a.to_ascii_lowercase(), a.to_ascii_uppercase()]),
                 [a, b] => (0..=255).for_each(|c| openings.set(key(a, b, c))),
                 [a, b, c, ..] => openings.set(key(a, b, c)),
             }
         }
+        openings.singles.sort_unstable();
+        openings.singles.dedup();
         openings
     }
 
+    #[inline(always)]
+    fn fold(b: u8) -> u32 {
+        u32::from(FOLDED[usize::from(b)])
+    }
+
+    #[inline(always)]
     fn slot(key: u32) -> usize {
         (key.wrapping_mul(0x9E37_79B1) >> (32 - Self::THREE_BITS)) as usize
     }
@@ -366,14 +396,23 @@ impl Openings {
         self.three[k / 64] |= 1 << (k % 64);
     }
 
-    /// Whether a keyword may begin where the folded bytes are `key` (see `Keywords::each`) and
-    /// `left` bytes of text remain.
     #[inline(always)]
-    fn may_open(&self, key: u32, left: usize) -> bool {
+    fn has_three(&self, key: u32) -> bool {
         let k = Self::slot(key);
         self.three[k / 64] & (1 << (k % 64)) != 0
-            || self.one[(key >> 16) as usize]
-            || (left < 3 && self.has_short)
+    }
+
+    /// Where one-byte keywords occur in `bytes`, in order.
+    fn singles<'b>(&'b self, bytes: &'b [u8]) -> Box<dyn Iterator<Item = usize> + 'b> {
+        match self.singles[..] {
+            [] => Box::new(std::iter::empty()),
+            [a] => Box::new(memchr::memchr_iter(a, bytes)),
+            [a, b] => Box::new(memchr::memchr2_iter(a, b, bytes)),
+            [a, b, c] => Box::new(memchr::memchr3_iter(a, b, c, bytes)),
+            _ => Box::new(
+                (0..bytes.len()).filter(move |&at| self.singles.binary_search(&bytes[at]).is_ok()),
+            ),
+        }
     }
 }
 
@@ -514,6 +553,28 @@ const CUSTOM_PATTERN_MAX_LEN: usize = 4096;
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
+
+/// `[A-Za-z0-9]` as one table load: the word loop asks it of nearly every byte.
+static IS_ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+/// ASCII letters folded to lowercase, as one table load: the keyword pass folds every byte.
+static FOLDED: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    table
+};
 
 /// `bytes[start..end]` is not part of a longer alphanumeric run.
 fn is_whole_word(bytes: &[u8], start: usize, end: usize) -> bool {
@@ -1047,12 +1108,12 @@ impl Scanner {
         let mut i = 0;
         while i < n {
             let b = bytes[i];
-            if !b.is_ascii_alphanumeric() {
+            if !IS_ALNUM[usize::from(b)] {
                 i += 1;
                 continue;
             }
             let mut run_end = i + 1;
-            while run_end < n && bytes[run_end].is_ascii_alphanumeric() {
+            while run_end < n && IS_ALNUM[usize::from(bytes[run_end])] {
                 run_end += 1;
             }
             let at_boundary = i == 0 || !is_word_byte(bytes[i - 1]);

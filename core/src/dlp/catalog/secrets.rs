@@ -3065,7 +3065,7 @@ const MAX_SCHEME: usize = 53;
 fn scheme_starts(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut starts = Vec::new();
-    for (sep, _) in text.match_indices("://") {
+    for sep in memchr::memmem::find_iter(text.as_bytes(), b"://") {
         let mut lo = sep;
         while lo > 0
             && sep - lo < MAX_SCHEME
@@ -3493,7 +3493,7 @@ fn find_basic_auth_url(text: &str, hits: &mut Vec<CodeHit>) {
     let b = text.as_bytes();
     // The scheme is the whole word before `://` (the pattern starts at a word boundary), and user
     // info must follow: most URLs fail one of the two and cost nothing more.
-    let starts = text.match_indices("://").filter_map(|(sep, _)| {
+    let starts = memchr::memmem::find_iter(text.as_bytes(), b"://").filter_map(|sep| {
         let start = b[..sep]
             .iter()
             .rposition(|&c| !is_word_byte(c))
@@ -4276,7 +4276,7 @@ fn assignments(text: &str, mut f: impl FnMut(Assignment<'_>)) {
             quoted,
         });
     }
-    if text.contains("</") {
+    if memchr::memmem::find(bytes, b"</").is_some() {
         // `<` and a tag name that holds a credential word, then `>`.
         let opens = text.match_indices('<').map(|(at, _)| at).filter(|&at| {
             let name = &bytes[at + 1..];
@@ -4302,10 +4302,10 @@ fn assignments(text: &str, mut f: impl FnMut(Assignment<'_>)) {
             });
         });
     }
-    if text.contains("--") {
+    if memchr::memmem::find(bytes, b"--").is_some() {
         // `--` at a line start or after a blank (where the match starts), and a flag name that
         // holds a credential word, then a blank.
-        let starts = text.match_indices("--").filter_map(|(at, _)| {
+        let starts = memchr::memmem::find_iter(bytes, b"--").filter_map(|at| {
             let start = match at.checked_sub(1).map(|i| bytes[i]) {
                 None | Some(b'\n') => at,
                 Some(b' ' | b'\t') => at - 1,
