@@ -95,6 +95,12 @@ pub enum Start {
     Alnum,
     /// `0-9` or `A-Z`
     DigitOrUpper,
+    /// `0-9`, `a-f` or `A-F`
+    HexDigit,
+    /// `0-9`, or an ASCII letter (either case) that begins a month name of the date detector.
+    DigitOrMonthInitial,
+    /// One of these bytes.
+    OneOf(&'static [u8]),
 }
 
 impl Start {
@@ -105,6 +111,11 @@ impl Start {
             Start::Letter => byte.is_ascii_alphabetic(),
             Start::Alnum => byte.is_ascii_alphanumeric(),
             Start::DigitOrUpper => byte.is_ascii_digit() || byte.is_ascii_uppercase(),
+            Start::HexDigit => byte.is_ascii_hexdigit(),
+            Start::OneOf(bytes) => bytes.contains(&byte),
+            Start::DigitOrMonthInitial => {
+                byte.is_ascii_digit() || super::catalog::is_month_initial(byte)
+            }
         }
     }
 }

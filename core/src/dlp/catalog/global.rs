@@ -408,7 +408,7 @@ pub(super) static SPECS: &[Spec] = &[
             "MAC_ADDRESS",
             // `00:1a:...` starts with a run of two, Cisco `001a.2b3c.4d5e` with a run of four.
             Matcher::Located {
-                start: Start::Alnum,
+                start: Start::HexDigit,
                 first_run: (2, 4),
                 max_len: 24,
                 locate: mac_located,
@@ -432,7 +432,7 @@ pub(super) static SPECS: &[Spec] = &[
             "IP_ADDRESS",
             // The first group (at most four hex digits), or the group after a leading `::`.
             Matcher::Located {
-                start: Start::Alnum,
+                start: Start::HexDigit,
                 first_run: (1, 4),
                 max_len: 64,
                 locate: ipv6_located,
@@ -473,7 +473,8 @@ pub(super) static SPECS: &[Spec] = &[
             "URL",
             // `http`, `https`, `ftp`, `ftps` or `www`, then `:` or `.`.
             Matcher::Located {
-                start: Start::Letter,
+                // Every scheme and `www` start with one of these.
+                start: Start::OneOf(b"hfwHFW"),
                 first_run: (3, 5),
                 max_len: URL_MAX as u16,
                 locate: url_located,
@@ -535,7 +536,7 @@ pub(super) static SPECS: &[Spec] = &[
             // A day, a year or a month name starts every date; names like "décembre" break the
             // ASCII run after one or two letters.
             Matcher::Located {
-                start: Start::Alnum,
+                start: Start::DigitOrMonthInitial,
                 first_run: (1, 10),
                 max_len: DATE_MAX as u16,
                 locate: date_located,
@@ -2267,10 +2268,6 @@ const NAMESPACE_HOSTS: &[&str] = &[
 
 fn url_located(text: &str, at: usize) -> Option<CodeHit> {
     let b = text.as_bytes();
-    // Every scheme and `www` start with one of these: most words end here.
-    if !matches!(b.get(at).map(|c| c | 0x20), Some(b'h' | b'f' | b'w')) {
-        return None;
-    }
     // A scheme's run ends at `://`, `www` at its dot.
     let mut run = 0;
     while run < 6 && b.get(at + run).is_some_and(u8::is_ascii_alphabetic) {
@@ -4145,6 +4142,14 @@ fn month_may_start(b: &[u8], p: usize) -> bool {
 /// A first look at a word start, cheap enough for every word of a text: what every date form
 /// needs right after its first number or in its month name's first letters.
 #[inline(always)]
+/// Whether some month name (see `MONTHS`) begins with the ASCII letter `b`, in either case.
+/// Asked when the scanner is built, to keep other words from the date detector.
+pub(crate) fn is_month_initial(b: u8) -> bool {
+    MONTHS
+        .iter()
+        .any(|(name, _)| name.as_bytes()[0].eq_ignore_ascii_case(&b))
+}
+
 fn date_may_start(b: &[u8], at: usize) -> bool {
     match b.get(at) {
         Some(c) if c.is_ascii_digit() => number_date_may_start(b, at),

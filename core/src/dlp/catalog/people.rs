@@ -136,8 +136,8 @@ pub(super) static SPECS: &[Spec] = &[
             "person_lowercase",
             "PERSON",
             Matcher::Located {
-                start: Start::Letter,
                 // The word "name" of "my name is".
+                start: Start::OneOf(b"nN"),
                 first_run: (4, 4),
                 max_len: 256,
                 locate: lowercase_after_name_is,
@@ -3064,7 +3064,7 @@ fn caps_name(text: &str, lx: &Lexicon, t: Tok) -> Option<(usize, usize, f32)> {
 /// "name" (`i`).
 fn lowercase_after_name_is(text: &str, i: usize) -> Option<CodeHit> {
     let b = text.as_bytes();
-    if !matches!(b[i], b'n' | b'N') || b.get(i + 1..i + 8) != Some(b"ame is ") {
+    if b.get(i + 1..i + 8) != Some(b"ame is ") {
         return None;
     }
     let s = i + 8;
