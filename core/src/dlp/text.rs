@@ -95,6 +95,9 @@ mod tests {
         // Longer than one counting block of 255 bytes.
         let emoji = "🙂".repeat(300) + "x";
         assert_eq!(length_in(&emoji, Unit::Utf16), 601);
-        assert_eq!(byte_to_utf16_offsets(&emoji, &[1200, 4, 1201]), [600, 2, 601]);
+        assert_eq!(
+            byte_to_utf16_offsets(&emoji, &[1200, 4, 1201]),
+            [600, 2, 601]
+        );
     }
 }
