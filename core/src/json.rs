@@ -8,10 +8,26 @@ use serde_json::Value;
 
 /// The JSON text of `value`, as `serde_json::to_string` gives it.
 pub fn to_string(value: &Value) -> String {
-    let mut out = Vec::with_capacity(256);
+    // Sized once: growing a buffer of prompt text by doubling copies it several times over.
+    let mut out = Vec::with_capacity(size_hint(value));
     write_value(&mut out, value);
     // Only valid UTF-8 is written: the input strings are UTF-8 and every escape is ASCII.
     String::from_utf8(out).expect("JSON text is UTF-8")
+}
+
+/// Roughly the length of the JSON text: every string plus a little for quotes and punctuation.
+fn size_hint(value: &Value) -> usize {
+    match value {
+        Value::String(s) => s.len() + 2,
+        Value::Array(items) => items.iter().map(size_hint).sum::<usize>() + items.len() + 2,
+        Value::Object(map) => {
+            map.iter()
+                .map(|(k, v)| k.len() + 4 + size_hint(v))
+                .sum::<usize>()
+                + 2
+        }
+        _ => 8,
+    }
 }
 
 fn write_value(out: &mut Vec<u8>, value: &Value) {
