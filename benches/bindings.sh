@@ -2,14 +2,14 @@
 # The binding-overhead table of `make bench`: the same call (scan the 2 KB conformance prompt with
 # the default scanner) from Rust, Python, Node and C in one run; the difference from the Rust call
 # in the binding's own offset unit is what crossing the binding costs (target: under 5 µs).
-# Expects the packages built (make test, or python/ci.sh, node/ci.sh, tests/c/ci.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_BUILD_TARGET="${CARGO_BUILD_TARGET:-x86_64-unknown-linux-gnu}"
-# Build what is missing (tests/c/bench.sh builds the C side itself).
-[ -x python/.venv/bin/python ] && python/.venv/bin/python -c 'import routeguard._native' 2>/dev/null \
-  || bash python/ci.sh >/dev/null
-ls node/*.node >/dev/null 2>&1 || bash node/ci.sh >/dev/null
+# Rebuild the packages from this tree (incremental), so that the table never measures a stale
+# build; tests/c/bench.sh builds the C side itself.
+echo "(building the Python and Node packages)" >&2
+bash python/ci.sh --build >/dev/null
+bash node/ci.sh --build >/dev/null
 rust=$(cargo run -q --release -p routeguard-benches --bin call-overhead)
 python=$(python/.venv/bin/python python/bench_overhead.py 2>/dev/null)
 node=$(node node/bench/overhead.mjs)

@@ -4,6 +4,7 @@
 # quick start. Works on a fresh machine with Rust and Python >= 3.9; re-runs skip what is done.
 #   python/ci.sh            build + test
 #   python/ci.sh --bench    also run bench_overhead.py
+#   python/ci.sh --build    build and install only (what `make bench` measures)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
@@ -30,6 +31,8 @@ fi
 echo "== python: building and installing routeguard (release)"
 "$venv/bin/pip" install -q --disable-pip-version-check --no-build-isolation --no-deps \
     --force-reinstall "$here"
+
+[[ "${1:-}" == "--build" ]] && exit 0
 
 echo "== python: tests"
 # Run from tests/ so that the source tree's routeguard/ (no compiled module) never shadows the

@@ -40,6 +40,56 @@ struct Effective {
     resolved: Resolved,
     enforced: Option<Arc<Scanner>>,
     shadow: Option<Arc<Scanner>>,
+    /// Where each requested model may go under these rules; see `Effective::route`.
+    routes: Mutex<Routes>,
+}
+
+/// A model's endpoints under one principal's provider rules: the tags admitted, and why the
+/// others are not.
+struct Route {
+    admitted: Vec<String>,
+    excluded: Vec<Exclusion>,
+}
+
+/// Routes by model id, under the enforced rules and under the shadow ones.
+#[derive(Default)]
+struct Routes {
+    enforced: HashMap<String, Arc<Route>>,
+    shadow: HashMap<String, Arc<Route>>,
+}
+
+/// Routes kept per principal: model ids come from requests, so the map is bounded.
+const MAX_ROUTES: usize = 256;
+
+impl Effective {
+    /// The route of `model` under the enforced rules (or the shadow ones), worked out once per
+    /// principal and model: the rules and the guard's catalogue do not change, and checking
+    /// every endpoint of every requested model again would cost a good part of `prepare`.
+    fn route(&self, catalog: &Catalog, model: &str, shadow: bool) -> Arc<Route> {
+        let mut routes = self.routes.lock().unwrap_or_else(|p| p.into_inner());
+        let routes = if shadow {
+            &mut routes.shadow
+        } else {
+            &mut routes.enforced
+        };
+        if let Some(route) = routes.get(model) {
+            return route.clone();
+        }
+        let rules = match (&self.resolved.providers_shadow, shadow) {
+            (Some(shadow_rules), true) => shadow_rules,
+            _ => &self.resolved.providers,
+        };
+        let (admitted, excluded) = compliant_endpoints(catalog, model, rules);
+        let route = Arc::new(Route {
+            admitted: admitted.iter().map(|e| e.tag.clone()).collect(),
+            excluded,
+        });
+        if routes.len() >= MAX_ROUTES {
+            routes.clear();
+        }
+        routes.insert(model.to_string(), route.clone());
+        route
+    }
 }
 
 /// The built-in snapshot or a catalogue loaded from files.
@@ -253,16 +303,17 @@ impl Guard {
         let rules = &resolved.providers;
         let constrained = rules.constrains();
         let catalog = self.catalog.get();
-        let routes: Vec<_> = models
+        let routes: Vec<Arc<Route>> = models
             .iter()
-            .map(|model| compliant_endpoints(catalog, model, rules))
+            .map(|model| effective.route(catalog, model, false))
             .collect();
-        if let Some(shadow_rules) = &resolved.providers_shadow {
-            for (model, (admitted, _)) in models.iter().zip(&routes) {
-                let (_, excluded) = compliant_endpoints(catalog, model, shadow_rules);
-                let newly: Vec<&Exclusion> = excluded
+        if resolved.providers_shadow.is_some() {
+            for (model, route) in models.iter().zip(&routes) {
+                let shadow_route = effective.route(catalog, model, true);
+                let newly: Vec<&Exclusion> = shadow_route
+                    .excluded
                     .iter()
-                    .filter(|e| admitted.iter().any(|a| a.tag == e.tag))
+                    .filter(|e| route.admitted.contains(&e.tag))
                     .collect();
                 if let Some(first) = newly.first() {
                     let tags: Vec<&str> = newly.iter().map(|e| e.tag.as_str()).collect();
@@ -279,7 +330,7 @@ impl Guard {
         }
         let mut tags: BTreeSet<String> = BTreeSet::new();
         let mut routed = Vec::new();
-        for (i, (model, (admitted, excluded))) in models.iter().zip(&routes).enumerate() {
+        for (i, (model, route)) in models.iter().zip(&routes).enumerate() {
             let refusal = if !constrained {
                 None
             } else if catalog.model(model).is_none() {
@@ -291,15 +342,15 @@ impl Guard {
                         catalog.snapshot_date()
                     ),
                 ))
-            } else if admitted.is_empty() {
-                Some(no_endpoint(model, excluded))
+            } else if route.admitted.is_empty() {
+                Some(no_endpoint(model, &route.excluded))
             } else {
                 None
             };
             match refusal {
                 None => {
                     if constrained {
-                        tags.extend(admitted.iter().map(|e| e.tag.clone()));
+                        tags.extend(route.admitted.iter().cloned());
                     }
                     routed.push(model.clone());
                 }
@@ -493,6 +544,7 @@ impl Guard {
             resolved,
             enforced,
             shadow,
+            routes: Mutex::default(),
         });
         let mut cache = self.lock_resolutions();
         if cache.len() >= MAX_RESOLUTIONS {

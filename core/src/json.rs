@@ -66,31 +66,38 @@ fn needs_escape(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
 }
 
+/// Whether any of eight bytes needs an escape, tested on them as one word: a byte below 0x20,
+/// or equal to `"` or `\\` (the classic "has a byte less than n" and "has a zero byte" tricks).
+fn word_needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS;
+    below(word, 0x20)
+        | below(word ^ (ONES * u64::from(b'"')), 1)
+        | below(word ^ (ONES * u64::from(b'\\')), 1)
+        != 0
+}
+
 fn write_string(out: &mut Vec<u8>, s: &str) {
-    const BLOCK: usize = 32;
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut copied = 0;
     let mut at = 0;
     while at < bytes.len() {
-        let block = &bytes[at..bytes.len().min(at + BLOCK)];
-        // No early exit, so that the test runs on the whole block at once.
-        let clean = block
-            .iter()
-            .fold(true, |clean, &b| clean & !needs_escape(b));
-        if clean {
-            at += block.len();
-            continue;
-        }
-        for (k, &b) in block.iter().enumerate() {
-            if needs_escape(b) {
-                out.extend_from_slice(&bytes[copied..at + k]);
-                write_escape(out, b);
-                copied = at + k + 1;
+        if let Some(chunk) = bytes.get(at..at + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            if !word_needs_escape(word) {
+                at += 8;
+                continue;
             }
         }
-        at += block.len();
+        if needs_escape(bytes[at]) {
+            out.extend_from_slice(&bytes[copied..at]);
+            write_escape(out, bytes[at]);
+            copied = at + 1;
+        }
+        at += 1;
     }
     out.extend_from_slice(&bytes[copied..]);
     out.push(b'"');

@@ -66,6 +66,10 @@ fn units_in(text: &str, from: usize, to: usize, utf16: bool) -> usize {
 }
 
 fn convert(text: &str, byte_offsets: &[usize], utf16: bool) -> Vec<usize> {
+    // Most prompts are ASCII, where every unit is a byte; `is_ascii` reads a word at a time.
+    if text.is_ascii() {
+        return byte_offsets.iter().map(|&at| at.min(text.len())).collect();
+    }
     let mut order: Vec<usize> = (0..byte_offsets.len()).collect();
     order.sort_unstable_by_key(|&i| byte_offsets[i]);
     let mut out = vec![0; byte_offsets.len()];
@@ -92,6 +96,9 @@ mod tests {
         assert_eq!(byte_to_char_offsets(text, &[9, 0]), [3, 0]);
         assert_eq!(length_in(text, Unit::CodePoint), 4);
         assert_eq!(length_in(text, Unit::Utf16), 5);
+        // ASCII text takes the short way; offsets past the end stop at it, as on the long way.
+        assert_eq!(byte_to_utf16_offsets("abc", &[3, 1, 9]), [3, 1, 3]);
+        assert_eq!(byte_to_char_offsets("é", &[9]), [1]);
         // Longer than one counting block of 255 bytes.
         let emoji = "🙂".repeat(300) + "x";
         assert_eq!(length_in(&emoji, Unit::Utf16), 601);

@@ -123,7 +123,6 @@ impl ResolvedModels {
         let variant = id.contains(':');
         let mut reasons = Vec::new();
         for key in &self.levels {
-            let path = key.path();
             let rules = level(&self.doc, key).and_then(|l| l.models);
             let defaults = *key == LevelKey::Defaults;
             let Some(rules) = rules else {
@@ -143,7 +142,7 @@ impl ResolvedModels {
             {
                 reasons.push(Reason::new(
                     "model_denied",
-                    format!("{path}.models.deny"),
+                    format!("{}.models.deny", key.path()),
                     format!("`{id}` matches the denied glob `{g}`"),
                     shadow,
                 ));
@@ -156,7 +155,7 @@ impl ResolvedModels {
             if id.is_empty() {
                 reasons.push(Reason::new(
                     "model_not_allowed",
-                    format!("{path}.models.allow"),
+                    format!("{}.models.allow", key.path()),
                     "an empty model id is never allowed".into(),
                     shadow,
                 ));
@@ -196,7 +195,7 @@ impl ResolvedModels {
             };
             reasons.push(Reason::new(
                 code,
-                format!("{path}.models.allow"),
+                format!("{}.models.allow", key.path()),
                 message,
                 shadow,
             ));
@@ -317,14 +316,30 @@ impl ResolvedProviders {
     /// the rules that need them. Plugins and context compression concern the request, not the
     /// endpoint, and are not checked here.
     pub fn check_endpoint(&self, facts: &EndpointFacts) -> Vec<Reason> {
+        self.endpoint_violations(facts, usize::MAX)
+    }
+
+    /// The first reason of `check_endpoint`, without composing the others: routing asks this of
+    /// every endpoint of every requested model.
+    pub fn first_endpoint_violation(&self, facts: &EndpointFacts) -> Option<Reason> {
+        self.endpoint_violations(facts, 1).pop()
+    }
+
+    fn endpoint_violations(&self, facts: &EndpointFacts, limit: usize) -> Vec<Reason> {
         let tag = facts.tag;
         let mut out = Vec::new();
-        let mut push = |code, rule: &str, message: String| {
-            out.push(Reason::new(code, rule.to_string(), message, self.shadow))
-        };
+        // Returns early once `limit` reasons are in.
+        macro_rules! push {
+            ($code:expr, $rule:expr, $message:expr $(,)?) => {{
+                out.push(Reason::new($code, $rule.to_string(), $message, self.shadow));
+                if out.len() >= limit {
+                    return out;
+                }
+            }};
+        }
         for (rule, list) in &self.allow_by_level {
             if !list.iter().any(|s| slug_covers(s, tag)) {
-                push(
+                push!(
                     "provider_not_allowed",
                     rule,
                     format!("`{tag}` is not in the allow list"),
@@ -333,7 +348,7 @@ impl ResolvedProviders {
         }
         for (rule, list) in &self.deny_by_level {
             if let Some(s) = list.iter().find(|s| slug_covers(s, tag)) {
-                push(
+                push!(
                     "provider_denied",
                     rule,
                     format!("`{tag}` is denied by `{s}`"),
@@ -343,12 +358,12 @@ impl ResolvedProviders {
         for (rule, set) in &self.jurisdictions_by_level {
             match facts.headquarters {
                 Some(hq) if set.contains(hq) => {}
-                Some(hq) => push(
+                Some(hq) => push!(
                     "jurisdiction_not_allowed",
                     rule,
                     format!("`{tag}` is headquartered in {hq}"),
                 ),
-                None => push(
+                None => push!(
                     "jurisdiction_not_allowed",
                     rule,
                     format!("`{tag}` has no known headquarters"),
@@ -364,14 +379,14 @@ impl ResolvedProviders {
                         .filter(|c| !set.contains(c))
                         .collect();
                     if !outside.is_empty() {
-                        push(
+                        push!(
                             "processing_not_allowed",
                             rule,
                             format!("`{tag}` has datacenters in {}", outside.join(", ")),
                         );
                     }
                 }
-                _ => push(
+                _ => push!(
                     "processing_not_allowed",
                     rule,
                     format!("`{tag}` has no known datacenters"),
@@ -380,7 +395,7 @@ impl ResolvedProviders {
         }
         if let Some(rule) = &self.rules.data_collection {
             if facts.no_data_collection != Some(true) {
-                push(
+                push!(
                     "data_collection_not_allowed",
                     rule,
                     format!("`{tag}` may store prompts or train on them (or it is not known)"),
@@ -389,7 +404,7 @@ impl ResolvedProviders {
         }
         if let Some(rule) = &self.rules.zdr {
             if facts.zdr != Some(true) {
-                push(
+                push!(
                     "zdr_required",
                     rule,
                     format!("`{tag}` is not a zero-data-retention endpoint"),

@@ -60,11 +60,7 @@ pub fn compliant_endpoints<'c>(
     let mut admitted = Vec::new();
     let mut excluded = Vec::new();
     for endpoint in catalog.endpoints(model_id) {
-        match rules
-            .check_endpoint(&facts(catalog, endpoint))
-            .into_iter()
-            .next()
-        {
+        match rules.first_endpoint_violation(&facts(catalog, endpoint)) {
             None => admitted.push(endpoint),
             Some(reason) => excluded.push(Exclusion {
                 tag: endpoint.tag.clone(),
