@@ -93,13 +93,22 @@ fn prepare_cases() {
         let decision = result.unwrap_or_else(|e| panic!("case {name}: {e}"));
         // Asked again, the guard answers from its caches (resolution, routes): the same decision.
         let again = guard
-            .prepare(&case["principal"].to_string(), &request_text(case), None, None)
+            .prepare(
+                &case["principal"].to_string(),
+                &request_text(case),
+                None,
+                None,
+            )
             .unwrap_or_else(|e| panic!("case {name}, again: {e}"));
         let outline = |d: &routeguard::host::HostDecision| {
             let sent = d.prepared.as_ref().map(|p| (&p.models, &p.providers));
             format!("{} {:?} {:?} {:?}", d.allowed, d.reasons, d.notices, sent)
         };
-        assert_eq!(outline(&again), outline(&decision), "case {name}: asked again");
+        assert_eq!(
+            outline(&again),
+            outline(&decision),
+            "case {name}: asked again"
+        );
         assert_eq!(
             decision.allowed,
             expect["allowed"].as_bool().unwrap(),
