@@ -641,14 +641,10 @@ fn is_letter(c: char) -> bool {
     }
 }
 
-/// `c.is_alphanumeric()`.
+/// `c.is_alphanumeric()`, which std defines as alphabetic or numeric.
 #[inline]
 fn is_alnum(c: char) -> bool {
-    match c as u32 {
-        0..=0x7F => c.is_ascii_alphanumeric(),
-        0xC0..=0x24F => !matches!(c, '×' | '÷'),
-        _ => c.is_alphanumeric(),
-    }
+    is_letter(c) || c.is_numeric()
 }
 
 /// `c.is_uppercase()`.
