@@ -310,6 +310,20 @@ impl Keywords {
                 }
             }
         };
+        // With few keywords the automaton has a prefilter (memchr and friends), which skips to
+        // each position where one may start faster than any per-byte test.
+        if let Some(prefilter) = dfa.prefilter() {
+            let mut at = 0;
+            while at < bytes.len() {
+                let span = aho_corasick::Span::from(at..bytes.len());
+                let Some(from) = prefilter.find_in(bytes, span).into_option() else {
+                    return;
+                };
+                walk_from(from);
+                at = from + 1;
+            }
+            return;
+        }
         let openings = &self.openings;
         let mut singles = openings.singles(bytes);
         let mut next_single = singles.next();
@@ -472,10 +486,17 @@ impl KeywordTable {
 
     /// A full DFA: the word set is fixed per scanner and the search runs on every prompt.
     fn build(self) -> Result<Option<Keywords>> {
+        self.build_with(true)
+    }
+
+    /// `prefilter: false` leaves the automaton without one even for a few keywords, so that
+    /// tests reach the `Openings` loop that large keyword sets take.
+    fn build_with(self, prefilter: bool) -> Result<Option<Keywords>> {
         if self.words.is_empty() {
             return Ok(None);
         }
         let dfa = aho_corasick::dfa::Builder::new()
+            .prefilter(prefilter)
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .start_kind(aho_corasick::StartKind::Anchored)
@@ -1535,13 +1556,27 @@ mod tests {
     /// included.
     #[test]
     fn keyword_pass_reports_every_occurrence() {
-        let mut table = KeywordTable::default();
-        let words = ["@", "ip", "ship", "hip", "password", "pass", "é", "zz"];
-        for (d, word) in words.iter().enumerate() {
-            table.trigger(word, d as u32);
+        // Many keywords (or the prefilter turned off): the `Openings` loop; one with a rare
+        // byte: the automaton's prefilter.
+        let many = ["@", "ip", "ship", "hip", "password", "pass", "é", "zz"];
+        for (words, prefilter) in [(&many[..], false), (&many[..], true), (&["ghp_"][..], true)] {
+            let mut table = KeywordTable::default();
+            for (d, word) in words.iter().enumerate() {
+                table.trigger(word, d as u32);
+            }
+            let keywords = table.build_with(prefilter).unwrap().unwrap();
+            let expect_prefilter = prefilter && words.len() == 1;
+            assert_eq!(
+                keywords.dfa.prefilter().is_some(),
+                expect_prefilter,
+                "{words:?}"
+            );
+            keyword_pass_reports_every_occurrence_of(words, &keywords);
         }
-        let keywords = table.build().unwrap().unwrap();
-        let text = "Ship IP: pass@PASSWORDS shipé zz@ ip";
+    }
+
+    fn keyword_pass_reports_every_occurrence_of(words: &[&str], keywords: &Keywords) {
+        let text = "Ship IP: pass@PASSWORDS ghp_x shipé GHP_ zz@sk-or-v1-ip ip";
         let mut found = Vec::new();
         keywords.each(text.as_bytes(), |k, s, e| found.push((k, s, e)));
         let mut expected = Vec::new();
