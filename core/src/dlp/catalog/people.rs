@@ -3507,9 +3507,19 @@ fn script_span(text: &str, i: usize, script: Script, led: bool) -> Option<(usize
 
 /// The end of `place` when the text at `at` spells it (as written, or in capitals when long).
 fn place_at(text: &str, at: usize, place: &Place) -> Option<usize> {
-    let rest = text.get(at..)?;
     let name = place.name;
     let end = at + name.len();
+    // Both ways of matching below need every byte equal, case aside; places of one group share
+    // their first word, so the last byte rules most of them out at once.
+    let last = *name.as_bytes().last()?;
+    if !text
+        .as_bytes()
+        .get(end - 1)
+        .is_some_and(|b| b.eq_ignore_ascii_case(&last))
+    {
+        return None;
+    }
+    let rest = text.get(at..)?;
     if rest.starts_with(name) {
         return ends_word(text, end).then_some(end);
     }
