@@ -175,8 +175,9 @@ fn walk_anchored(
 /// (match kind `All`), and the longest `max_len` among them. Digit runs open a dozen national
 /// identifiers at once; one walk here tells which of them can match at all, so only those walk
 /// their own DFA (for their own match semantics). Built once per process and shared by every
-/// scanner: pattern `k` is the `k`-th anchored spec of the catalogue (see `AnchoredOrdinals`).
-/// `None` when the union would be too large.
+/// scanner: pattern `k` is the `k`-th anchored or scored spec of the catalogue, which is how
+/// `Scanner::from_config` numbers `union_id`. `anchored_union` gives `None` when the union would
+/// be too large, and every anchored detector then walks its own DFA.
 struct AnchoredUnion {
     dfa: dense::DFA<Vec<u32>>,
     longest: usize,
@@ -1588,6 +1589,71 @@ mod tests {
         expected.sort_by_key(|&(k, s, e)| (s, e, k));
         found.sort_by_key(|&(k, s, e)| (s, e, k));
         assert_eq!(found, expected);
+    }
+
+    /// `AnchoredUnion` only rules out what cannot match: every anchored detector gathers the
+    /// same hits among all built-in detectors (where digit runs are filtered by the union walk)
+    /// as it does alone (one detector per word start, so no union walk).
+    #[test]
+    fn anchored_union_rules_out_only_what_cannot_match() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/conformance/dlp/");
+        let mut text = std::fs::read_to_string(format!("{root}bench-prompt.txt")).unwrap();
+        text.push_str(&std::fs::read_to_string(format!("{root}sample.jsonl")).unwrap());
+        // Numbers of every shape: runs of 1 to 20 digits, joined by separators, some after
+        // letters, from a fixed linear congruential sequence.
+        let mut seed: u64 = 42;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for _ in 0..3000 {
+            if next(4) == 0 {
+                text.push_str(["DE", "GB", "FR", "AB", "X", "ES", "IT"][next(7) as usize]);
+            }
+            for _ in 0..=next(20) {
+                text.push(char::from(b'0' + next(10) as u8));
+            }
+            text.push([' ', '-', '.', '/', ' ', '\n', ','][next(7) as usize]);
+        }
+        let everything = ScannerConfig {
+            min_confidence: Some(0.0),
+            ..ScannerConfig::default()
+        };
+        let all = Scanner::from_config(&everything).unwrap();
+        let (all_hits, _) = all.unscored_candidates(&text);
+        let mut compared = 0;
+        for d in all
+            .detectors
+            .iter()
+            .filter(|d| matches!(d.engine, Engine::Anchored { .. }))
+        {
+            let id = d.info.id.to_string();
+            let alone = Scanner::from_config(&ScannerConfig {
+                builtin: BuiltinSelection {
+                    enable: vec![id.clone()],
+                    disable: Vec::new(),
+                },
+                ..everything.clone()
+            })
+            .unwrap();
+            let (mut alone_hits, _) = alone.unscored_candidates(&text);
+            let mut among_all: Vec<_> = all_hits
+                .iter()
+                .filter(|c| *all.detectors[c.detector as usize].info.id == *id)
+                .map(|c| (c.start, c.end, c.confidence))
+                .collect();
+            let mut alone_hits: Vec<_> = alone_hits
+                .drain(..)
+                .map(|c| (c.start, c.end, c.confidence))
+                .collect();
+            among_all.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            alone_hits.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            assert_eq!(among_all, alone_hits, "{id}");
+            compared += alone_hits.len();
+        }
+        assert!(compared > 50, "only {compared} anchored hits compared");
     }
 
     /// A scanner with trigger literals gathers context words in its keyword pass; one without
