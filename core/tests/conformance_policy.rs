@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use routeguard::host::{CatalogSource, HostGuard, HostReason, PolicySource};
+use routeguard::host::{CatalogSource, HostDecision, HostGuard, HostReason, PolicySource};
 use serde_json::{json, Value};
 
 fn dir() -> PathBuf {
@@ -25,6 +25,16 @@ fn guard(doc: &Value, case: &Value) -> HostGuard {
         CatalogSource::Snapshot(&catalog()),
     )
     .unwrap()
+}
+
+/// The case's principal and request through `prepare`, without hash key or vault.
+fn prepare(guard: &HostGuard, case: &Value) -> routeguard::Result<HostDecision> {
+    guard.prepare(
+        &case["principal"].to_string(),
+        &request_text(case),
+        None,
+        None,
+    )
 }
 
 fn request_text(case: &Value) -> String {
@@ -75,12 +85,7 @@ fn prepare_cases() {
         let name = case["name"].as_str().unwrap();
         let guard = guard(&doc, case);
         let expect = &case["expect"];
-        let result = guard.prepare(
-            &case["principal"].to_string(),
-            &request_text(case),
-            None,
-            None,
-        );
+        let result = prepare(&guard, case);
         if let Some(code) = expect.get("error") {
             let err = result.expect_err(name);
             assert_eq!(
@@ -92,15 +97,8 @@ fn prepare_cases() {
         }
         let decision = result.unwrap_or_else(|e| panic!("case {name}: {e}"));
         // Asked again, the guard answers from its caches (resolution, routes): the same decision.
-        let again = guard
-            .prepare(
-                &case["principal"].to_string(),
-                &request_text(case),
-                None,
-                None,
-            )
-            .unwrap_or_else(|e| panic!("case {name}, again: {e}"));
-        let outline = |d: &routeguard::host::HostDecision| {
+        let again = prepare(&guard, case).unwrap_or_else(|e| panic!("case {name}, again: {e}"));
+        let outline = |d: &HostDecision| {
             let sent = d.prepared.as_ref().map(|p| (&p.models, &p.providers));
             format!("{} {:?} {:?} {:?}", d.allowed, d.reasons, d.notices, sent)
         };
@@ -174,14 +172,7 @@ fn verify_cases() {
     for case in doc["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let guard = guard(&doc, case);
-        let decision = guard
-            .prepare(
-                &case["principal"].to_string(),
-                &request_text(case),
-                None,
-                None,
-            )
-            .unwrap();
+        let decision = prepare(&guard, case).unwrap();
         let prepared = decision
             .prepared
             .unwrap_or_else(|| panic!("case {name} must be allowed"));

@@ -97,8 +97,6 @@ pub enum Start {
     DigitOrUpper,
     /// `0-9`, `a-f` or `A-F`
     HexDigit,
-    /// `0-9`, or an ASCII letter (either case) that begins a month name of the date detector.
-    DigitOrMonthInitial,
     /// One of these bytes.
     OneOf(&'static [u8]),
 }
@@ -113,9 +111,6 @@ impl Start {
             Start::DigitOrUpper => byte.is_ascii_digit() || byte.is_ascii_uppercase(),
             Start::HexDigit => byte.is_ascii_hexdigit(),
             Start::OneOf(bytes) => bytes.contains(&byte),
-            Start::DigitOrMonthInitial => {
-                byte.is_ascii_digit() || super::catalog::is_month_initial(byte)
-            }
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod stream;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod text;
+mod walk;
 
 pub use actions::{Applied, Rewriter, Rewritten, Vault};
 pub use config::{CustomDetector, MaskConfig, ScannerConfig};

@@ -22,6 +22,7 @@ use super::config::{ScannerConfig, Selector};
 use super::detector::{
     Action, CodeHit, CodeMatcher, Kind, Locator, Matcher, Scorer, Spec, Start, Validator,
 };
+use super::walk::walk_anchored;
 use crate::error::{Error, ErrorCode, Result};
 
 /// Bytes before a match in which a context word counts.
@@ -130,47 +131,6 @@ fn may_open(dfa: &dense::DFA<Vec<u32>>, start: StateID, first: u8, second: u8) -
     dfa.is_quit_state(after_second) || !dfa.is_dead_state(after_second)
 }
 
-/// Runs an anchored DFA over `bytes[start..end]` by hand: a table step per byte and no search
-/// setup, which is what dominates when a pattern is tried at thousands of word starts.
-/// Semantics match `try_search_fwd` with an anchored input: match states are delayed by one
-/// byte, and the byte after the span (if any) resolves a trailing look-ahead. `on_match` gets
-/// each match state and where its match ends. Returns `false` when the DFA met a byte it
-/// cannot decide (a quit byte): the regex must decide then.
-fn walk_anchored(
-    dfa: &dense::DFA<Vec<u32>>,
-    bytes: &[u8],
-    start: usize,
-    end: usize,
-    mut on_match: impl FnMut(StateID, usize),
-) -> bool {
-    let config = regex_automata::util::start::Config::new()
-        .anchored(Anchored::Yes)
-        .look_behind(start.checked_sub(1).map(|p| bytes[p]));
-    let Ok(mut state) = dfa.start_state(&config) else {
-        return false;
-    };
-    for (at, &byte) in (start..).zip(&bytes[start..end]) {
-        state = dfa.next_state(state, byte);
-        if dfa.is_special_state(state) {
-            if dfa.is_match_state(state) {
-                on_match(state, at);
-            } else if dfa.is_dead_state(state) {
-                return true;
-            } else if dfa.is_quit_state(state) {
-                return false;
-            }
-        }
-    }
-    state = match bytes.get(end) {
-        Some(&next) => dfa.next_state(state, next),
-        None => dfa.next_eoi_state(state),
-    };
-    if dfa.is_match_state(state) {
-        on_match(state, end);
-    }
-    !dfa.is_quit_state(state)
-}
-
 /// Every built-in anchored pattern in one DFA that reports all patterns matching at a word start
 /// (match kind `All`), and the longest `max_len` among them. Digit runs open a dozen national
 /// identifiers at once; one walk here tells which of them can match at all, so only those walk
@@ -272,16 +232,29 @@ struct Compiled {
 struct Keywords {
     dfa: aho_corasick::dfa::DFA,
     openings: Openings,
-    /// Per keyword: the detectors it triggers (empty for a context word only).
-    triggers: Vec<Vec<u32>>,
-    /// Per keyword: whether detectors use it as a context word.
-    is_context: Vec<bool>,
-    /// Per keyword: the dictionary detector that listed it first as a term.
-    term_of: Vec<Option<u32>>,
-    /// Whether any keyword is a trigger or a term, so that every scan makes the keyword pass
+    /// Per keyword id: what detectors use it for.
+    roles: Vec<KeywordRole>,
+    /// Whether some keyword is a trigger or a term, so that every scan makes the keyword pass
     /// anyway (without, context words are searched per candidate; see `ContextHits`).
-    any_trigger: bool,
-    any_term: bool,
+    always_pass: bool,
+}
+
+/// What one keyword is to the detectors.
+#[derive(Default)]
+struct KeywordRole {
+    /// The detectors it triggers (empty for a context word only).
+    triggers: Vec<u32>,
+    /// Whether detectors use it as a context word.
+    is_context: bool,
+    /// The dictionary detector that listed it first as a term.
+    term_of: Option<u32>,
+}
+
+impl KeywordRole {
+    /// A trigger or a term counts wherever it occurs; a context word only near a candidate.
+    fn needs_pass(&self) -> bool {
+        !self.triggers.is_empty() || self.term_of.is_some()
+    }
 }
 
 impl Keywords {
@@ -436,9 +409,7 @@ impl Openings {
 struct KeywordTable {
     ids: HashMap<String, u32>,
     words: Vec<String>,
-    triggers: Vec<Vec<u32>>,
-    is_context: Vec<bool>,
-    term_of: Vec<Option<u32>>,
+    roles: Vec<KeywordRole>,
     longest_trigger: usize,
     longest_context_word: usize,
 }
@@ -452,22 +423,20 @@ impl KeywordTable {
         let id = self.words.len() as u32;
         self.ids.insert(key.clone(), id);
         self.words.push(key);
-        self.triggers.push(Vec::new());
-        self.is_context.push(false);
-        self.term_of.push(None);
+        self.roles.push(KeywordRole::default());
         id
     }
 
     fn trigger(&mut self, word: &str, detector: u32) {
         let id = self.intern(word) as usize;
-        self.triggers[id].push(detector);
+        self.roles[id].triggers.push(detector);
         self.longest_trigger = self.longest_trigger.max(word.len());
     }
 
     /// A dictionary term of `detector`; a term listed twice belongs to the first to list it.
     fn term(&mut self, term: &str, detector: u32) {
         let id = self.intern(term) as usize;
-        self.term_of[id].get_or_insert(detector);
+        self.roles[id].term_of.get_or_insert(detector);
     }
 
     /// The sorted ids of a detector's context words.
@@ -475,7 +444,7 @@ impl KeywordTable {
         let mut ids: Vec<u32> = words
             .map(|w| {
                 let id = self.intern(w);
-                self.is_context[id as usize] = true;
+                self.roles[id as usize].is_context = true;
                 self.longest_context_word = self.longest_context_word.max(w.len());
                 id
             })
@@ -506,11 +475,8 @@ impl KeywordTable {
         Ok(Some(Keywords {
             dfa,
             openings: Openings::new(&self.words),
-            any_trigger: self.triggers.iter().any(|t| !t.is_empty()),
-            any_term: self.term_of.iter().any(Option::is_some),
-            triggers: self.triggers,
-            is_context: self.is_context,
-            term_of: self.term_of,
+            always_pass: self.roles.iter().any(KeywordRole::needs_pass),
+            roles: self.roles,
         }))
     }
 }
@@ -537,6 +503,9 @@ pub struct Scanner {
     longest_context_word: usize,
     /// Anchored and located detectors by the first two bytes of a word start.
     starts: StartTable,
+    /// The union of anchored patterns, when this scanner has two or more anchored detectors
+    /// (built with the first such scanner, not at its first scan).
+    union: Option<&'static AnchoredUnion>,
     always_code: Vec<u32>,
     patterns: Vec<u32>,
     allow: AllowList,
@@ -791,6 +760,11 @@ impl Scanner {
         let keywords = keywords.build()?;
 
         let starts = StartTable::new(&detectors);
+        let anchored = detectors
+            .iter()
+            .filter(|d| matches!(d.engine, Engine::Anchored { .. }))
+            .count();
+        let union = if anchored > 1 { anchored_union() } else { None };
         let mut always_code = Vec::new();
         let mut patterns = Vec::new();
         let mut longest_before = 0;
@@ -840,6 +814,7 @@ impl Scanner {
             keywords,
             longest_context_word,
             starts,
+            union,
             always_code,
             patterns,
             allow,
@@ -919,23 +894,20 @@ impl Scanner {
         // The longest dictionary term at each start, in order of start.
         let mut term_hits: Vec<(usize, usize, u32)> = Vec::new();
 
-        if let Some(keywords) = self
-            .keywords
-            .as_ref()
-            .filter(|k| k.any_trigger || k.any_term)
-        {
+        if let Some(keywords) = self.keywords.as_ref().filter(|k| k.always_pass) {
             keywords.each(bytes, |keyword, s, e| {
-                if keywords.is_context[keyword] && is_whole_word(bytes, s, e) {
+                let role = &keywords.roles[keyword];
+                if role.is_context && is_whole_word(bytes, s, e) {
                     context_hits.push((e, s, keyword as u32));
                 }
-                if let Some(d) = keywords.term_of[keyword] {
+                if let Some(d) = role.term_of {
                     // Hits from one start come shortest first.
                     match term_hits.last_mut() {
                         Some(last) if last.0 == s => *last = (s, e, d),
                         _ => term_hits.push((s, e, d)),
                     }
                 }
-                for &d in &keywords.triggers[keyword] {
+                for &d in &role.triggers {
                     match &self.detectors[d as usize].engine {
                         Engine::Triggered { before, .. } => {
                             let max_len = self.detectors[d as usize].max_len;
@@ -1125,7 +1097,7 @@ impl Scanner {
     fn anchored_pass(&self, text: &str, out: &mut Vec<Candidate>) {
         let bytes = text.as_bytes();
         let n = bytes.len();
-        let union = anchored_union();
+        let union = self.union;
         let mut possible = vec![0u64; union.map_or(0, |u| u.dfa.pattern_len().div_ceil(64))];
         let mut i = 0;
         while i < n {

@@ -24,6 +24,7 @@ use sha3::Keccak256;
 use crate::dlp::checksum;
 use crate::dlp::detector::{CodeHit, Matcher, Spec, Start};
 use crate::dlp::scanner::{CONTEXT_AFTER, CONTEXT_BEFORE};
+use crate::dlp::walk::walk_from_state;
 
 /// Swallows a trailing `-12`, `.5` or `/3` so that a longer number is seen whole and rejected by
 /// the length check instead of being reported as an identifier inside it.
@@ -536,7 +537,7 @@ pub(super) static SPECS: &[Spec] = &[
             // A day, a year or a month name starts every date; names like "décembre" break the
             // ASCII run after one or two letters.
             Matcher::Located {
-                start: Start::DigitOrMonthInitial,
+                start: Start::OneOf(DATE_STARTS),
                 first_run: (1, 10),
                 max_len: DATE_MAX as u16,
                 locate: date_located,
@@ -3033,31 +3034,14 @@ impl PhonePattern {
     }
 
     /// The end of the (leftmost-first) match that starts at the beginning of `s`, as
-    /// `try_search_fwd` with an anchored input finds it (match states are delayed by one byte;
-    /// a quit byte is a failed search), without its search setup.
+    /// `try_search_fwd` with an anchored input finds it, without its search setup.
     fn match_end(&self, s: &[u8]) -> Option<usize> {
-        let dfa = &self.dfa;
-        let mut state = self.start;
         let mut last = None;
-        for (at, &c) in s.iter().enumerate() {
-            state = dfa.next_state(state, c);
-            if dfa.is_special_state(state) {
-                if dfa.is_match_state(state) {
-                    last = Some(at);
-                } else if dfa.is_dead_state(state) {
-                    return last;
-                } else if dfa.is_quit_state(state) {
-                    return None;
-                }
-            }
-        }
-        state = dfa.next_eoi_state(state);
-        if dfa.is_match_state(state) {
-            last = Some(s.len());
-        } else if dfa.is_quit_state(state) {
-            return None;
-        }
-        last
+        walk_from_state(&self.dfa, self.start, s, 0, s.len(), |_, at| {
+            last = Some(at)
+        })
+        .then_some(last)
+        .flatten()
     }
 }
 
@@ -3540,6 +3524,10 @@ fn phone_fit_national(region: Id, digits: &[u8]) -> Fit {
 // ---------------------------------------------------------------------------------------------
 
 /// Month names and abbreviations in English, German, French, Spanish, Italian and Dutch.
+/// The bytes a date starts with: a digit, or the first letter of a month name in `MONTHS` in
+/// either case (a test keeps the two in step). Other words never reach the date detector.
+const DATE_STARTS: &[u8] = b"0123456789AaDdEeFfGgJjLlMmNnOoSs";
+
 const MONTHS: &[(&str, u8)] = &[
     ("january", 1),
     ("jan", 1),
@@ -4142,14 +4130,6 @@ fn month_may_start(b: &[u8], p: usize) -> bool {
 /// A first look at a word start, cheap enough for every word of a text: what every date form
 /// needs right after its first number or in its month name's first letters.
 #[inline(always)]
-/// Whether some month name (see `MONTHS`) begins with the ASCII letter `b`, in either case.
-/// Asked when the scanner is built, to keep other words from the date detector.
-pub(crate) fn is_month_initial(b: u8) -> bool {
-    MONTHS
-        .iter()
-        .any(|(name, _)| name.as_bytes()[0].eq_ignore_ascii_case(&b))
-}
-
 fn date_may_start(b: &[u8], at: usize) -> bool {
     match b.get(at) {
         Some(c) if c.is_ascii_digit() => number_date_may_start(b, at),
@@ -5080,6 +5060,20 @@ mod tests {
                 assert_eq!(phone_covered(b, p), reference(b, p), "{text} at {p}");
             }
         }
+    }
+
+    #[test]
+    fn date_starts_are_the_digits_and_the_month_initials() {
+        let mut expected: Vec<u8> = (b'0'..=b'9').collect();
+        for (name, _) in MONTHS {
+            let first = name.as_bytes()[0];
+            expected.extend([first.to_ascii_uppercase(), first.to_ascii_lowercase()]);
+        }
+        expected.sort_unstable();
+        expected.dedup();
+        let mut starts = DATE_STARTS.to_vec();
+        starts.sort_unstable();
+        assert_eq!(starts, expected);
     }
 
     #[test]

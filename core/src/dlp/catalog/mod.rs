@@ -9,8 +9,6 @@ mod passwords;
 mod people;
 mod secrets;
 
-pub(crate) use global::is_month_initial;
-
 /// Every built-in detector, in priority order for ties (earlier wins an overlap of equal strength).
 pub fn builtin() -> impl Iterator<Item = &'static Spec> {
     secrets::SPECS

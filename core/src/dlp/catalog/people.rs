@@ -840,9 +840,7 @@ fn token_general(text: &str, i: usize) -> Tok {
             (c.is_ascii_alphabetic(), c.is_ascii_uppercase(), 1)
         } else {
             match char_at(text, j) {
-                Some(ch) if (ch as u32) < 0x0590 && is_letter(ch) => {
-                    (true, is_upper(ch), ch.len_utf8())
-                }
+                Some(ch) if joins_latin_as_letter(ch) => (true, is_upper(ch), ch.len_utf8()),
                 Some('’') => (false, false, 3),
                 _ => break,
             }
@@ -1106,7 +1104,7 @@ fn each_non_ascii_start(text: &str, scripts: bool, mut f: impl FnMut(usize) -> u
             continue;
         };
         let len = ch.len_utf8();
-        let start = if (ch as u32) < 0x0590 && is_upper(ch) {
+        let start = if (ch as u32) < SPACED_SCRIPTS_END && is_upper(ch) {
             starts_word(text, i)
         } else if !scripts {
             false
@@ -1348,10 +1346,19 @@ fn ends_word(text: &str, end: usize) -> bool {
     }
 }
 
-/// A letter or digit of an alphabet written with spaces between words like Latin (Latin,
-/// Greek, Cyrillic). CJK, Hangul, Thai or Hebrew right after a Latin word still ends it.
+/// Code points below this are of alphabets written with spaces between words like Latin
+/// (Latin, Greek, Cyrillic, Armenian); Hebrew starts here.
+const SPACED_SCRIPTS_END: u32 = 0x0590;
+
+/// A letter or digit of an alphabet written with spaces between words like Latin. CJK, Hangul,
+/// Thai or Hebrew right after a Latin word still ends it.
 fn joins_latin(c: char) -> bool {
-    (c as u32) < 0x0590 && is_alnum(c)
+    (c as u32) < SPACED_SCRIPTS_END && is_alnum(c)
+}
+
+/// `joins_latin` for letters only.
+fn joins_latin_as_letter(c: char) -> bool {
+    (c as u32) < SPACED_SCRIPTS_END && is_letter(c)
 }
 
 /// The word after `pos` when exactly one space (or `sep`) separates them.
@@ -1421,7 +1428,7 @@ fn prev_word_span(text: &str, pos: usize, loose: bool) -> Option<(usize, usize, 
             j -= 1;
         } else if c >= 0x80 {
             match char_before(text, j) {
-                Some(ch) if (ch as u32) < 0x0590 && is_letter(ch) => j -= ch.len_utf8(),
+                Some(ch) if joins_latin_as_letter(ch) => j -= ch.len_utf8(),
                 _ => break,
             }
         } else {
