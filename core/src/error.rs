@@ -97,6 +97,18 @@ error_table! {
     /// Scanning found content whose action is `block`.
     Blocked = 3000, "blocked", "the content holds data whose action is block";
 
+    // 4000-4099: budgets and the ledger
+    /// A request's cost cannot be bounded or computed: a price or limit the catalogue lacks.
+    PriceUnknown = 4000, "price_unknown", "a price or token limit needed to bound or compute a cost is unknown";
+    /// A settlement or renewal names a reservation the ledger does not hold.
+    UnknownReservation = 4001, "unknown_reservation", "the ledger holds no reservation with this id";
+    /// A reservation is settled a second time.
+    AlreadySettled = 4002, "already_settled", "the reservation is already settled";
+    /// The ledger's store could not be opened, read or written.
+    LedgerUnavailable = 4003, "ledger_unavailable", "the ledger's store could not be opened, read or written";
+    /// A ledger URL names no backend this build has.
+    InvalidLedgerUrl = 4004, "invalid_ledger_url", "the ledger URL is not memory:, sqlite:PATH or postgres://";
+
     // 9000-9099: bugs and the unexpected
     /// An internal invariant failed; this is a bug in routeguard.
     Internal = 9000, "internal", "an internal invariant failed (a bug in routeguard)";

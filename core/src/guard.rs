@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use crate::budget::{Cap, Estimate};
 use crate::dlp::{scan_request, RequestScan, Rewriter, Scanner, ScannerConfig, Vault};
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::{Policy, Principal, Reason, Resolved};
@@ -423,6 +424,35 @@ impl Guard {
     /// what `prepare` allowed. A response that carries an error served nothing and is allowed.
     pub fn verify(&self, prepared: &Prepared, response_json: &str) -> Result<Verification> {
         self.verify_served(&prepared.models, &prepared.providers, response_json)
+    }
+
+    /// The caps that apply to `principal` (every level's budgets on its path), or the reasons
+    /// the policy does not know the principal.
+    pub fn caps(
+        &self,
+        principal: &Principal,
+    ) -> Result<std::result::Result<Vec<Cap>, Vec<Reason>>> {
+        Ok(self
+            .effective(principal)?
+            .map(|e| e.resolved.budgets.iter().map(Cap::from).collect()))
+    }
+
+    /// The reservation bound of a prepared request: its worst cost over every model and
+    /// endpoint it may be sent to (the `provider.only` tags, or every endpoint when unconstrained).
+    pub fn estimate(&self, request_json: &str, models: &[String], tags: &[String]) -> Result<Estimate> {
+        let request: Value = serde_json::from_str(request_json).map_err(|_| {
+            Error::new(ErrorCode::InvalidJson, "the prepared request is not JSON")
+        })?;
+        crate::budget::estimate(self.catalog.get(), &request, models, tags)
+    }
+
+    /// The served provider's slug for a display name (`Google Vertex`) or a slug.
+    pub fn provider_slug(&self, name: &str) -> Option<String> {
+        let catalog = self.catalog.get();
+        catalog
+            .provider_by_name(name)
+            .or_else(|| catalog.provider(name))
+            .map(|p| p.slug.clone())
     }
 
     /// `verify` from the parts of a prepared request it checks against: the models and the

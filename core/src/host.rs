@@ -18,6 +18,11 @@ use crate::dlp::{
     scan_request_json, Action, DetectorInfo, Finding, InlineData, Kind, Rewriter, Rewritten,
     Scanner, ScannerConfig, StreamScanner, Vault,
 };
+use crate::budget::report::{build as build_report, Dimension, Report, ReportQuery};
+use crate::budget::{
+    actual_cost, parse_window, Cap, CapStatus, Estimate, Ledger, Outcome, ReserveOutcome,
+    ReserveRequest, Served, Settlement, SpendMeta, SpendRecord,
+};
 use crate::error::{Error, ErrorCode, Result};
 use crate::guard::{CatalogRef, Decision, Guard, PrepareOptions};
 use crate::policy::{Policy, Principal, Reason};
@@ -574,15 +579,7 @@ impl HostGuard {
         hash_key: Option<&[u8]>,
         vault: Option<&SharedVault>,
     ) -> Result<HostDecision> {
-        let principal: Principal = serde_json::from_str(principal_json).map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidArgument,
-                format!(
-                    "principal: {} (expected {{\"user\", \"workspace\", \"groups\"?, \"tags\"?}})",
-                    e
-                ),
-            )
-        })?;
+        let principal = parse_principal(principal_json)?;
         let mut guard = vault.map(|v| v.lock());
         let options = PrepareOptions {
             hash_key: hash_key.map(<[u8]>::to_vec),
@@ -632,6 +629,17 @@ impl HostGuard {
     }
 }
 
+fn parse_principal(principal_json: &str) -> Result<Principal> {
+    serde_json::from_str(principal_json).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "principal: {e} (expected {{\"user\", \"workspace\", \"groups\"?, \"tags\"?}})"
+            ),
+        )
+    })
+}
+
 fn host_reasons(reasons: &[Reason]) -> Vec<HostReason> {
     reasons
         .iter()
@@ -642,4 +650,257 @@ fn host_reasons(reasons: &[Reason]) -> Vec<HostReason> {
             shadow: r.shadow,
         })
         .collect()
+}
+
+/// A ledger that bindings share between threads: reservations, settlement and reports.
+#[derive(Clone)]
+pub struct HostLedger {
+    ledger: Arc<dyn Ledger>,
+}
+
+impl std::fmt::Debug for HostLedger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostLedger")
+            .field("backend", &self.ledger.backend())
+            .finish()
+    }
+}
+
+/// A reservation made through the guard: the estimate it rests on and the ledger's answer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HostReservation {
+    /// Set when the cost could be bounded.
+    pub estimate: Option<Estimate>,
+    #[serde(flatten)]
+    pub outcome: ReserveOutcome,
+}
+
+/// The lease a reservation gets when the caller names none: long enough for a slow streamed
+/// answer, short enough that a crashed process frees its budget within minutes.
+pub const DEFAULT_LEASE_MS: u64 = 10 * 60 * 1000;
+
+/// The current time in Unix milliseconds: the ledger's clock when a caller passes none.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+fn bad_json(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorCode::InvalidArgument, format!("{what}: {e}"))
+}
+
+impl HostLedger {
+    /// Opens `memory:`, `sqlite:PATH` or `postgres://...`.
+    pub fn open(url: &str) -> Result<HostLedger> {
+        Ok(HostLedger {
+            ledger: Arc::from(crate::budget::open(url)?),
+        })
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.ledger.backend()
+    }
+
+    /// Holds `amount_micros` on every cap of `caps_json` (a list of `{rule, subject, window,
+    /// limit_micros, shadow?}`), for `meta_json` (`{user, workspace, groups?, tags?, model?}`).
+    pub fn reserve(
+        &self,
+        caps_json: &str,
+        amount_micros: u64,
+        meta_json: &str,
+        lease_ms: Option<u64>,
+        now: Option<i64>,
+    ) -> Result<ReserveOutcome> {
+        let caps: Vec<Cap> = serde_json::from_str(caps_json).map_err(|e| {
+            bad_json(
+                "caps",
+                format!("{e} (expected a list of {{rule, subject, window, limit_micros, shadow?}})"),
+            )
+        })?;
+        let meta: SpendMeta = serde_json::from_str(meta_json).map_err(|e| {
+            bad_json(
+                "meta",
+                format!("{e} (expected {{user, workspace, groups?, tags?, model?}})"),
+            )
+        })?;
+        self.ledger.reserve(
+            &ReserveRequest {
+                caps,
+                amount_micros,
+                estimate_micros: amount_micros,
+                lease_ms: lease_ms.unwrap_or(DEFAULT_LEASE_MS),
+                meta,
+            },
+            now.unwrap_or_else(now_ms),
+        )
+    }
+
+    /// Settles a reservation with `settlement_json` (`{outcome, actual_micros?, provider?,
+    /// model?, prompt_tokens?, completion_tokens?}`).
+    pub fn settle(&self, id: &str, settlement_json: &str, now: Option<i64>) -> Result<SpendRecord> {
+        let settlement: Settlement = serde_json::from_str(settlement_json).map_err(|e| {
+            bad_json(
+                "settlement",
+                format!("{e} (expected {{outcome, actual_micros?, provider?, model?, prompt_tokens?, completion_tokens?}})"),
+            )
+        })?;
+        self.ledger
+            .settle(id, &settlement, now.unwrap_or_else(now_ms))
+    }
+
+    /// Extends a reservation's lease (long streams).
+    pub fn renew(&self, id: &str, lease_ms: u64, now: Option<i64>) -> Result<()> {
+        self.ledger.renew(id, lease_ms, now.unwrap_or_else(now_ms))
+    }
+
+    /// The caps' state now: spent, reserved, limit, reset time.
+    pub fn status(&self, caps_json: &str, now: Option<i64>) -> Result<Vec<CapStatus>> {
+        let caps: Vec<Cap> =
+            serde_json::from_str(caps_json).map_err(|e| bad_json("caps", e))?;
+        self.ledger.status(&caps, now.unwrap_or_else(now_ms))
+    }
+
+    /// Spend records settled in `[since, until)` (Unix ms).
+    pub fn records(&self, since: Option<i64>, until: Option<i64>) -> Result<Vec<SpendRecord>> {
+        self.ledger.records(since, until)
+    }
+
+    /// Spend grouped by `by` (`provider,model`; empty for the total only) over the current
+    /// period of `window` (`day`, `week`, `month`, `total`).
+    pub fn report(&self, by: &str, window: &str, now: Option<i64>) -> Result<Report> {
+        let by = Dimension::parse_list(by)?;
+        let window = parse_window(window).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                format!("`{window}` is not a window (day, week, month, total)"),
+            )
+        })?;
+        let now = now.unwrap_or_else(now_ms);
+        let since = match window {
+            crate::policy::Window::Total => None,
+            w => Some(crate::budget::period(w, now).start_ms),
+        };
+        let records = self.ledger.records(since, None)?;
+        Ok(build_report(
+            &records,
+            &ReportQuery {
+                by,
+                window,
+                now_ms: now,
+            },
+        ))
+    }
+}
+
+impl HostGuard {
+    /// Reserves the worst-case cost of a prepared request against every cap that applies to the
+    /// principal. A cost that cannot be bounded (unknown price) is an error, never $0.
+    pub fn reserve(
+        &self,
+        ledger: &HostLedger,
+        principal_json: &str,
+        prepared: &HostPrepared,
+        lease_ms: Option<u64>,
+        now: Option<i64>,
+    ) -> Result<HostReservation> {
+        let principal = parse_principal(principal_json)?;
+        let caps = match self.guard.caps(&principal)? {
+            Ok(caps) => caps,
+            Err(reasons) => {
+                let first = reasons.first().map_or(String::new(), |r| r.message.clone());
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    format!("the policy does not know this principal: {first}"),
+                ));
+            }
+        };
+        let estimate =
+            self.guard
+                .estimate(&prepared.request, &prepared.models, &prepared.providers)?;
+        let outcome = ledger.ledger.reserve(
+            &ReserveRequest {
+                caps,
+                amount_micros: estimate.reserve_micros,
+                estimate_micros: estimate.reserve_micros,
+                lease_ms: lease_ms.unwrap_or(DEFAULT_LEASE_MS),
+                meta: SpendMeta {
+                    user: principal.user.clone(),
+                    workspace: principal.workspace.clone(),
+                    groups: principal.groups.clone(),
+                    tags: principal.tags.clone(),
+                    model: prepared.models.first().cloned().unwrap_or_default(),
+                },
+            },
+            now.unwrap_or_else(now_ms),
+        )?;
+        Ok(HostReservation {
+            estimate: Some(estimate),
+            outcome,
+        })
+    }
+
+    /// Settles a reservation from OpenRouter's response (JSON, or the final stream chunk that
+    /// carries `usage`): `usage.cost` when present, else tokens times the served endpoint's
+    /// price. Without a response (cancelled, failed before usage) the reservation is charged
+    /// and the record says the actual cost is not known yet.
+    pub fn settle(
+        &self,
+        ledger: &HostLedger,
+        reservation_id: &str,
+        response_json: Option<&str>,
+        outcome: &str,
+        now: Option<i64>,
+    ) -> Result<SpendRecord> {
+        let outcome = Outcome::parse(outcome).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                format!(
+                    "`{outcome}` is not an outcome (completed, streamed, cancelled, timed_out, failed)"
+                ),
+            )
+        })?;
+        let response: Option<serde_json::Value> = response_json
+            .map(|text| {
+                serde_json::from_str(text).map_err(|e| {
+                    Error::new(
+                        ErrorCode::InvalidJson,
+                        format!(
+                            "the response is not JSON (line {}, column {})",
+                            e.line(),
+                            e.column()
+                        ),
+                    )
+                })
+            })
+            .transpose()?;
+        let field = |k: &str| {
+            response
+                .as_ref()
+                .and_then(|r| r.get(k))
+                .and_then(|v| v.as_str())
+        };
+        let provider = field("provider").and_then(|name| self.guard.provider_slug(name));
+        let model = field("model").map(String::from);
+        let usage = response.as_ref().and_then(|r| r.get("usage"));
+        let served = Served {
+            model: model.as_deref(),
+            provider: provider.as_deref(),
+            usage,
+        };
+        let actual = actual_cost(self.guard.catalog(), &served)?;
+        let tokens = |k: &str| usage.and_then(|u| u.get(k)).and_then(|v| v.as_u64());
+        ledger.ledger.settle(
+            reservation_id,
+            &Settlement {
+                outcome,
+                actual_micros: actual.map(|(micros, _)| micros),
+                provider,
+                model,
+                prompt_tokens: tokens("prompt_tokens"),
+                completion_tokens: tokens("completion_tokens"),
+            },
+            now.unwrap_or_else(now_ms),
+        )
+    }
 }

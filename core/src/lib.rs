@@ -1,10 +1,12 @@
 //! routeguard: the governance core for applications that call OpenRouter.
 //!
-//! This crate decides and records; it does no network I/O. It holds the DLP engine ([`dlp`]),
-//! the policy document ([`policy`]), the provider catalogue and routing rules ([`routing`]), the
-//! API every language binding wraps ([`host`]) and the error table ([`error`]); budgets and audit
-//! follow.
+//! This crate decides and records. It holds the DLP engine ([`dlp`]), the policy document
+//! ([`policy`]), the provider catalogue and routing rules ([`routing`]), budgets and the ledger
+//! ([`budget`]), the API every language binding wraps ([`host`]) and the error table ([`error`]);
+//! audit follows. The only I/O is in the ledger backends behind the cargo features `sqlite` and
+//! `postgres`.
 
+pub mod budget;
 pub mod dlp;
 pub mod error;
 pub mod guard;
