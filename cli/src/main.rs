@@ -2,6 +2,7 @@
 //! explain policies, show the provider catalogue.
 
 mod policy;
+mod spend;
 
 use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -72,6 +73,28 @@ enum Command {
     /// The provider catalogue: providers, endpoints, where they are established and run.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Spend recorded in a budget ledger.
+    #[command(subcommand)]
+    Spend(SpendCommand),
+}
+
+#[derive(Subcommand)]
+enum SpendCommand {
+    /// Spend grouped by any of provider, model, user, workspace, group, tag and period, with the
+    /// run-rate forecast to the end of the window and provider concentration (HHI).
+    Report {
+        /// The ledger: `sqlite:PATH` or `postgres://user@host:port/db`.
+        #[arg(long)]
+        ledger: String,
+        /// Comma-separated dimensions (provider, model, user, workspace, group, tag, period).
+        #[arg(long, default_value = "provider")]
+        by: String,
+        /// The window whose current period is reported: day, week, month or total.
+        #[arg(long, default_value = "month")]
+        window: String,
+        #[arg(long, value_enum, default_value_t = spend::ReportFormat::Table)]
+        format: spend::ReportFormat,
+    },
 }
 
 #[derive(Subcommand)]
@@ -195,6 +218,12 @@ fn main() -> ExitCode {
         Command::Catalog(CatalogCommand::Show { model, dir, format }) => {
             policy::catalog_show(model.as_deref(), dir.as_deref(), format)
         }
+        Command::Spend(SpendCommand::Report {
+            ledger,
+            by,
+            window,
+            format,
+        }) => spend::report(&ledger, &by, &window, format),
     };
     match result {
         Ok(code) => code,

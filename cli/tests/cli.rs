@@ -332,3 +332,115 @@ fn catalog_show_lists_providers_and_a_models_endpoints() {
     let out = routeguard(&["catalog", "show", "--model", "no/such-model"], b"");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A SQLite ledger with three settled requests (now), for the spend report.
+fn ledger_with_spend() -> String {
+    use routeguard::host::{now_ms, HostLedger};
+    let path = std::env::temp_dir().join(format!("rg-cli-spend-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let url = format!("sqlite:{}", path.display());
+    let ledger = HostLedger::open(&url).unwrap();
+    let caps = r#"[{"rule":"defaults.budgets[0]","subject":"workspace:eu","window":"monthly","limit_micros":10000000}]"#;
+    for (user, provider, model, cost) in [
+        ("alice", "anthropic", "anthropic/claude-sonnet-4", 600_000),
+        ("bob", "google-vertex", "anthropic/claude-sonnet-4", 300_000),
+        ("bob", "anthropic", "mistralai/mistral-large", 100_000),
+    ] {
+        let meta = format!(r#"{{"user":"{user}","workspace":"eu","tags":{{"team":"=cmd"}}}}"#);
+        let out = ledger
+            .reserve(caps, cost, &meta, None, Some(now_ms()))
+            .unwrap();
+        let settlement = format!(
+            r#"{{"outcome":"completed","actual_micros":{cost},"provider":"{provider}","model":"{model}"}}"#
+        );
+        ledger
+            .settle(out.id.as_deref().unwrap(), &settlement, Some(now_ms()))
+            .unwrap();
+    }
+    url
+}
+
+#[test]
+fn spend_report_prints_a_table_csv_and_json() {
+    let url = ledger_with_spend();
+    let table = routeguard(
+        &["spend", "report", "--ledger", &url, "--by", "provider"],
+        b"",
+    );
+    assert!(table.status.success());
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        text.contains("anthropic") && text.contains("$0.700000") && text.contains("70.00%"),
+        "{text}"
+    );
+    assert!(text.contains("HHI 5800"), "{text}");
+
+    let csv = routeguard(
+        &[
+            "spend",
+            "report",
+            "--ledger",
+            &url,
+            "--by",
+            "user,model",
+            "--format",
+            "csv",
+        ],
+        b"",
+    );
+    let lines: Vec<String> = String::from_utf8(csv.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert!(
+        lines[0].starts_with("user,model,requests,estimate_usd,reserved_usd,charged_usd,"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("alice,anthropic/claude-sonnet-4,1,0.600000,0.600000,0.600000,"),
+        "{lines:?}"
+    );
+    assert!(lines.last().unwrap().starts_with("total,,3,"), "{lines:?}");
+
+    // A tag value that a spreadsheet would run as a formula is defused.
+    let csv = routeguard(
+        &[
+            "spend", "report", "--ledger", &url, "--by", "tag", "--format", "csv",
+        ],
+        b"",
+    );
+    let text = String::from_utf8(csv.stdout).unwrap();
+    assert!(text.contains("\nteam==cmd,3,"), "{text}");
+
+    let json = routeguard(
+        &[
+            "spend", "report", "--ledger", &url, "--by", "provider", "--window", "total",
+            "--format", "json",
+        ],
+        b"",
+    );
+    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["total"]["charged_micros"], 1_000_000);
+    assert_eq!(report["providers"][0]["provider"], "anthropic");
+    assert_eq!(report["hhi"], 5800);
+
+    let bad = routeguard(
+        &[
+            "spend",
+            "report",
+            "--ledger",
+            "mysql://x",
+            "--by",
+            "provider",
+        ],
+        b"",
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid_ledger_url"));
+    let bad = routeguard(
+        &["spend", "report", "--ledger", &url, "--by", "planet"],
+        b"",
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid_argument"));
+}

@@ -439,10 +439,14 @@ impl Guard {
 
     /// The reservation bound of a prepared request: its worst cost over every model and
     /// endpoint it may be sent to (the `provider.only` tags, or every endpoint when unconstrained).
-    pub fn estimate(&self, request_json: &str, models: &[String], tags: &[String]) -> Result<Estimate> {
-        let request: Value = serde_json::from_str(request_json).map_err(|_| {
-            Error::new(ErrorCode::InvalidJson, "the prepared request is not JSON")
-        })?;
+    pub fn estimate(
+        &self,
+        request_json: &str,
+        models: &[String],
+        tags: &[String],
+    ) -> Result<Estimate> {
+        let request: Value = serde_json::from_str(request_json)
+            .map_err(|_| Error::new(ErrorCode::InvalidJson, "the prepared request is not JSON"))?;
         crate::budget::estimate(self.catalog.get(), &request, models, tags)
     }
 

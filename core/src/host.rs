@@ -12,16 +12,16 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 
+use crate::budget::report::{build as build_report, Dimension, Report, ReportQuery};
+use crate::budget::{
+    actual_cost, parse_window, Cap, CapStatus, Estimate, Ledger, Outcome, ReserveOutcome,
+    ReserveRequest, Served, Settlement, SpendMeta, SpendRecord,
+};
 pub use crate::dlp::text::Unit;
 use crate::dlp::text::{byte_offsets_to, length_in};
 use crate::dlp::{
     scan_request_json, Action, DetectorInfo, Finding, InlineData, Kind, Rewriter, Rewritten,
     Scanner, ScannerConfig, StreamScanner, Vault,
-};
-use crate::budget::report::{build as build_report, Dimension, Report, ReportQuery};
-use crate::budget::{
-    actual_cost, parse_window, Cap, CapStatus, Estimate, Ledger, Outcome, ReserveOutcome,
-    ReserveRequest, Served, Settlement, SpendMeta, SpendRecord,
 };
 use crate::error::{Error, ErrorCode, Result};
 use crate::guard::{CatalogRef, Decision, Guard, PrepareOptions};
@@ -715,7 +715,9 @@ impl HostLedger {
         let caps: Vec<Cap> = serde_json::from_str(caps_json).map_err(|e| {
             bad_json(
                 "caps",
-                format!("{e} (expected a list of {{rule, subject, window, limit_micros, shadow?}})"),
+                format!(
+                    "{e} (expected a list of {{rule, subject, window, limit_micros, shadow?}})"
+                ),
             )
         })?;
         let meta: SpendMeta = serde_json::from_str(meta_json).map_err(|e| {
@@ -756,8 +758,7 @@ impl HostLedger {
 
     /// The caps' state now: spent, reserved, limit, reset time.
     pub fn status(&self, caps_json: &str, now: Option<i64>) -> Result<Vec<CapStatus>> {
-        let caps: Vec<Cap> =
-            serde_json::from_str(caps_json).map_err(|e| bad_json("caps", e))?;
+        let caps: Vec<Cap> = serde_json::from_str(caps_json).map_err(|e| bad_json("caps", e))?;
         self.ledger.status(&caps, now.unwrap_or_else(now_ms))
     }
 

@@ -27,7 +27,9 @@ fn check(name: &str, path: &str, got: &Value, expected: &Value) {
             }
         }
         Value::Array(items) => {
-            let list = got.as_array().unwrap_or_else(|| panic!("case {name}: {path}: {got}"));
+            let list = got
+                .as_array()
+                .unwrap_or_else(|| panic!("case {name}: {path}: {got}"));
             assert_eq!(list.len(), items.len(), "case {name}: {path}: {got}");
             for (i, (g, e)) in list.iter().zip(items).enumerate() {
                 check(name, &format!("{path}[{i}]"), g, e);
@@ -75,7 +77,10 @@ fn postgres_url() -> Option<String> {
 /// A schema of its own per case (`search_path`), dropped first, so cases never see each other.
 #[cfg(feature = "postgres")]
 fn fresh_postgres(url: &str, case: &str) -> String {
-    let schema = format!("conf_{}", case.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+    let schema = format!(
+        "conf_{}",
+        case.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    );
     let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
     client
         .batch_execute(&format!(
@@ -95,7 +100,11 @@ fn opt_i64(v: &Value) -> Option<i64> {
     v.as_i64()
 }
 
-fn run_step(ledger: &HostLedger, ids: &mut HashMap<String, String>, step: &Value) -> Result<Value, String> {
+fn run_step(
+    ledger: &HostLedger,
+    ids: &mut HashMap<String, String>,
+    step: &Value,
+) -> Result<Value, String> {
     let now = opt_i64(&step["now_ms"]);
     let err = |e: routeguard::Error| e.code().name().to_string();
     match step["op"].as_str().unwrap() {
@@ -201,7 +210,9 @@ fn guard_cases() {
             .unwrap();
         let prepared = decision.prepared.expect("the case's request is allowed");
         let now = case["now_ms"].as_i64();
-        let reservation = guard.reserve(&ledger, &principal, &prepared, None, now).unwrap();
+        let reservation = guard
+            .reserve(&ledger, &principal, &prepared, None, now)
+            .unwrap();
         let mut got = serde_json::to_value(&reservation).unwrap();
         for (k, v) in got["estimate"].take().as_object().unwrap() {
             got[k] = v.clone();
@@ -219,7 +230,12 @@ fn guard_cases() {
             let record = guard
                 .settle(&ledger, &id, response.as_deref(), outcome, now)
                 .unwrap();
-            check(name, "settle", &serde_json::to_value(record).unwrap(), &case["expect_settle"]);
+            check(
+                name,
+                "settle",
+                &serde_json::to_value(record).unwrap(),
+                &case["expect_settle"],
+            );
         }
     }
 }

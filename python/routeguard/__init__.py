@@ -7,7 +7,8 @@ enforce model and provider policies (EU-only routing that holds through fallback
 ['credit_card']
 
 :class:`Guard` applies a policy: ``prepare`` decides about a request before it is sent,
-``verify`` checks which provider served the response.
+``verify`` checks which provider served the response. :class:`Ledger` holds budget
+reservations and spend records (``Guard.reserve``/``Guard.settle``, ``Ledger.report``).
 
 The engine is the Rust core (``routeguard._native``); this package adds asyncio variants and
 stream iterators. Results are immutable records whose ``repr`` never shows text, and errors are
@@ -23,6 +24,7 @@ from ._native import (
     ErrorCode,
     Finding,
     InlineData,
+    Ledger,
     Prepared,
     PreparedFinding,
     Reason,
@@ -30,6 +32,7 @@ from ._native import (
     Released,
     RequestFinding,
     RequestScan,
+    SpendReport,
     Vault,
     Verification,
     detectors,
@@ -63,6 +66,7 @@ __all__ = [
     "HashKey",
     "InlineData",
     "Json",
+    "Ledger",
     "Prepared",
     "PreparedFinding",
     "Reason",
@@ -71,6 +75,7 @@ __all__ = [
     "RequestFinding",
     "RequestScan",
     "Scanner",
+    "SpendReport",
     "Stream",
     "Vault",
     "Verification",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Dict, Mapping, Optional, Union
 
 from . import _native
-from ._native import Decision, Prepared, Verification, Vault
+from ._native import Decision, Ledger, Prepared, Verification, Vault
 
 #: A policy, catalogue snapshot, principal, request or response: JSON text, or a dict (any
 #: JSON-serialisable mapping).
@@ -102,6 +102,65 @@ class Guard:
         display name to its slug) and model must be among the allowed ones. On a violation the
         returned ``response`` has its content withheld."""
         return self._inner.verify(prepared, response)
+
+    def reserve(
+        self,
+        ledger: Ledger,
+        principal: Json,
+        prepared: Prepared,
+        lease_ms: Optional[int] = None,
+        now_ms: Optional[int] = None,
+    ) -> Dict[str, Any]:
+        """Reserves the worst-case cost of a prepared request on ``ledger`` against every budget
+        cap of the policy that applies to ``principal``.
+
+        Returns a dict: ``estimate`` (``reserve_micros``, token bounds, ``endpoints``...) and the
+        ledger's answer: ``reserved``, ``id`` (settle with it), ``denials`` (the caps that would
+        be exceeded, each naming its ``cap`` and a ``message``), ``shadow`` and ``caps``. A
+        denial is ``reserved: False``, not an exception; a cost that cannot be bounded raises
+        :class:`PriceUnknownError`. ``lease_ms`` defaults to ten minutes; ``now_ms`` (Unix ms)
+        to the system clock.
+        """
+        return self._inner.reserve(ledger, principal, prepared, lease_ms, now_ms)
+
+    def settle(
+        self,
+        ledger: Ledger,
+        reservation_id: str,
+        response: Optional[Json] = None,
+        outcome: str = "completed",
+        now_ms: Optional[int] = None,
+    ) -> Dict[str, Any]:
+        """Settles a reservation from OpenRouter's response (or its final stream chunk carrying
+        ``usage``): ``usage.cost`` when present, else tokens times the served endpoint's price.
+        Without a response the reservation is charged and the record says ``actual_known:
+        False``. ``outcome``: completed, streamed, cancelled, timed_out or failed. Returns the
+        spend record."""
+        return self._inner.settle(ledger, reservation_id, response, outcome, now_ms)
+
+    async def reserve_async(
+        self,
+        ledger: Ledger,
+        principal: Json,
+        prepared: Prepared,
+        lease_ms: Optional[int] = None,
+        now_ms: Optional[int] = None,
+    ) -> Dict[str, Any]:
+        """:meth:`reserve` in a worker thread."""
+        return await asyncio.to_thread(self._inner.reserve, ledger, principal, prepared, lease_ms, now_ms)
+
+    async def settle_async(
+        self,
+        ledger: Ledger,
+        reservation_id: str,
+        response: Optional[Json] = None,
+        outcome: str = "completed",
+        now_ms: Optional[int] = None,
+    ) -> Dict[str, Any]:
+        """:meth:`settle` in a worker thread."""
+        return await asyncio.to_thread(
+            self._inner.settle, ledger, reservation_id, response, outcome, now_ms
+        )
 
     async def prepare_async(
         self,

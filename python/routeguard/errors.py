@@ -28,6 +28,11 @@ code                           class                         also a
 ``invalid_catalog``            InvalidCatalogError           ValueError
 ``unknown_provider``           UnknownProviderError          ValueError
 ``blocked``                    BlockedError                  (Exception only)
+``price_unknown``              PriceUnknownError             ValueError
+``unknown_reservation``        UnknownReservationError       LookupError
+``already_settled``            AlreadySettledError           ValueError
+``ledger_unavailable``         LedgerUnavailableError        OSError
+``invalid_ledger_url``         InvalidLedgerUrlError         ValueError
 ``internal``                   InternalError                 RuntimeError
 ============================== ============================= ================
 
@@ -40,6 +45,7 @@ from __future__ import annotations
 from typing import Dict, Type
 
 from ._native import (
+    AlreadySettledError,
     BlockedError,
     ConfigFileUnreadableError,
     DuplicateDetectorError,
@@ -50,16 +56,20 @@ from ._native import (
     InvalidConfigError,
     InvalidGlobError,
     InvalidJsonError,
+    InvalidLedgerUrlError,
     InvalidPatternError,
     InvalidPolicyError,
     InvalidRequestError,
     InvalidUtf8Error,
+    LedgerUnavailableError,
     MissingKeyError,
     PatternTooLargeError,
+    PriceUnknownError,
     RouteguardError,
     UnknownDetectorError,
     UnknownProviderError,
     UnknownPseudonymError,
+    UnknownReservationError,
     UnknownValidatorError,
     UnsupportedPolicyVersionError,
 )
@@ -71,6 +81,7 @@ BY_CODE: Dict[str, Type[RouteguardError]] = {
 
 __all__ = [
     "BY_CODE",
+    "AlreadySettledError",
     "BlockedError",
     "ConfigFileUnreadableError",
     "DuplicateDetectorError",
@@ -81,16 +92,20 @@ __all__ = [
     "InvalidConfigError",
     "InvalidGlobError",
     "InvalidJsonError",
+    "InvalidLedgerUrlError",
     "InvalidPatternError",
     "InvalidPolicyError",
     "InvalidRequestError",
     "InvalidUtf8Error",
+    "LedgerUnavailableError",
     "MissingKeyError",
     "PatternTooLargeError",
+    "PriceUnknownError",
     "RouteguardError",
     "UnknownDetectorError",
     "UnknownProviderError",
     "UnknownPseudonymError",
+    "UnknownReservationError",
     "UnknownValidatorError",
     "UnsupportedPolicyVersionError",
 ]

@@ -9,6 +9,11 @@ this runner does not know fails the suite instead of being skipped. Python compa
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -25,7 +30,7 @@ Document = Dict[str, Any]
 # benchmark prompt), the policy cases' catalogue, and the corpus' own documentation.
 NOT_CASES = {"README.md", "dlp/sample.jsonl", "dlp/bench-prompt.txt", "policy/catalog.json"}
 # Directories whose JSON files hold cases.
-CASE_DIRS = {"dlp", "policy"}
+CASE_DIRS = {"dlp", "policy", "budget"}
 UNIT_KEYS = ("utf16_start", "utf16_end")
 
 
@@ -228,6 +233,104 @@ def op_policy_errors(case: Case, doc: Document) -> None:
     expect_error(case["expect"]["error"], make)
 
 
+# --- budget: ledger steps on every backend; reservation and settlement through the guard -----
+
+
+def check_budget(got: Any, expected: Any, path: str) -> None:
+    """`got` has every key of `expected` with the same value; lists match in length and order,
+    each entry on the keys it gives."""
+    if isinstance(expected, dict):
+        assert isinstance(got, dict), f"{path}: {got!r}"
+        for key, value in expected.items():
+            check_budget(got.get(key), value, f"{path}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(got, list) and len(got) == len(expected), f"{path}: {got!r}"
+        for i, (g, e) in enumerate(zip(got, expected)):
+            check_budget(g, e, f"{path}[{i}]")
+    else:
+        assert got == expected, f"{path}: {got!r} != {expected!r}"
+
+
+def lift_denials(outcome: Dict[str, Any]) -> Dict[str, Any]:
+    """Denials are checked on their cap's fields plus the request's."""
+    for key in ("denials", "shadow"):
+        outcome[key] = [{**{k: v for k, v in d.items() if k != "cap"}, **d["cap"]} for d in outcome[key]]
+    return outcome
+
+
+def fresh_postgres(url: str, case: str) -> str:
+    """A schema of its own per case (`search_path`), dropped first, created with psql."""
+    schema = "conf_py_" + re.sub(r"[^A-Za-z0-9]", "_", case)
+    psql = shutil.which("psql")
+    assert psql, "ROUTEGUARD_TEST_POSTGRES is set but psql is not installed"
+    subprocess.run(
+        [psql, "-q", "-v", "ON_ERROR_STOP=1", url, "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"],
+        check=True,
+    )
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+
+def ledger_urls(case: str, tmp: str) -> List[Tuple[str, str]]:
+    """A fresh store per backend: memory, a new SQLite file, and PostgreSQL when
+    ROUTEGUARD_TEST_POSTGRES names a database."""
+    urls = [("memory", "memory:"), ("sqlite", f"sqlite:{os.path.join(tmp, case + '.db')}")]
+    postgres = os.environ.get("ROUTEGUARD_TEST_POSTGRES")
+    if postgres:
+        urls.append(("postgres", fresh_postgres(postgres, case)))
+    return urls
+
+
+def ledger_step(ledger: routeguard.Ledger, ids: Dict[str, str], step: Dict[str, Any]) -> Any:
+    now = step.get("now_ms")
+    op = step["op"]
+    if op == "reserve":
+        out = ledger.reserve(step["caps"], step["amount_micros"], step["meta"], step.get("lease_ms"), now)
+        if "as" in step and out["id"] is not None:
+            ids[step["as"]] = out["id"]
+        return lift_denials(out)
+    if op == "settle":
+        return ledger.settle(ids.get(step["id"], step["id"]), step["settlement"], now)
+    if op == "renew":
+        return ledger.renew(ids[step["id"]], step["lease_ms"], now)
+    if op == "status":
+        return ledger.status(step["caps"], now)
+    if op == "report":
+        return ledger.report(step["by"], step["window"], now).to_dict()
+    raise AssertionError(f"unknown ledger op {op!r}; teach test_conformance.py")
+
+
+def op_ledger(case: Case, doc: Document) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        for backend, url in ledger_urls(case["name"], tmp):
+            ledger = routeguard.Ledger(url)
+            assert ledger.backend == backend
+            ids: Dict[str, str] = {}
+            for i, step in enumerate(case["steps"]):
+                label = f"{backend} step {i}"
+                expect = step.get("expect")
+                if isinstance(expect, dict) and "error" in expect:
+                    with pytest.raises(routeguard.RouteguardError) as info:
+                        ledger_step(ledger, ids, step)
+                    assert info.value.code == expect["error"], label
+                    continue
+                got = ledger_step(ledger, ids, step)
+                if expect is not None:
+                    check_budget(got, expect, label)
+
+
+def op_budget_guard(case: Case, doc: Document) -> None:
+    guard = routeguard.Guard(doc["policy"], catalog=policy_catalog())
+    ledger = routeguard.Ledger("memory:")
+    decision = guard.prepare(case["principal"], case["request"])
+    assert decision.prepared is not None, f"the case's request must be allowed: {decision!r}"
+    got = guard.reserve(ledger, case["principal"], decision.prepared, now_ms=case.get("now_ms"))
+    lifted = lift_denials({**{k: v for k, v in got.items() if k != "estimate"}, **got["estimate"]})
+    check_budget(lifted, case["expect_reserve"], "reserve")
+    if "outcome" in case:
+        record = guard.settle(ledger, got["id"], case.get("response"), case["outcome"], case.get("now_ms"))
+        check_budget(record, case["expect_settle"], "settle")
+
+
 OPS: Dict[str, Callable[[Case, Document], None]] = {
     "cases": op_cases,
     "actions": op_actions,
@@ -238,6 +341,8 @@ OPS: Dict[str, Callable[[Case, Document], None]] = {
     "prepare": op_prepare,
     "verify": op_verify,
     "policy_errors": op_policy_errors,
+    "ledger": op_ledger,
+    "guard": op_budget_guard,
 }
 
 
@@ -301,5 +406,5 @@ def test_conformance(op: str, path: Path, case: Optional[Case]) -> None:
 def test_corpus_is_not_empty() -> None:
     ops: Tuple[str, ...] = tuple(p.values[0] for p in PARAMS)
     assert "cases" in ops, "the DLP cases file is missing from the corpus"
-    for op in ("prepare", "verify", "policy_errors"):
+    for op in ("prepare", "verify", "policy_errors", "ledger", "guard"):
         assert op in ops, f"the policy {op} file is missing from the corpus"

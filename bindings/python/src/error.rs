@@ -46,6 +46,11 @@ pub(crate) fn exception_spec(code: ErrorCode) -> (&'static str, Builtin) {
         C::UnsupportedPolicyVersion => ("UnsupportedPolicyVersionError", Builtin::Value),
         C::InvalidCatalog => ("InvalidCatalogError", Builtin::Value),
         C::UnknownProvider => ("UnknownProviderError", Builtin::Value),
+        C::PriceUnknown => ("PriceUnknownError", Builtin::Value),
+        C::UnknownReservation => ("UnknownReservationError", Builtin::Lookup),
+        C::AlreadySettled => ("AlreadySettledError", Builtin::Value),
+        C::LedgerUnavailable => ("LedgerUnavailableError", Builtin::OS),
+        C::InvalidLedgerUrl => ("InvalidLedgerUrlError", Builtin::Value),
         C::Blocked => ("BlockedError", Builtin::None),
         C::Internal => ("InternalError", Builtin::Runtime),
     }

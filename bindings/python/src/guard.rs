@@ -15,6 +15,7 @@ use routeguard::host::{
 };
 use routeguard::{Error, ErrorCode};
 
+use crate::budget::{to_py, Ledger};
 use crate::error::{self, IntoPyResult};
 use crate::records::{flat_record, list_repr, py_bool, quote};
 use crate::{json_loads, json_text, key_bytes, type_name, utf8, Vault};
@@ -61,6 +62,15 @@ impl Catalog {
             Catalog::Dir(_) => "dir",
         }
     }
+}
+
+fn as_prepared<'a, 'py>(prepared: &'a Bound<'py, PyAny>) -> PyResult<&'a Bound<'py, Prepared>> {
+    prepared.cast::<Prepared>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "prepared must be a Prepared (decision.prepared of an allowed decision), not {}",
+            type_name(prepared)
+        ))
+    })
 }
 
 /// A policy over a provider catalogue: decides about chat requests before they are sent
@@ -174,18 +184,63 @@ impl Guard {
         prepared: &Bound<'_, PyAny>,
         response: &Bound<'_, PyAny>,
     ) -> PyResult<Verification> {
-        let prepared = prepared.cast::<Prepared>().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "prepared must be a Prepared (decision.prepared of an allowed decision), not {}",
-                type_name(prepared)
-            ))
-        })?;
+        let prepared = as_prepared(prepared)?;
         let prepared = prepared.get();
         let response = json_text(py, response, "response")?;
         let verification = py
             .detach(|| self.inner.verify(&prepared.inner, &response))
             .py_err(py)?;
         Verification::new(py, verification)
+    }
+
+    /// Reserves the worst-case cost of a prepared request on `ledger` against every budget cap
+    /// of the policy that applies to `principal`. Returns the reservation as a dict: the
+    /// `estimate` and the ledger's answer (`reserved`, `id`, `denials`, `caps`...). A cost that
+    /// cannot be bounded raises `PriceUnknownError`.
+    #[pyo3(signature = (ledger, principal, prepared, lease_ms=None, now_ms=None))]
+    fn reserve<'py>(
+        &self,
+        py: Python<'py>,
+        ledger: &Bound<'_, Ledger>,
+        principal: &Bound<'_, PyAny>,
+        prepared: &Bound<'_, PyAny>,
+        lease_ms: Option<u64>,
+        now_ms: Option<i64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let principal = json_text(py, principal, "principal")?;
+        let prepared = &as_prepared(prepared)?.get().inner;
+        let ledger = &ledger.get().inner;
+        let reservation = py
+            .detach(|| {
+                self.inner
+                    .reserve(ledger, &principal, prepared, lease_ms, now_ms)
+            })
+            .py_err(py)?;
+        to_py(py, &reservation)
+    }
+
+    /// Settles a reservation from OpenRouter's response (dict or JSON text; None when none
+    /// arrived) with `outcome` (completed, streamed, cancelled, timed_out, failed). Returns the
+    /// spend record as a dict.
+    #[pyo3(signature = (ledger, reservation_id, response=None, outcome="completed", now_ms=None))]
+    fn settle<'py>(
+        &self,
+        py: Python<'py>,
+        ledger: &Bound<'_, Ledger>,
+        reservation_id: &str,
+        response: Option<&Bound<'_, PyAny>>,
+        outcome: &str,
+        now_ms: Option<i64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let response = response.map(|r| json_text(py, r, "response")).transpose()?;
+        let ledger = &ledger.get().inner;
+        let record = py
+            .detach(|| {
+                self.inner
+                    .settle(ledger, reservation_id, response.as_deref(), outcome, now_ms)
+            })
+            .py_err(py)?;
+        to_py(py, &record)
     }
 
     fn __repr__(&self) -> String {

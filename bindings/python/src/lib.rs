@@ -17,6 +17,7 @@ use routeguard::dlp::text::Unit;
 use routeguard::host::{self, ApplyOptions, ConfigSource, HostScanner, HostStream, SharedVault};
 use routeguard::{Error, ErrorCode};
 
+mod budget;
 mod error;
 mod guard;
 mod records;
@@ -377,6 +378,8 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<guard::Prepared>()?;
     m.add_class::<guard::Decision>()?;
     m.add_class::<guard::Verification>()?;
+    m.add_class::<budget::Ledger>()?;
+    m.add_class::<budget::SpendReport>()?;
     m.add_function(wrap_pyfunction!(detectors, m)?)?;
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
     error::register(m)?;

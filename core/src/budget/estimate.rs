@@ -34,7 +34,12 @@ pub struct Estimate {
 
 /// Bounds the cost of `request` (the JSON that will be sent) over `models` (primary and
 /// fallbacks) on the endpoints whose tag is in `tags` (every endpoint when `tags` is empty).
-pub fn estimate(catalog: &Catalog, request: &Value, models: &[String], tags: &[String]) -> Result<Estimate> {
+pub fn estimate(
+    catalog: &Catalog,
+    request: &Value,
+    models: &[String],
+    tags: &[String],
+) -> Result<Estimate> {
     let messages = request
         .get("messages")
         .and_then(Value::as_array)
@@ -95,10 +100,16 @@ pub fn estimate(catalog: &Catalog, request: &Value, models: &[String], tags: &[S
                     ))
                 }
             };
-            let nanos = endpoint_cost_nanos(model, endpoint, prompt_tokens, completion_tokens, images)?;
+            let nanos =
+                endpoint_cost_nanos(model, endpoint, prompt_tokens, completion_tokens, images)?;
             let micros = nanos_to_micros_up(nanos);
             if worst.as_ref().is_none_or(|w| micros > w.0) {
-                worst = Some((micros, format!("{model}@{}", endpoint.tag), prompt_tokens, completion_tokens));
+                worst = Some((
+                    micros,
+                    format!("{model}@{}", endpoint.tag),
+                    prompt_tokens,
+                    completion_tokens,
+                ));
             }
         }
     }
@@ -144,7 +155,10 @@ pub fn actual_cost(catalog: &Catalog, served: &Served<'_>) -> Result<Option<(u64
             .ok()
             .flatten()
             .ok_or_else(|| Error::new(ErrorCode::PriceUnknown, "`usage.cost` is not a cost"))?;
-        return Ok(Some((nanos_to_micros_up(nanos as u128), CostSource::UsageCost)));
+        return Ok(Some((
+            nanos_to_micros_up(nanos as u128),
+            CostSource::UsageCost,
+        )));
     }
     let tokens = |k: &str| usage.get(k).and_then(Value::as_u64).unwrap_or(0);
     let (model, provider) = match (served.model, served.provider) {

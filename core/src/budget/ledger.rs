@@ -310,10 +310,7 @@ pub(crate) fn decide(
     let mut denials = Vec::new();
     let mut shadow = Vec::new();
     for s in states {
-        let after = s
-            .spent
-            .saturating_add(s.reserved)
-            .saturating_add(amount);
+        let after = s.spent.saturating_add(s.reserved).saturating_add(amount);
         if after <= s.cap.limit_micros {
             continue;
         }
@@ -345,7 +342,11 @@ pub(crate) fn decide(
             denials.push(denial);
         }
     }
-    (denials, shadow, states.iter().map(CapState::status).collect())
+    (
+        denials,
+        shadow,
+        states.iter().map(CapState::status).collect(),
+    )
 }
 
 /// `$1.234567` from micro-dollars.
@@ -391,7 +392,10 @@ pub(crate) fn record(
             .provider
             .clone()
             .unwrap_or_else(|| "unknown".to_string()),
-        model: settlement.model.clone().unwrap_or_else(|| meta.model.clone()),
+        model: settlement
+            .model
+            .clone()
+            .unwrap_or_else(|| meta.model.clone()),
         outcome: settlement.outcome,
         estimate_micros: estimate,
         reserved_micros: reserved,
@@ -521,7 +525,14 @@ impl Ledger for MemoryLedger {
             return Err(already_settled(id));
         }
         held.settled = true;
-        let record = record(id, &held.meta, held.estimate, held.amount, settlement, now_ms);
+        let record = record(
+            id,
+            &held.meta,
+            held.estimate,
+            held.amount,
+            settlement,
+            now_ms,
+        );
         for key in &held.counters {
             let counter = state.counters.entry(key.clone()).or_default();
             counter.holds.remove(id);
@@ -566,7 +577,11 @@ impl Ledger for MemoryLedger {
 
     fn status(&self, caps: &[Cap], now_ms: i64) -> Result<Vec<CapStatus>> {
         let mut state = self.lock();
-        Ok(state.states(caps, now_ms).iter().map(CapState::status).collect())
+        Ok(state
+            .states(caps, now_ms)
+            .iter()
+            .map(CapState::status)
+            .collect())
     }
 
     fn backend(&self) -> &'static str {

@@ -38,9 +38,7 @@ impl Conn for PostgresConn {
             .map(|row| {
                 (0..row.len())
                     .map(|i| match *row.columns()[i].type_() {
-                        Type::INT8 => row
-                            .get::<_, Option<i64>>(i)
-                            .map_or(Cell::Null, Cell::Int),
+                        Type::INT8 => row.get::<_, Option<i64>>(i).map_or(Cell::Null, Cell::Int),
                         Type::INT4 => row
                             .get::<_, Option<i32>>(i)
                             .map_or(Cell::Null, |v| Cell::Int(v.into())),

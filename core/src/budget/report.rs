@@ -140,7 +140,10 @@ pub fn build(records: &[SpendRecord], query: &ReportQuery) -> Report {
         add(&mut total, r);
         *providers.entry(r.provider.clone()).or_insert(0) += r.charged_micros;
         for key in keys(r, &query.by, query.window) {
-            add(groups.entry(key.clone()).or_insert_with(|| empty_row(key)), r);
+            add(
+                groups.entry(key.clone()).or_insert_with(|| empty_row(key)),
+                r,
+            );
         }
     }
     let fraction = elapsed_fraction(&current, query.now_ms);
@@ -156,7 +159,11 @@ pub fn build(records: &[SpendRecord], query: &ReportQuery) -> Report {
     for row in &mut rows {
         finish(row);
     }
-    rows.sort_by(|a, b| b.charged_micros.cmp(&a.charged_micros).then(a.key.cmp(&b.key)));
+    rows.sort_by(|a, b| {
+        b.charged_micros
+            .cmp(&a.charged_micros)
+            .then(a.key.cmp(&b.key))
+    });
     finish(&mut total);
     let mut shares: Vec<ProviderShare> = providers
         .into_iter()
@@ -166,7 +173,11 @@ pub fn build(records: &[SpendRecord], query: &ReportQuery) -> Report {
             charged_micros,
         })
         .collect();
-    shares.sort_by(|a, b| b.charged_micros.cmp(&a.charged_micros).then(a.provider.cmp(&b.provider)));
+    shares.sort_by(|a, b| {
+        b.charged_micros
+            .cmp(&a.charged_micros)
+            .then(a.provider.cmp(&b.provider))
+    });
     let hhi = hhi(&shares, total.charged_micros);
     Report {
         by: query.by.iter().map(|d| d.name()).collect(),
@@ -201,11 +212,17 @@ fn keys(r: &SpendRecord, by: &[Dimension], window: Window) -> Vec<Vec<String>> {
             Dimension::Group => r.groups.clone(),
             Dimension::Tag if r.tags.is_empty() => vec!["(none)".to_string()],
             Dimension::Tag => r.tags.iter().map(|(k, v)| format!("{k}={v}")).collect(),
-            Dimension::Period => vec![period(
-                if window == Window::Total { Window::Monthly } else { window },
-                r.at_ms,
-            )
-            .key],
+            Dimension::Period => vec![
+                period(
+                    if window == Window::Total {
+                        Window::Monthly
+                    } else {
+                        window
+                    },
+                    r.at_ms,
+                )
+                .key,
+            ],
         };
         out = out
             .into_iter()
@@ -312,9 +329,11 @@ impl Report {
     pub fn to_table(&self) -> String {
         let mut header: Vec<String> = self.by.iter().map(|d| d.to_string()).collect();
         header.extend(
-            ["requests", "charged", "reserved", "estimate", "share", "forecast"]
-                .iter()
-                .map(|s| s.to_string()),
+            [
+                "requests", "charged", "reserved", "estimate", "share", "forecast",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
         );
         let mut lines = vec![header];
         let cells = |key: &[String], row: &ReportRow| {
@@ -325,7 +344,9 @@ impl Report {
                 usd(row.reserved_micros),
                 usd(row.estimate_micros),
                 format!("{}%", percent(row.share_bp)),
-                row.forecast_micros.map(usd).unwrap_or_else(|| "-".to_string()),
+                row.forecast_micros
+                    .map(usd)
+                    .unwrap_or_else(|| "-".to_string()),
             ]);
             cells
         };
@@ -339,7 +360,13 @@ impl Report {
         lines.push(cells(&total_key, &self.total));
         let columns = lines[0].len();
         let widths: Vec<usize> = (0..columns)
-            .map(|c| lines.iter().map(|l| l[c].chars().count()).max().unwrap_or(0))
+            .map(|c| {
+                lines
+                    .iter()
+                    .map(|l| l[c].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
             .collect();
         let mut out = format!("spend, {} window ({})\n", self.window, self.period);
         for (i, l) in lines.iter().enumerate() {

@@ -14,7 +14,6 @@ use super::ledger::{
 use super::window::period;
 use crate::error::{Error, ErrorCode, Result};
 
-
 /// A statement argument.
 pub(crate) enum Arg<'a> {
     Text(&'a str),
@@ -161,7 +160,12 @@ impl<C: Conn> SqlLedger<C> {
 }
 
 /// Spend and unexpired holds of one counter; locks the counter's row where the store can.
-fn counter_state<C: Conn>(conn: &mut C, subject: &str, period: &str, now_ms: i64) -> Result<(u64, u64)> {
+fn counter_state<C: Conn>(
+    conn: &mut C,
+    subject: &str,
+    period: &str,
+    now_ms: i64,
+) -> Result<(u64, u64)> {
     let spent = conn
         .rows(
             &format!(
@@ -360,7 +364,10 @@ impl<C: Conn + 'static> Ledger for SqlLedger<C> {
             }
             conn.exec(
                 "UPDATE rg_holds SET expires_at = $2 WHERE reservation_id = $1",
-                &[Arg::Text(id), Arg::Int(now_ms.saturating_add(int(lease_ms)))],
+                &[
+                    Arg::Text(id),
+                    Arg::Int(now_ms.saturating_add(int(lease_ms))),
+                ],
             )?;
             Ok(())
         })
@@ -396,7 +403,10 @@ impl<C: Conn + 'static> Ledger for SqlLedger<C> {
                     completion_tokens: uint(r[14].int()),
                 })
             })
-            .filter(|r| r.as_ref().map_or(true, |r| in_range(r.at_ms, since_ms, until_ms)))
+            .filter(|r| {
+                r.as_ref()
+                    .map_or(true, |r| in_range(r.at_ms, since_ms, until_ms))
+            })
             .collect()
     }
 
@@ -419,4 +429,3 @@ pub(crate) fn unavailable(backend: &str, what: impl std::fmt::Display) -> Error 
         format!("{backend} ledger: {what}"),
     )
 }
-

@@ -9,8 +9,8 @@ use std::time::Duration;
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 use rusqlite::Connection;
 
-use super::sql::{unavailable, Arg, Cell, Conn, SqlLedger};
 use super::ledger::Ledger;
+use super::sql::{unavailable, Arg, Cell, Conn, SqlLedger};
 use crate::error::Result;
 
 /// How long a writer waits for the file's write lock before the ledger reports it unavailable.
@@ -58,7 +58,9 @@ impl Conn for SqliteConn {
                     .map(|i| {
                         Ok(match row.get_ref(i)? {
                             ValueRef::Integer(v) => Cell::Int(v),
-                            ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
+                            ValueRef::Text(t) => {
+                                Cell::Text(String::from_utf8_lossy(t).into_owned())
+                            }
                             _ => Cell::Null,
                         })
                     })
@@ -82,9 +84,8 @@ impl Conn for SqliteConn {
 }
 
 fn connect(path: &Path) -> Result<SqliteConn> {
-    let conn = Connection::open(path).map_err(|e| {
-        fail(format!("cannot open `{}`: {e}", path.display()))
-    })?;
+    let conn = Connection::open(path)
+        .map_err(|e| fail(format!("cannot open `{}`: {e}", path.display())))?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
     // WAL lets reports read while writers reserve; NORMAL sync is durable across process
     // crashes (the case the leases are for), fsyncing at checkpoints.
