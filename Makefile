@@ -41,8 +41,12 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -q -- -D warnings
 
+# The ledger suites run against a real PostgreSQL: an existing one named by
+# ROUTEGUARD_TEST_POSTGRES, else a loopback server tests/postgres/server.sh installs and starts.
+PG_ENV = ROUTEGUARD_TEST_POSTGRES="$${ROUTEGUARD_TEST_POSTGRES:-$$(bash tests/postgres/server.sh start)}" ROUTEGUARD_REQUIRE_POSTGRES=1
+
 unit:
-	$(CARGO) test --workspace -q
+	$(PG_ENV) $(CARGO) test --workspace -q
 
 cli-smoke:
 	$(CARGO) build --release -q -p routeguard-cli
@@ -52,10 +56,10 @@ cli-smoke:
 ## Each package script installs its tools (venv, npm install), builds in release, checks its
 ## generated files (.pyi, index.d.ts, routeguard.h) and runs its suite.
 python:
-	bash python/ci.sh
+	$(PG_ENV) bash python/ci.sh
 
 node:
-	bash node/ci.sh
+	$(PG_ENV) bash node/ci.sh
 
 c:
 	bash tests/c/ci.sh
@@ -68,6 +72,8 @@ readme:
 	grep -qx 'credit_card 38..57' $(or $(CARGO_TARGET_DIR),target)/quickstart.out
 	$(CARGO) run -q -p routeguard --example guard > $(or $(CARGO_TARGET_DIR),target)/guard.out
 	grep -qx 'send to \["google-vertex/europe-west1"\]' $(or $(CARGO_TARGET_DIR),target)/guard.out
+	$(CARGO) run -q -p routeguard --example budget > $(or $(CARGO_TARGET_DIR),target)/budget.out
+	grep -qx 'charged 636 micro-USD to google-vertex' $(or $(CARGO_TARGET_DIR),target)/budget.out
 
 ## Runs each fuzz target briefly when a nightly toolchain is present (cargo-fuzz needs it).
 fuzz-smoke:

@@ -23,3 +23,21 @@ cargo run -q -p routeguard-benches --release --bin prepare-bench
 echo
 echo "== binding overhead: the same 2 KB scan from Rust, Python, Node and C"
 bash benches/bindings.sh
+echo
+echo "== budget ledger: reserve+settle operations per second (each caller has its own user cap and"
+echo "   shares one workspace cap; SQLite is a file on this disk, PostgreSQL a loopback server)"
+pg_url="${ROUTEGUARD_TEST_POSTGRES:-$(bash tests/postgres/server.sh start)}"
+cargo build -q -p routeguard-benches --release --bin ledger-load
+load="${CARGO_TARGET_DIR:-target}/$CARGO_BUILD_TARGET/release/ledger-load"
+bench_db="$(mktemp -d)/bench.db"
+printf '%-10s %14s %14s\n' backend "1 caller" "16 callers"
+for backend in memory sqlite postgres; do
+  case $backend in
+    memory) url="memory:" ;;
+    sqlite) url="sqlite:$bench_db" ;;
+    postgres) url="$pg_url" ;;
+  esac
+  one=$("$load" bench "$url" 1 3 | sed 's/ops_per_sec=//')
+  many=$("$load" bench "$url" 16 3 | sed 's/ops_per_sec=//')
+  printf '%-10s %14s %14s\n' "$backend" "$one/s" "$many/s"
+done

@@ -239,3 +239,113 @@ fn count_images(request: &Value) -> u64 {
         .filter(|part| part.get("type").and_then(Value::as_str) == Some("image_url"))
         .count() as u64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The conformance catalogue with deepinfra's mistral completion price doubled and, when
+    /// `unknown`, mistral's own completion price set to "varies" (-1).
+    fn catalog(unknown: bool) -> Catalog {
+        let mut doc: Value = serde_json::from_str(include_str!(
+            "../../../tests/conformance/policy/catalog.json"
+        ))
+        .unwrap();
+        let endpoints = &mut doc["endpoints"]["mistralai/mistral-large"]["data"]["endpoints"];
+        for e in endpoints.as_array_mut().unwrap() {
+            match e["tag"].as_str().unwrap() {
+                "deepinfra" => e["pricing"]["completion"] = json!("0.00003"),
+                "mistral" if unknown => e["pricing"]["completion"] = json!("-1"),
+                _ => {}
+            }
+        }
+        Catalog::from_snapshot_json(&doc.to_string()).unwrap()
+    }
+
+    fn request(max_tokens: u64) -> Value {
+        json!({"model": "mistralai/mistral-large", "max_tokens": max_tokens,
+               "messages": [{"role": "user", "content": "hi"}]})
+    }
+
+    #[test]
+    fn the_bound_is_the_dearest_endpoint_the_request_may_reach() {
+        let models = ["mistralai/mistral-large".to_string()];
+        let r = request(1000);
+        let prompt = crate::json::to_string(&r).len() as u64 + 16 + 64;
+        let all = estimate(&catalog(false), &r, &models, &[]).unwrap();
+        assert_eq!(all.worst_endpoint, "mistralai/mistral-large@deepinfra");
+        assert_eq!(
+            all.reserve_micros,
+            (3000 * prompt + 30_000 * 1000).div_ceil(1000)
+        );
+        assert_eq!(all.endpoints, 2);
+        // Constrained to `mistral`, the cheaper endpoint bounds it.
+        let only = estimate(&catalog(false), &r, &models, &["mistral".to_string()]).unwrap();
+        assert_eq!(
+            only.reserve_micros,
+            (3000 * prompt + 15_000 * 1000).div_ceil(1000)
+        );
+        // max_tokens above the endpoint's completion limit is capped by it.
+        assert_eq!(
+            estimate(&catalog(false), &request(50_000), &models, &[])
+                .unwrap()
+                .completion_tokens,
+            8192
+        );
+    }
+
+    #[test]
+    fn an_unknown_price_is_an_error_never_zero() {
+        let models = ["mistralai/mistral-large".to_string()];
+        let err = estimate(&catalog(true), &request(10), &models, &[]).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::PriceUnknown);
+        assert!(err.message().contains("`mistral`"), "{}", err.message());
+        let err = estimate(
+            &catalog(false),
+            &request(10),
+            &["acme/none".to_string()],
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::PriceUnknown);
+    }
+
+    #[test]
+    fn actual_cost_prefers_usage_cost_then_tokens() {
+        let c = catalog(false);
+        let usage = json!({"prompt_tokens": 1000, "completion_tokens": 100, "cost": 0.0000011});
+        let served = Served {
+            model: Some("mistralai/mistral-large"),
+            provider: Some("deepinfra"),
+            usage: Some(&usage),
+        };
+        // $0.0000011 is 1.1 micro-dollars: rounded up, never down.
+        assert_eq!(
+            actual_cost(&c, &served).unwrap(),
+            Some((2, CostSource::UsageCost))
+        );
+        let usage = json!({"prompt_tokens": 1000, "completion_tokens": 100});
+        let served = Served {
+            usage: Some(&usage),
+            ..served
+        };
+        assert_eq!(
+            actual_cost(&c, &served).unwrap(),
+            Some((6000, CostSource::Tokens))
+        );
+        let nothing = Served {
+            usage: None,
+            ..served
+        };
+        assert_eq!(actual_cost(&c, &nothing).unwrap(), None);
+        let nowhere = Served {
+            provider: Some("acme"),
+            ..served
+        };
+        assert_eq!(
+            actual_cost(&c, &nowhere).unwrap_err().code(),
+            ErrorCode::PriceUnknown
+        );
+    }
+}

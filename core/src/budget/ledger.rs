@@ -629,3 +629,106 @@ pub(crate) fn reserved(
         caps,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn cap(limit: u64) -> Cap {
+        Cap {
+            rule: "defaults.budgets[0]".to_string(),
+            subject: "workspace:eu".to_string(),
+            window: Window::Total,
+            limit_micros: limit,
+            shadow: false,
+        }
+    }
+
+    fn ask(ledger: &dyn Ledger, amount: u64, now: i64) -> ReserveOutcome {
+        ledger
+            .reserve(
+                &ReserveRequest {
+                    caps: vec![cap(1_000_000)],
+                    amount_micros: amount,
+                    estimate_micros: amount,
+                    lease_ms: 60_000,
+                    meta: SpendMeta::default(),
+                },
+                now,
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn sixteen_threads_never_pass_a_memory_cap() {
+        let ledger: Arc<dyn Ledger> = Arc::new(MemoryLedger::default());
+        let admitted: Vec<u64> = (0..16)
+            .map(|_| {
+                let ledger = ledger.clone();
+                std::thread::spawn(move || {
+                    let mut n = 0;
+                    for _ in 0..20 {
+                        if let Some(id) = ask(&*ledger, 70_000, 0).id {
+                            n += 1;
+                            let done = Settlement {
+                                outcome: Outcome::Completed,
+                                actual_micros: Some(70_000),
+                                provider: None,
+                                model: None,
+                                prompt_tokens: None,
+                                completion_tokens: None,
+                            };
+                            ledger.settle(&id, &done, 0).unwrap();
+                        }
+                    }
+                    n
+                })
+            })
+            .map(|t| t.join().unwrap())
+            .collect();
+        assert_eq!(admitted.iter().sum::<u64>(), 14);
+        assert_eq!(
+            ledger.status(&[cap(1_000_000)], 0).unwrap()[0].spent_micros,
+            980_000
+        );
+    }
+
+    #[test]
+    fn a_denial_names_the_cap_its_numbers_and_the_reset() {
+        let ledger = MemoryLedger::default();
+        let capped = Cap {
+            window: Window::Monthly,
+            ..cap(1_000_000)
+        };
+        let out = ledger
+            .reserve(
+                &ReserveRequest {
+                    caps: vec![capped],
+                    amount_micros: 1_500_000,
+                    estimate_micros: 1_500_000,
+                    lease_ms: 1,
+                    meta: SpendMeta::default(),
+                },
+                1_795_521_600_000,
+            )
+            .unwrap();
+        assert!(!out.reserved);
+        assert_eq!(
+            out.denials[0].message,
+            "budget cap `defaults.budgets[0]` on workspace:eu (monthly 2026-11): limit $1.000000, spent $0.000000, reserved $0.000000, this request needs up to $1.500000; resets at 2026-12-01T00:00:00.000Z"
+        );
+    }
+
+    #[test]
+    fn urls_are_checked_and_passwords_never_echoed() {
+        let err = open("mysql://u:hunter2@db/x").err().unwrap();
+        assert_eq!(err.code(), ErrorCode::InvalidLedgerUrl);
+        assert!(!err.message().contains("hunter2"), "{}", err.message());
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/rg"),
+            "postgres://app:***@db:5432/rg"
+        );
+        assert_eq!(open("memory:").unwrap().backend(), "memory");
+    }
+}

@@ -419,3 +419,59 @@ fn csv_field(value: &str) -> String {
         value
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(provider: &str, charged: u64) -> SpendRecord {
+        SpendRecord {
+            id: provider.to_string(),
+            at_ms: 0,
+            user: "a,b".to_string(),
+            workspace: "eu".to_string(),
+            groups: vec![],
+            tags: BTreeMap::new(),
+            provider: provider.to_string(),
+            model: "m".to_string(),
+            outcome: crate::budget::Outcome::Completed,
+            estimate_micros: charged,
+            reserved_micros: charged,
+            charged_micros: charged,
+            actual_known: true,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+        }
+    }
+
+    #[test]
+    fn hhi_is_ten_thousand_for_one_provider_and_falls_with_spread() {
+        let q = ReportQuery {
+            by: vec![Dimension::Provider],
+            window: Window::Total,
+            now_ms: 0,
+        };
+        assert_eq!(build(&[rec("a", 5)], &q).hhi, 10_000);
+        let four: Vec<_> = ["a", "b", "c", "d"].iter().map(|p| rec(p, 25)).collect();
+        assert_eq!(build(&four, &q).hhi, 2500);
+        assert_eq!(build(&[], &q).hhi, 0);
+    }
+
+    #[test]
+    fn csv_quotes_and_defuses_fields() {
+        let q = ReportQuery {
+            by: vec![Dimension::User],
+            window: Window::Total,
+            now_ms: 0,
+        };
+        let mut r = rec("a", 1_500_000);
+        let csv = build(std::slice::from_ref(&r), &q).to_csv();
+        assert!(
+            csv.contains("\n\"a,b\",1,1.500000,1.500000,1.500000,0,0,0,100.00,\n"),
+            "{csv}"
+        );
+        r.user = "@SUM(A1)".to_string();
+        let csv = build(&[r], &q).to_csv();
+        assert!(csv.contains("\n'@SUM(A1),1,"), "{csv}");
+    }
+}
