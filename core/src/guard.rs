@@ -164,6 +164,31 @@ pub struct PreparedFinding {
     pub action: crate::dlp::Action,
 }
 
+/// Holds the completion to the policy's `max_tokens`: a larger (or malformed) request value is
+/// lowered to the cap with a notice, and a request without one gets the cap, so that every
+/// request the policy caps has a bounded cost.
+fn cap_max_tokens(object: &mut Map<String, Value>, cap: u64, rule: &str, notices: &mut Vec<Reason>) {
+    let mut present = false;
+    for key in ["max_tokens", "max_completion_tokens"] {
+        let Some(asked) = object.get(key) else {
+            continue;
+        };
+        present = true;
+        if asked.as_u64().is_some_and(|n| n <= cap) {
+            continue;
+        }
+        notices.push(reason(
+            "max_tokens_capped",
+            rule,
+            format!("`{key}` lowered to the policy's cap of {cap} tokens"),
+        ));
+        object.insert(key.to_string(), Value::from(cap));
+    }
+    if !present {
+        object.insert("max_tokens".to_string(), Value::from(cap));
+    }
+}
+
 /// The outcome of `verify`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Verification {
@@ -367,6 +392,9 @@ impl Guard {
             return Ok(deny(reasons, Vec::new()));
         }
         set_models(object, &routed, primary_missing);
+        if let Some((cap, rule)) = &resolved.max_tokens {
+            cap_max_tokens(object, *cap, rule, &mut notices);
+        }
 
         // Plugins and server tools leave ZDR and residency guarantees.
         if rules.plugins_deny {

@@ -146,6 +146,12 @@ pub struct ModelRules {
     /// Globs of denied model ids; a variant is also denied when its base id matches.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deny: Vec<Glob>,
+    /// The largest completion a request may ask for, in tokens: a request that asks for more, or
+    /// sets no `max_tokens`, is sent with this cap (which also bounds its budget reservation).
+    /// The smallest on the principal's path applies; shadow rule sets do not cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_tokens: Option<u64>,
     #[serde(default, skip_serializing_if = "is_enforce")]
     pub mode: Mode,
 }

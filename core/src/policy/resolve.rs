@@ -89,6 +89,8 @@ pub struct Resolved {
     pub dlp_rules: Vec<String>,
     /// Every cap that applies to this principal.
     pub budgets: Vec<ResolvedBudget>,
+    /// The smallest enforced `models.max_tokens` on the path, with the rule that sets it.
+    pub max_tokens: Option<(u64, String)>,
     /// The organisation's audit settings (audit is configured at `defaults` only).
     pub audit: Option<AuditSettings>,
 }
@@ -607,6 +609,14 @@ pub(crate) fn resolve(
     }
     let views: Vec<_> = keys.iter().filter_map(|k| level(doc, k)).collect();
 
+    let max_tokens = views
+        .iter()
+        .filter_map(|v| {
+            let rules = v.models.filter(|m| !m.mode.is_shadow())?;
+            Some((rules.max_tokens?, format!("{}.models.max_tokens", v.path)))
+        })
+        .min_by_key(|(cap, _)| *cap);
+
     let model_levels = views
         .iter()
         .filter(|v| v.models.is_some() || v.key == LevelKey::Defaults)
@@ -680,6 +690,7 @@ pub(crate) fn resolve(
         dlp_shadow,
         dlp_rules: dlp_levels.iter().map(|(p, _)| format!("{p}.dlp")).collect(),
         budgets,
+        max_tokens,
         audit: doc.defaults.audit.clone(),
     })
 }

@@ -148,7 +148,7 @@ fn unknown_keys_and_wrong_types_name_path_line_and_column() {
     assert_eq!(e.code(), ErrorCode::InvalidPolicy);
     assert_eq!(
         e.message(),
-        "at `defaults.models.alow` (line 4, column 5): unknown field `alow`, expected one of `allow`, `deny`, `mode`"
+        "at `defaults.models.alow` (line 4, column 5): unknown field `alow`, expected one of `allow`, `deny`, `max_tokens`, `mode`"
     );
     let e = err("version: 1\ndefaults:\n  providers:\n    zdr: \"yes\"\n");
     assert_eq!(e.code(), ErrorCode::InvalidPolicy);
