@@ -54,8 +54,7 @@ fn four_processes_of_sixteen_threads_never_pass_the_cap() {
     const AMOUNT: u64 = 70_000;
     const LIMIT: u64 = 1_000_000;
     for url in stores("cap") {
-        // Open once first so the schema exists before the workers start.
-        let ledger = open(&url).unwrap();
+        // The workers also race to create the schema of the fresh store.
         let workers: Vec<_> = (0..4)
             .map(|_| {
                 Command::new(LOAD)
@@ -89,6 +88,7 @@ fn four_processes_of_sixteen_threads_never_pass_the_cap() {
             attempts += field("reserved=") + field("denied=");
         }
         assert_eq!(attempts, 4 * 16 * 5);
+        let ledger = open(&url).unwrap();
         let status = ledger.status(&[race_cap(LIMIT)], now_ms()).unwrap();
         // Each admitted request settled exactly its reservation, so the bound is exact: as many
         // as fit (14 x 70,000 = 980,000) and not one more, however the 64 callers interleave.

@@ -167,7 +167,12 @@ pub struct PreparedFinding {
 /// Holds the completion to the policy's `max_tokens`: a larger (or malformed) request value is
 /// lowered to the cap with a notice, and a request without one gets the cap, so that every
 /// request the policy caps has a bounded cost.
-fn cap_max_tokens(object: &mut Map<String, Value>, cap: u64, rule: &str, notices: &mut Vec<Reason>) {
+fn cap_max_tokens(
+    object: &mut Map<String, Value>,
+    cap: u64,
+    rule: &str,
+    notices: &mut Vec<Reason>,
+) {
     let mut present = false;
     for key in ["max_tokens", "max_completion_tokens"] {
         let Some(asked) = object.get(key) else {

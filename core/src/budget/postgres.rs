@@ -62,6 +62,13 @@ impl Conn for PostgresConn {
     fn rollback(&mut self) {
         let _ = self.0.batch_execute("ROLLBACK");
     }
+
+    fn lock_schema(&mut self) -> Result<()> {
+        // One fixed advisory lock key for routeguard's schema, released at commit.
+        self.0
+            .batch_execute("SELECT pg_advisory_xact_lock(7265716)")
+            .map_err(fail)
+    }
 }
 
 fn params<'a>(a: &'a [Arg<'a>]) -> Vec<Box<dyn ToSql + Sync + 'a>> {

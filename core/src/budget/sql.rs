@@ -54,6 +54,9 @@ pub(crate) trait Conn: Send {
     fn begin(&mut self) -> Result<()>;
     fn commit(&mut self) -> Result<()>;
     fn rollback(&mut self);
+    /// Inside a transaction, waits until no other process is creating the schema: concurrent
+    /// `CREATE TABLE IF NOT EXISTS` can fail on PostgreSQL when many workers start at once.
+    fn lock_schema(&mut self) -> Result<()>;
     /// The clause that locks the rows a `SELECT` reads (empty where `begin` already locks).
     const FOR_UPDATE: &'static str;
 }
@@ -129,9 +132,17 @@ impl<C: Conn> SqlLedger<C> {
         connect: Box<dyn Fn() -> Result<C> + Send + Sync>,
     ) -> Result<SqlLedger<C>> {
         let mut conn = connect()?;
-        for statement in SCHEMA.split(';').map(str::trim).filter(|s| !s.is_empty()) {
-            conn.exec(statement, &[])?;
+        conn.begin()?;
+        let created = conn.lock_schema().and_then(|()| {
+            for statement in SCHEMA.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                conn.exec(statement, &[])?;
+            }
+            conn.commit()
+        });
+        if created.is_err() {
+            conn.rollback();
         }
+        created?;
         Ok(SqlLedger {
             pool: Mutex::new(vec![conn]),
             connect,

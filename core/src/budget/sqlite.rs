@@ -81,6 +81,10 @@ impl Conn for SqliteConn {
     fn rollback(&mut self) {
         let _ = self.0.execute_batch("ROLLBACK");
     }
+
+    fn lock_schema(&mut self) -> Result<()> {
+        Ok(()) // `BEGIN IMMEDIATE` already holds the database's write lock.
+    }
 }
 
 fn connect(path: &Path) -> Result<SqliteConn> {
