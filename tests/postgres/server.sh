@@ -28,7 +28,9 @@ start)
   if [[ -z $(bin_dir) ]]; then
     if command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
       echo "== postgres: installing (apt-get)" >&2
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >&2
+      # A fresh machine may have no package lists yet.
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >&2 ||
+        { apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >&2; }
     else
       echo "tests/postgres/server.sh: PostgreSQL is not installed; install it or set ROUTEGUARD_TEST_POSTGRES" >&2
       exit 1
