@@ -164,6 +164,20 @@ pub struct PreparedFinding {
     pub action: crate::dlp::Action,
 }
 
+/// An OpenRouter response (or stream chunk) as JSON; the error names the position only.
+pub(crate) fn parse_response(text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidJson,
+            format!(
+                "the response is not JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })
+}
+
 /// Holds the completion to the policy's `max_tokens`: a larger (or malformed) request value is
 /// lowered to the cap with a notice, and a request without one gets the cap, so that every
 /// request the policy caps has a bounded cost.
@@ -500,16 +514,7 @@ impl Guard {
         providers: &[String],
         response_json: &str,
     ) -> Result<Verification> {
-        let response: Value = serde_json::from_str(response_json).map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidJson,
-                format!(
-                    "the response is not JSON (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
+        let response = parse_response(response_json)?;
         let served_model = response
             .get("model")
             .and_then(Value::as_str)

@@ -861,19 +861,8 @@ impl HostGuard {
                 ),
             )
         })?;
-        let response: Option<serde_json::Value> = response_json
-            .map(|text| {
-                serde_json::from_str(text).map_err(|e| {
-                    Error::new(
-                        ErrorCode::InvalidJson,
-                        format!(
-                            "the response is not JSON (line {}, column {})",
-                            e.line(),
-                            e.column()
-                        ),
-                    )
-                })
-            })
+        let response = response_json
+            .map(crate::guard::parse_response)
             .transpose()?;
         let field = |k: &str| {
             response

@@ -488,7 +488,7 @@ impl Ledger for MemoryLedger {
         let states = state.states(&request.caps, now_ms);
         let (denials, shadow, caps) = decide(&states, request.amount_micros);
         if !denials.is_empty() {
-            return Ok(denied(request, denials, shadow, caps));
+            return Ok(outcome(request, None, denials, shadow, caps));
         }
         let id = new_id(now_ms);
         let expires_at_ms = now_ms.saturating_add(request.lease_ms as i64);
@@ -511,7 +511,13 @@ impl Ledger for MemoryLedger {
                 settled: false,
             },
         );
-        Ok(reserved(request, id, expires_at_ms, shadow, caps))
+        Ok(outcome(
+            request,
+            Some((id, expires_at_ms)),
+            Vec::new(),
+            shadow,
+            caps,
+        ))
     }
 
     fn settle(&self, id: &str, settlement: &Settlement, now_ms: i64) -> Result<SpendRecord> {
@@ -593,38 +599,22 @@ pub(crate) fn in_range(at_ms: i64, since_ms: Option<i64>, until_ms: Option<i64>)
     since_ms.is_none_or(|s| at_ms >= s) && until_ms.is_none_or(|u| at_ms < u)
 }
 
-/// The outcome of a reservation some enforced cap refused.
-pub(crate) fn denied(
+/// The answer to a reservation request: held (`Some((id, lease expiry))`) or refused by
+/// `denials`.
+pub(crate) fn outcome(
     request: &ReserveRequest,
+    held: Option<(String, i64)>,
     denials: Vec<BudgetDenial>,
     shadow: Vec<BudgetDenial>,
     caps: Vec<CapStatus>,
 ) -> ReserveOutcome {
+    let (id, expires_at_ms) = held.unzip();
     ReserveOutcome {
-        reserved: false,
-        id: None,
+        reserved: id.is_some(),
+        id,
         amount_micros: request.amount_micros,
-        expires_at_ms: None,
+        expires_at_ms,
         denials,
-        shadow,
-        caps,
-    }
-}
-
-/// The outcome of a reservation that holds.
-pub(crate) fn reserved(
-    request: &ReserveRequest,
-    id: String,
-    expires_at_ms: i64,
-    shadow: Vec<BudgetDenial>,
-    caps: Vec<CapStatus>,
-) -> ReserveOutcome {
-    ReserveOutcome {
-        reserved: true,
-        id: Some(id),
-        amount_micros: request.amount_micros,
-        expires_at_ms: Some(expires_at_ms),
-        denials: Vec::new(),
         shadow,
         caps,
     }

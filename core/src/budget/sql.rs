@@ -7,9 +7,9 @@
 use std::sync::Mutex;
 
 use super::ledger::{
-    already_settled, counters, decide, denied, in_range, new_id, record, reserved,
-    unknown_reservation, CapState, CapStatus, Ledger, Outcome, ReserveOutcome, ReserveRequest,
-    Settlement, SpendMeta, SpendRecord,
+    already_settled, counters, decide, in_range, new_id, outcome, record, unknown_reservation,
+    CapState, CapStatus, Ledger, Outcome, ReserveOutcome, ReserveRequest, Settlement, SpendMeta,
+    SpendRecord,
 };
 use super::window::period;
 use crate::error::{Error, ErrorCode, Result};
@@ -258,7 +258,7 @@ impl<C: Conn + 'static> Ledger for SqlLedger<C> {
             let states = states(conn, &request.caps, now_ms)?;
             let (denials, shadow, caps) = decide(&states, request.amount_micros);
             if !denials.is_empty() {
-                return Ok(denied(request, denials, shadow, caps));
+                return Ok(outcome(request, None, denials, shadow, caps));
             }
             let id = new_id(now_ms);
             let expires_at_ms = now_ms.saturating_add(int(request.lease_ms));
@@ -285,7 +285,13 @@ impl<C: Conn + 'static> Ledger for SqlLedger<C> {
                     ],
                 )?;
             }
-            Ok(reserved(request, id, expires_at_ms, shadow, caps))
+            Ok(outcome(
+                request,
+                Some((id, expires_at_ms)),
+                Vec::new(),
+                shadow,
+                caps,
+            ))
         })
     }
 
