@@ -39,10 +39,12 @@ fn check(name: &str, path: &str, got: &Value, expected: &Value) {
     }
 }
 
+/// A backend's name and the URL of a fresh store for a case.
+type Backend = (&'static str, Box<dyn Fn(&str) -> String>);
+
 /// A ledger URL per backend; each case gets a fresh store.
-fn backends() -> Vec<(&'static str, Box<dyn Fn(&str) -> String>)> {
-    let mut out: Vec<(&'static str, Box<dyn Fn(&str) -> String>)> =
-        vec![("memory", Box::new(|_| "memory:".to_string()))];
+fn backends() -> Vec<Backend> {
+    let mut out: Vec<Backend> = vec![("memory", Box::new(|_| "memory:".to_string()))];
     let tmp = std::env::temp_dir().join(format!("rg-conf-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
     out.push((
@@ -58,10 +60,9 @@ fn backends() -> Vec<(&'static str, Box<dyn Fn(&str) -> String>)> {
 fn postgres_url() -> Option<String> {
     match std::env::var("ROUTEGUARD_TEST_POSTGRES") {
         Ok(url) if !url.is_empty() => {
-            assert!(
-                cfg!(feature = "postgres"),
-                "ROUTEGUARD_TEST_POSTGRES is set but this build has no postgres feature"
-            );
+            if !cfg!(feature = "postgres") {
+                panic!("ROUTEGUARD_TEST_POSTGRES is set but this build has no postgres feature");
+            }
             Some(url)
         }
         _ => {
