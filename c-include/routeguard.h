@@ -38,9 +38,9 @@
  * with the code location in the error message (accessors then return 0 / NULL / empty). The
  * library installs a Rust panic hook that prints nothing, so no scanned text reaches stderr.
  *
- * Threads. rg_scanner, rg_guard, rg_vault and all result objects (rg_decision with its
- * rg_prepared, rg_verification, ...) are immutable or internally locked: each may be used from
- * many threads at once. rg_options may be shared by concurrent calls once built, but a setter
+ * Threads. rg_scanner, rg_guard, rg_vault, rg_ledger and all result objects (rg_decision with
+ * its rg_prepared, rg_verification, ...) are immutable or internally locked: each may be used
+ * from many threads at once. rg_options may be shared by concurrent calls once built, but a setter
  * must not run while another thread uses the same options. An rg_stream is used by one thread at
  * a time (it may move between threads). Freeing an object while another thread uses it is undefined.
  *
@@ -60,9 +60,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+// A time argument meaning "not given": for `now_ms`, the system clock; for the bounds of
+// `rg_ledger_records`, no bound. Any other value is Unix milliseconds.
+#define RG_TIME_NONE INT64_MIN
+
+// A `lease_ms` of 0 takes the default lease: ten minutes, long enough for a slow streamed answer,
+// short enough that a crashed process frees its budget within minutes.
+#define RG_DEFAULT_LEASE_MS 600000
+
 // What every fallible function returns: `RG_OK` (0) or the stable number of the error, the same
 // number in every routeguard language. Numbers are grouped by area (1000s input, 2000s
-// configuration, 3000s DLP outcomes, 9000s bugs) and never reused.
+// configuration, 3000s DLP outcomes, 4000s budgets, 9000s bugs) and never reused.
 enum rg_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -110,6 +118,16 @@ enum rg_result
   RG_UNKNOWN_PROVIDER = 2104,
   // Scanning found content whose action is `block`.
   RG_BLOCKED = 3000,
+  // A price or token limit needed to bound or compute a cost is unknown.
+  RG_PRICE_UNKNOWN = 4000,
+  // A settlement or renewal names a reservation the ledger does not hold.
+  RG_UNKNOWN_RESERVATION = 4001,
+  // A reservation is settled a second time.
+  RG_ALREADY_SETTLED = 4002,
+  // The ledger's store could not be opened, read or written.
+  RG_LEDGER_UNAVAILABLE = 4003,
+  // A ledger URL is not `memory:`, `sqlite:PATH` or `postgres://...`.
+  RG_INVALID_LEDGER_URL = 4004,
   // An internal invariant failed or a panic was caught: a bug in routeguard.
   RG_INTERNAL = 9000,
 };
@@ -148,6 +166,11 @@ typedef struct rg_guard rg_guard;
 // Inline binary data found in a request (a data URL, base64 audio): reported, never scanned.
 // Owned by its `rg_request_scan`.
 typedef struct rg_inline_data rg_inline_data;
+
+// A spend ledger opened from `memory:`, `sqlite:PATH` or `postgres://...`. Internally locked
+// (one SQL connection behind a mutex): one ledger may be used from many threads at once. Free it
+// with `rg_ledger_free`.
+typedef struct rg_ledger rg_ledger;
 
 // How redaction, request scans and streams apply actions. Build it with `rg_options_new` and the
 // setters, then pass it (or NULL for the defaults) to any number of calls, from any number of
@@ -218,6 +241,9 @@ typedef uint32_t rg_policy_format;
 // How `rg_guard_new` reads its `catalog` bytes: one of the `RG_CATALOG_*` values.
 typedef uint32_t rg_catalog_format;
 
+// How `rg_ledger_report` writes the report: one of the `RG_REPORT_*` values.
+typedef uint32_t rg_report_format;
+
 // The built-in default profile (every detector, default actions); `config` must be empty.
 #define RG_CONFIG_DEFAULT 0
 
@@ -248,6 +274,15 @@ typedef uint32_t rg_catalog_format;
 
 // `catalog` is the path of a directory of OpenRouter API responses saved as files.
 #define RG_CATALOG_DIR 2
+
+// JSON: `{by, window, period, rows, total, providers, hhi}`, amounts in micro-dollars.
+#define RG_REPORT_JSON 1
+
+// CSV: a header line, a line per row and a `total` line; dollars with six decimals.
+#define RG_REPORT_CSV 2
+
+// An aligned text table for terminals.
+#define RG_REPORT_TABLE 3
 
 #ifdef __cplusplus
 extern "C" {
@@ -1066,6 +1101,164 @@ struct rg_str rg_verification_json(const struct rg_verification *verification);
 // # Safety
 // `verification` is NULL or an `rg_verification` not freed before; it is not used afterwards.
 void rg_verification_free(struct rg_verification *verification);
+
+// Opens the ledger `url` names (`memory:`, `sqlite:PATH`, `postgres://user@host/db`) and stores
+// it in `*out`. An unknown scheme is `RG_INVALID_LEDGER_URL`; a store that cannot be opened
+// `RG_LEDGER_UNAVAILABLE`.
+//
+// # Safety
+// `url` is NULL (only with `url_len == 0`) or readable for `url_len` bytes; `out` is writable;
+// `err` is NULL or writable.
+rg_result rg_ledger_open(const uint8_t *url,
+                         size_t url_len,
+                         struct rg_ledger **out,
+                         struct rg_error **err);
+
+// Frees a ledger (closing its store). NULL is a no-op.
+//
+// # Safety
+// `ledger` is NULL or an `rg_ledger` not freed before, that no other thread is using.
+void rg_ledger_free(struct rg_ledger *ledger);
+
+// The ledger's backend: `memory`, `sqlite` or `postgres`. Valid until the ledger is freed; empty
+// for NULL.
+//
+// # Safety
+// `ledger` is NULL or a live `rg_ledger`.
+struct rg_str rg_ledger_backend(const struct rg_ledger *ledger);
+
+// Holds `amount_micros` on every cap of `caps` (JSON: a list of `{rule, subject, window,
+// limit_micros, shadow?}`) for `meta` (JSON: `{user, workspace, groups?, tags?, model?}`), on all
+// caps or none, for `lease_ms` (0: the default) from `now_ms` (`RG_TIME_NONE`: the system clock).
+// Stores the outcome in `*out` as JSON: `{reserved, id, amount_micros, expires_at_ms, denials,
+// shadow, caps}`. A denial is not an error: `reserved` is false and `denials` names the caps.
+//
+// # Safety
+// `ledger` is NULL or live; `caps` and `meta` are NULL (only with a length of 0) or readable for
+// their lengths; `out` is writable; `err` is NULL or writable.
+rg_result rg_ledger_reserve(const struct rg_ledger *ledger,
+                            const uint8_t *caps,
+                            size_t caps_len,
+                            uint64_t amount_micros,
+                            const uint8_t *meta,
+                            size_t meta_len,
+                            uint64_t lease_ms,
+                            int64_t now_ms,
+                            struct rg_text **out,
+                            struct rg_error **err);
+
+// Settles reservation `id` with `settlement` (JSON: `{outcome, actual_micros?, provider?, model?,
+// prompt_tokens?, completion_tokens?}`) at `now_ms` (`RG_TIME_NONE`: the system clock) and
+// stores the spend record in `*out` as JSON. An unknown id is `RG_UNKNOWN_RESERVATION`, a second
+// settlement `RG_ALREADY_SETTLED`.
+//
+// # Safety
+// `ledger` is NULL or live; `id` and `settlement` are NULL (only with a length of 0) or readable
+// for their lengths; `out` is writable; `err` is NULL or writable.
+rg_result rg_ledger_settle(const struct rg_ledger *ledger,
+                           const uint8_t *id,
+                           size_t id_len,
+                           const uint8_t *settlement,
+                           size_t settlement_len,
+                           int64_t now_ms,
+                           struct rg_text **out,
+                           struct rg_error **err);
+
+// Extends reservation `id`'s lease to `lease_ms` (0: the default) from `now_ms` (`RG_TIME_NONE`:
+// the system clock), for long streams.
+//
+// # Safety
+// `ledger` is NULL or live; `id` is NULL (only with `id_len == 0`) or readable for `id_len`
+// bytes; `err` is NULL or writable.
+rg_result rg_ledger_renew(const struct rg_ledger *ledger,
+                          const uint8_t *id,
+                          size_t id_len,
+                          uint64_t lease_ms,
+                          int64_t now_ms,
+                          struct rg_error **err);
+
+// Stores the state of every cap of `caps` (JSON, as for `rg_ledger_reserve`) at `now_ms` in
+// `*out` as a JSON list of `{rule, subject, window, period, limit_micros, spent_micros,
+// reserved_micros, resets_at, shadow}`.
+//
+// # Safety
+// `ledger` is NULL or live; `caps` is NULL (only with `caps_len == 0`) or readable for
+// `caps_len` bytes; `out` is writable; `err` is NULL or writable.
+rg_result rg_ledger_status(const struct rg_ledger *ledger,
+                           const uint8_t *caps,
+                           size_t caps_len,
+                           int64_t now_ms,
+                           struct rg_text **out,
+                           struct rg_error **err);
+
+// Stores the spend records settled in `[since_ms, until_ms)` (`RG_TIME_NONE`: no bound) in
+// `*out` as a JSON list.
+//
+// # Safety
+// `ledger` is NULL or live; `out` is writable; `err` is NULL or writable.
+rg_result rg_ledger_records(const struct rg_ledger *ledger,
+                            int64_t since_ms,
+                            int64_t until_ms,
+                            struct rg_text **out,
+                            struct rg_error **err);
+
+// Groups spend by `by` (comma-separated: provider, model, user, workspace, group, tag, period;
+// empty for the total only) over the current period of `window` (day, week, month, total) at
+// `now_ms`, and stores the report in `*out` as `format` (`RG_REPORT_JSON`, `_CSV` or `_TABLE`).
+//
+// # Safety
+// `ledger` is NULL or live; `by` and `window` are NULL (only with a length of 0) or readable for
+// their lengths; `out` is writable; `err` is NULL or writable.
+rg_result rg_ledger_report(const struct rg_ledger *ledger,
+                           const uint8_t *by,
+                           size_t by_len,
+                           const uint8_t *window,
+                           size_t window_len,
+                           rg_report_format format,
+                           int64_t now_ms,
+                           struct rg_text **out,
+                           struct rg_error **err);
+
+// Reserves the worst-case cost of a prepared request on `ledger` against every budget cap of the
+// guard's policy that applies to `principal` (JSON, as for `rg_guard_prepare`), for `lease_ms`
+// (0: the default) from `now_ms` (`RG_TIME_NONE`: the system clock). Stores the reservation in
+// `*out` as JSON: `{estimate, reserved, id, amount_micros, expires_at_ms, denials, shadow,
+// caps}`. A denial is not an error; a cost that cannot be bounded is `RG_PRICE_UNKNOWN`.
+//
+// # Safety
+// `guard` and `ledger` are NULL or live; `principal` is NULL (only with `principal_len == 0`) or
+// readable for `principal_len` bytes; `prepared` is NULL or a live `rg_prepared` (its decision
+// not freed); `out` is writable; `err` is NULL or writable.
+rg_result rg_guard_reserve(const struct rg_guard *guard,
+                           const struct rg_ledger *ledger,
+                           const uint8_t *principal,
+                           size_t principal_len,
+                           const struct rg_prepared *prepared,
+                           uint64_t lease_ms,
+                           int64_t now_ms,
+                           struct rg_text **out,
+                           struct rg_error **err);
+
+// Settles reservation `id` from OpenRouter's response (JSON, or the final stream chunk carrying
+// `usage`; NULL when none arrived: the reservation is charged) with `outcome` (`completed`,
+// `streamed`, `cancelled`, `timed_out`, `failed`; empty: `completed`) at `now_ms`
+// (`RG_TIME_NONE`: the system clock). Stores the spend record in `*out` as JSON.
+//
+// # Safety
+// `guard` and `ledger` are NULL or live; `id`, `response` and `outcome` are NULL (`id` and
+// `outcome` only with a length of 0) or readable for their lengths; `out` is writable; `err` is
+// NULL or writable.
+rg_result rg_guard_settle(const struct rg_guard *guard,
+                          const struct rg_ledger *ledger,
+                          const uint8_t *id,
+                          size_t id_len,
+                          const uint8_t *response,
+                          size_t response_len,
+                          const uint8_t *outcome,
+                          size_t outcome_len,
+                          int64_t now_ms,
+                          struct rg_text **out,
+                          struct rg_error **err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -836,8 +836,10 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Guard = nativeBinding.Guard
+module.exports.Ledger = nativeBinding.Ledger
 module.exports.Prepared = nativeBinding.Prepared
 module.exports.Scanner = nativeBinding.Scanner
+module.exports.SpendReport = nativeBinding.SpendReport
 module.exports.Stream = nativeBinding.Stream
 module.exports.Vault = nativeBinding.Vault
 module.exports.Action = nativeBinding.Action

@@ -10,3 +10,158 @@ export interface RouteguardError extends Error {
   code: RouteguardErrorCode
   number: number
 }
+
+/*
+ * Budgets. The records below are the core's own JSON (the same snake_case keys as the inputs,
+ * the CLI and the JSON exports). Amounts are whole micro-dollars, times Unix milliseconds.
+ */
+
+/** A budget window. */
+export type BudgetWindow = 'daily' | 'weekly' | 'monthly' | 'total'
+
+/** How a reserved request ended. */
+export type SpendOutcome = 'completed' | 'streamed' | 'cancelled' | 'timed_out' | 'failed'
+
+/** A cap a reservation is held against. */
+export interface BudgetCap {
+  /** The policy path of the cap (`workspaces.eu.budgets[0]`); names it in denials. */
+  rule: string
+  /** Whose spend it counts: `user:alice`, `workspace:eu`, `group:finance`... */
+  subject: string
+  window: BudgetWindow
+  limit_micros: number
+  /** A shadow cap is counted and reported but never denies. */
+  shadow?: boolean
+}
+
+/** Who a reservation is for (kept in the spend record). */
+export interface SpendMeta {
+  user: string
+  workspace: string
+  groups?: string[]
+  tags?: Record<string, string>
+  /** The model requested. */
+  model?: string
+}
+
+/** How a reservation is settled. */
+export interface Settlement {
+  outcome: SpendOutcome
+  /** The actual cost; absent or null when not known (the reservation is charged). */
+  actual_micros?: number | null
+  provider?: string | null
+  model?: string | null
+  prompt_tokens?: number | null
+  completion_tokens?: number | null
+}
+
+/** A cap's state. */
+export interface CapStatus {
+  rule: string
+  subject: string
+  window: BudgetWindow
+  /** The period the counter is filed under (`2026-11`). */
+  period: string
+  limit_micros: number
+  spent_micros: number
+  /** Held by unexpired reservations. */
+  reserved_micros: number
+  /** When the window starts over (RFC 3339 UTC); null for `total`. */
+  resets_at: string | null
+  shadow: boolean
+}
+
+/** A cap that denies (or, for a shadow cap, would deny) a reservation. */
+export interface BudgetDenial {
+  cap: CapStatus
+  requested_micros: number
+  /** One line naming the cap, its limit, what is spent and reserved, and when it resets. */
+  message: string
+}
+
+/** The ledger's answer to a reservation: all caps or none. */
+export interface ReserveOutcome {
+  reserved: boolean
+  /** Settle or renew with it; null when denied. */
+  id: string | null
+  amount_micros: number
+  expires_at_ms: number | null
+  /** Enforced caps that deny (empty when reserved). */
+  denials: BudgetDenial[]
+  /** Shadow caps that would have denied. */
+  shadow: BudgetDenial[]
+  /** Every cap's state before this reservation. */
+  caps: CapStatus[]
+}
+
+/** The upper bound of a request's cost over the endpoints it may be routed to. */
+export interface Estimate {
+  reserve_micros: number
+  /** The endpoint (`model@tag`) that gives the bound. */
+  worst_endpoint: string
+  prompt_tokens: number
+  completion_tokens: number
+  endpoints: number
+}
+
+/** A reservation made through `Guard.reserve`: the estimate and the ledger's answer. */
+export interface Reservation extends ReserveOutcome {
+  estimate: Estimate | null
+}
+
+/** One settled request: estimate, reservation and actual cost side by side. */
+export interface SpendRecord {
+  id: string
+  at_ms: number
+  user: string
+  workspace: string
+  groups: string[]
+  tags: Record<string, string>
+  /** The served provider's slug (`unknown` when nothing was served). */
+  provider: string
+  model: string
+  outcome: SpendOutcome
+  estimate_micros: number
+  reserved_micros: number
+  /** The actual cost, or the reservation when the actual cost is not known. */
+  charged_micros: number
+  actual_known: boolean
+  prompt_tokens: number
+  completion_tokens: number
+}
+
+/** One group of a spend report. */
+export interface ReportRow {
+  /** The group's value per dimension of the report's `by`. */
+  key: string[]
+  requests: number
+  estimate_micros: number
+  reserved_micros: number
+  charged_micros: number
+  /** Requests charged at their reservation because the actual cost was not known. */
+  unreconciled: number
+  prompt_tokens: number
+  completion_tokens: number
+  /** Share of the report's charged total in basis points. */
+  share_bp: number
+  /** Run-rate projection to the end of the period; null for `total`. */
+  forecast_micros: number | null
+}
+
+/** A provider's share of spend. */
+export interface ProviderShare {
+  provider: string
+  charged_micros: number
+  share_bp: number
+}
+
+/** `SpendReport` as a plain object. */
+export interface SpendReportJson {
+  by: string[]
+  window: BudgetWindow
+  period: string
+  rows: ReportRow[]
+  total: ReportRow
+  providers: ProviderShare[]
+  hhi: number
+}

@@ -11,6 +11,161 @@ export interface RouteguardError extends Error {
   number: number
 }
 
+/*
+ * Budgets. The records below are the core's own JSON (the same snake_case keys as the inputs,
+ * the CLI and the JSON exports). Amounts are whole micro-dollars, times Unix milliseconds.
+ */
+
+/** A budget window. */
+export type BudgetWindow = 'daily' | 'weekly' | 'monthly' | 'total'
+
+/** How a reserved request ended. */
+export type SpendOutcome = 'completed' | 'streamed' | 'cancelled' | 'timed_out' | 'failed'
+
+/** A cap a reservation is held against. */
+export interface BudgetCap {
+  /** The policy path of the cap (`workspaces.eu.budgets[0]`); names it in denials. */
+  rule: string
+  /** Whose spend it counts: `user:alice`, `workspace:eu`, `group:finance`... */
+  subject: string
+  window: BudgetWindow
+  limit_micros: number
+  /** A shadow cap is counted and reported but never denies. */
+  shadow?: boolean
+}
+
+/** Who a reservation is for (kept in the spend record). */
+export interface SpendMeta {
+  user: string
+  workspace: string
+  groups?: string[]
+  tags?: Record<string, string>
+  /** The model requested. */
+  model?: string
+}
+
+/** How a reservation is settled. */
+export interface Settlement {
+  outcome: SpendOutcome
+  /** The actual cost; absent or null when not known (the reservation is charged). */
+  actual_micros?: number | null
+  provider?: string | null
+  model?: string | null
+  prompt_tokens?: number | null
+  completion_tokens?: number | null
+}
+
+/** A cap's state. */
+export interface CapStatus {
+  rule: string
+  subject: string
+  window: BudgetWindow
+  /** The period the counter is filed under (`2026-11`). */
+  period: string
+  limit_micros: number
+  spent_micros: number
+  /** Held by unexpired reservations. */
+  reserved_micros: number
+  /** When the window starts over (RFC 3339 UTC); null for `total`. */
+  resets_at: string | null
+  shadow: boolean
+}
+
+/** A cap that denies (or, for a shadow cap, would deny) a reservation. */
+export interface BudgetDenial {
+  cap: CapStatus
+  requested_micros: number
+  /** One line naming the cap, its limit, what is spent and reserved, and when it resets. */
+  message: string
+}
+
+/** The ledger's answer to a reservation: all caps or none. */
+export interface ReserveOutcome {
+  reserved: boolean
+  /** Settle or renew with it; null when denied. */
+  id: string | null
+  amount_micros: number
+  expires_at_ms: number | null
+  /** Enforced caps that deny (empty when reserved). */
+  denials: BudgetDenial[]
+  /** Shadow caps that would have denied. */
+  shadow: BudgetDenial[]
+  /** Every cap's state before this reservation. */
+  caps: CapStatus[]
+}
+
+/** The upper bound of a request's cost over the endpoints it may be routed to. */
+export interface Estimate {
+  reserve_micros: number
+  /** The endpoint (`model@tag`) that gives the bound. */
+  worst_endpoint: string
+  prompt_tokens: number
+  completion_tokens: number
+  endpoints: number
+}
+
+/** A reservation made through `Guard.reserve`: the estimate and the ledger's answer. */
+export interface Reservation extends ReserveOutcome {
+  estimate: Estimate | null
+}
+
+/** One settled request: estimate, reservation and actual cost side by side. */
+export interface SpendRecord {
+  id: string
+  at_ms: number
+  user: string
+  workspace: string
+  groups: string[]
+  tags: Record<string, string>
+  /** The served provider's slug (`unknown` when nothing was served). */
+  provider: string
+  model: string
+  outcome: SpendOutcome
+  estimate_micros: number
+  reserved_micros: number
+  /** The actual cost, or the reservation when the actual cost is not known. */
+  charged_micros: number
+  actual_known: boolean
+  prompt_tokens: number
+  completion_tokens: number
+}
+
+/** One group of a spend report. */
+export interface ReportRow {
+  /** The group's value per dimension of the report's `by`. */
+  key: string[]
+  requests: number
+  estimate_micros: number
+  reserved_micros: number
+  charged_micros: number
+  /** Requests charged at their reservation because the actual cost was not known. */
+  unreconciled: number
+  prompt_tokens: number
+  completion_tokens: number
+  /** Share of the report's charged total in basis points. */
+  share_bp: number
+  /** Run-rate projection to the end of the period; null for `total`. */
+  forecast_micros: number | null
+}
+
+/** A provider's share of spend. */
+export interface ProviderShare {
+  provider: string
+  charged_micros: number
+  share_bp: number
+}
+
+/** `SpendReport` as a plain object. */
+export interface SpendReportJson {
+  by: string[]
+  window: BudgetWindow
+  period: string
+  rows: ReportRow[]
+  total: ReportRow
+  providers: ProviderShare[]
+  hhi: number
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -51,8 +206,54 @@ export declare class Guard {
    * model must be ones the decision allowed; otherwise the content is withheld.
    */
   verify(prepared: Prepared, response: string | Record<string, unknown>): Verification
+  /**
+   * Reserves the worst-case cost of a prepared request on `ledger` against every budget cap
+   * of the policy that applies to `principal`: the `estimate` and the ledger's answer
+   * (`reserved`, `id`, `denials`, `caps`...). A denial is `reserved: false`, not an error; a
+   * cost that cannot be bounded throws `price_unknown`.
+   */
+  reserve(ledger: Ledger, principal: Principal | string, prepared: Prepared, leaseMs?: number | null, nowMs?: number | null): Reservation
+  /**
+   * Settles a reservation from OpenRouter's response (an object or JSON text, or the final
+   * stream chunk carrying `usage`; absent when none arrived) with `outcome` (default
+   * `completed`). Returns the spend record.
+   */
+  settle(ledger: Ledger, reservationId: string, response?: string | Record<string, unknown> | null, outcome?: SpendOutcome | null, nowMs?: number | null): SpendRecord
   /** `verify` on the libuv thread pool. */
   verifyAsync(prepared: Prepared, response: string | Record<string, unknown>): Promise<Verification>
+}
+
+/**
+ * A spend ledger: reservations held against budget caps and settled into spend records. Opened
+ * from `memory:`, `sqlite:PATH` or `postgres://...`. Calls wait on the store (a database round
+ * trip for SQLite and PostgreSQL).
+ */
+export declare class Ledger {
+  /** Opens the ledger at `url`: `memory:`, `sqlite:PATH` or `postgres://...`. */
+  constructor(url: string)
+  /** Same as `new Ledger(url)`. */
+  static open(url: string): Ledger
+  /** `memory`, `sqlite` or `postgres`. */
+  get backend(): 'memory' | 'sqlite' | 'postgres'
+  /**
+   * Holds `amountMicros` on every cap of `caps` for `meta`, all caps or none. A denial is
+   * `reserved: false` with `denials` naming the caps, not an error.
+   */
+  reserve(caps: BudgetCap[] | string, amountMicros: number, meta: SpendMeta | string, leaseMs?: number | null, nowMs?: number | null): ReserveOutcome
+  /** Settles a reservation; returns the spend record. */
+  settle(id: string, settlement: Settlement | string, nowMs?: number | null): SpendRecord
+  /** Extends a reservation's lease to `leaseMs` from now (long streams). */
+  renew(id: string, leaseMs: number, nowMs?: number | undefined | null): void
+  /** Each cap's state: spent, reserved, limit, period and reset time. */
+  status(caps: BudgetCap[] | string, nowMs?: number | null): CapStatus[]
+  /** The spend records settled in `[sinceMs, untilMs)` (unbounded when not given). */
+  records(sinceMs?: number | null, untilMs?: number | null): SpendRecord[]
+  /**
+   * Spend grouped by `by` (comma-separated: provider, model, user, workspace, group, tag,
+   * period; `''` for the total only; default `provider`) over the current period of `window`
+   * (day, week, month, total; default `month`).
+   */
+  report(by?: string | undefined | null, window?: string | undefined | null, nowMs?: number | undefined | null): SpendReport
 }
 
 /**
@@ -106,6 +307,31 @@ export declare class Scanner {
   detectors(): Array<Detector>
   /** The longest text a stream may hold back before releasing, in UTF-8 bytes. */
   get streamHoldback(): number
+}
+
+/**
+ * A spend report: `rows` (one per group, largest spend first), `total`, `providers` (shares of
+ * spend) and `hhi` (provider concentration; 10,000 is one provider). `toCsv()`, `toTable()`;
+ * `JSON.stringify(report)` writes the report.
+ */
+export declare class SpendReport {
+  /** The dimensions grouped by, in order (each row's `key` follows it). */
+  get by(): Array<string>
+  /** The report's window (`daily`, `weekly`, `monthly`, `total`). */
+  get window(): string
+  /** The period covered (`2026-11`, or `total`). */
+  get period(): string
+  get rows(): ReportRow[]
+  get total(): ReportRow
+  get providers(): ProviderShare[]
+  /** Herfindahl-Hirschman index of the provider shares (percent squared). */
+  get hhi(): number
+  /** One header line, a line per row and a `total` line; dollars with six decimals. */
+  toCsv(): string
+  /** An aligned text table for terminals. */
+  toTable(): string
+  /** The report as a plain object (amounts in micro-dollars), used by `JSON.stringify`. */
+  toJSON(): SpendReportJson
 }
 
 /**
@@ -356,7 +582,7 @@ export interface RequestScan {
  * The stable name of a routeguard error (`error.code`); see `errorCodes()` for numbers and
  * meanings.
  */
-export type RouteguardErrorCode = 'invalid_utf8' | 'invalid_json' | 'invalid_request' | 'input_too_large' | 'invalid_argument' | 'unknown_pseudonym' | 'invalid_config' | 'invalid_pattern' | 'pattern_too_large' | 'unknown_detector' | 'unknown_validator' | 'duplicate_detector' | 'config_file_unreadable' | 'missing_key' | 'invalid_policy' | 'invalid_glob' | 'unsupported_policy_version' | 'invalid_catalog' | 'unknown_provider' | 'blocked' | 'internal'
+export type RouteguardErrorCode = 'invalid_utf8' | 'invalid_json' | 'invalid_request' | 'input_too_large' | 'invalid_argument' | 'unknown_pseudonym' | 'invalid_config' | 'invalid_pattern' | 'pattern_too_large' | 'unknown_detector' | 'unknown_validator' | 'duplicate_detector' | 'config_file_unreadable' | 'missing_key' | 'invalid_policy' | 'invalid_glob' | 'unsupported_policy_version' | 'invalid_catalog' | 'unknown_provider' | 'blocked' | 'price_unknown' | 'unknown_reservation' | 'already_settled' | 'ledger_unavailable' | 'invalid_ledger_url' | 'internal'
 
 /** The outcome of `verify`. */
 export interface Verification {

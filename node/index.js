@@ -6,7 +6,8 @@
 // `Packed` in bindings/node/src/types.rs) and become objects below, because building objects
 // in JavaScript is far cheaper than through N-API. The methods that return them are wrapped in
 // place on the native prototypes, so instances stay the native classes. `Guard` and `Prepared`
-// (policy decisions: a few reasons, not lists of findings) pass through as they are.
+// (policy decisions: a few reasons, not lists of findings), `Ledger` and `SpendReport` (budgets)
+// pass through as they are.
 
 const binding = require('./binding.js')
 
@@ -127,8 +128,10 @@ Object.defineProperty(Prepared.prototype, Symbol.for('nodejs.util.inspect.custom
 })
 
 module.exports.Guard = binding.Guard
+module.exports.Ledger = binding.Ledger
 module.exports.Prepared = binding.Prepared
 module.exports.Scanner = binding.Scanner
+module.exports.SpendReport = binding.SpendReport
 module.exports.Stream = binding.Stream
 module.exports.Vault = binding.Vault
 module.exports.errorCodes = binding.errorCodes

@@ -305,7 +305,7 @@ describe('scanner', () => {
       Object.keys(routeguard)
         .filter((k) => typeof routeguard[k] === 'function')
         .sort(),
-      ['Guard', 'Prepared', 'Scanner', 'Stream', 'Vault', 'errorCodes', 'isRouteguardError'],
+      ['Guard', 'Ledger', 'Prepared', 'Scanner', 'SpendReport', 'Stream', 'Vault', 'errorCodes', 'isRouteguardError'],
     )
   })
 })

@@ -1,14 +1,17 @@
 'use strict'
 // Runs every case of every file of tests/conformance/ against the Node package. The directory is
 // walked, so a file the lead adds later is picked up; a file without a runner here fails. The
-// DLP files run through `Scanner`, the policy files through `Guard`.
+// DLP files run through `Scanner`, the policy files through `Guard`, the budget files through
+// `Ledger` (memory, SQLite, and PostgreSQL when ROUTEGUARD_TEST_POSTGRES names a database).
 
 const assert = require('node:assert/strict')
+const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
+const os = require('node:os')
 const path = require('node:path')
 const { describe, it } = require('node:test')
 
-const { Guard, Prepared, Scanner, Vault, errorCodes, isRouteguardError } = require('routeguard')
+const { Guard, Ledger, Prepared, Scanner, Vault, errorCodes, isRouteguardError } = require('routeguard')
 
 const ROOT = path.resolve(__dirname, '..', '..', 'tests', 'conformance')
 
@@ -127,6 +130,69 @@ function assertRouteguardError(fn, code) {
     assert.ok(isRouteguardError(e))
     return true
   })
+}
+
+/** `got` has every key of `expected` with the same value; lists match in length and order, each
+ * entry on the keys it gives (the budget files). */
+function assertBudget(got, expected, where) {
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(got), `${where}: ${JSON.stringify(got)}`)
+    assert.equal(got.length, expected.length, `${where}: ${JSON.stringify(got)}`)
+    expected.forEach((e, i) => assertBudget(got[i], e, `${where}[${i}]`))
+  } else if (expected !== null && typeof expected === 'object') {
+    assert.ok(got !== null && typeof got === 'object', `${where}: ${JSON.stringify(got)}`)
+    for (const [key, value] of Object.entries(expected)) assertBudget(got[key], value, `${where}.${key}`)
+  } else {
+    assert.deepEqual(got, expected, where)
+  }
+}
+
+/** Denials are checked on their cap's fields plus the request's. */
+function liftDenials(outcome) {
+  for (const key of ['denials', 'shadow']) {
+    outcome[key] = outcome[key].map(({ cap, ...rest }) => ({ ...rest, ...cap }))
+  }
+  return outcome
+}
+
+/** A schema of its own per case (`search_path`), dropped first, made with psql. */
+function freshPostgres(url, name) {
+  const schema = `conf_node_${name.replace(/[^A-Za-z0-9]/g, '_')}`
+  const sql = `DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema};`
+  execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', url, '-c', sql], { stdio: ['ignore', 'ignore', 'inherit'] })
+  return `${url}${url.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema}`
+}
+
+/** A fresh store per backend for one case. */
+function ledgerUrls(name, dir) {
+  const urls = [
+    ['memory', 'memory:'],
+    ['sqlite', `sqlite:${path.join(dir, `${name}.db`)}`],
+  ]
+  const postgres = process.env.ROUTEGUARD_TEST_POSTGRES
+  if (postgres) urls.push(['postgres', freshPostgres(postgres, name)])
+  return urls
+}
+
+function ledgerStep(ledger, ids, step) {
+  const now = step.now_ms
+  switch (step.op) {
+    case 'reserve': {
+      const out = ledger.reserve(step.caps, step.amount_micros, step.meta, step.lease_ms, now)
+      if (step.as !== undefined && out.id !== null) ids.set(step.as, out.id)
+      return liftDenials(out)
+    }
+    case 'settle':
+      return ledger.settle(ids.get(step.id) ?? step.id, step.settlement, now)
+    case 'renew':
+      return ledger.renew(ids.get(step.id), step.lease_ms, now)
+    case 'status':
+      return ledger.status(step.caps, now)
+    case 'report':
+      return ledger.report(step.by, step.window, now).toJSON()
+    default:
+      throw new Error(`unknown ledger op ${step.op}; teach conformance.test.js`)
+  }
 }
 
 const RUNNERS = {
@@ -305,6 +371,45 @@ const RUNNERS = {
         // The response as JSON text, and off the main thread, verify alike.
         assert.deepEqual(g.verify(decision.prepared, JSON.stringify(c.response)), v)
         assert.deepEqual(await g.verifyAsync(decision.prepared, c.response), v)
+      })
+    }
+  },
+
+  'budget/ledger.json': (doc) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rg-node-ledger-'))
+    for (const c of doc.cases) {
+      it(c.name, () => {
+        for (const [backend, url] of ledgerUrls(c.name, dir)) {
+          const ledger = new Ledger(url)
+          assert.equal(ledger.backend, backend)
+          const ids = new Map()
+          c.steps.forEach((step, i) => {
+            const where = `${backend} step ${i}`
+            if (step.expect && typeof step.expect.error === 'string') {
+              assertRouteguardError(() => ledgerStep(ledger, ids, step), step.expect.error)
+              return
+            }
+            const got = ledgerStep(ledger, ids, step)
+            if (step.expect !== undefined && step.expect !== null) assertBudget(got, step.expect, where)
+          })
+        }
+      })
+    }
+  },
+
+  'budget/guard.json': (doc) => {
+    const g = new Guard(doc.policy, { catalog: POLICY_CATALOG })
+    for (const c of doc.cases) {
+      it(c.name, () => {
+        const ledger = new Ledger('memory:')
+        const decision = g.prepare(c.principal, c.request)
+        assert.ok(decision.prepared, 'the case\'s request is allowed')
+        const { estimate, ...outcome } = g.reserve(ledger, c.principal, decision.prepared, null, c.now_ms)
+        assertBudget(liftDenials({ ...outcome, ...estimate }), c.expect_reserve, 'reserve')
+        if (c.outcome !== undefined) {
+          const record = g.settle(ledger, outcome.id, c.response, c.outcome, c.now_ms)
+          assertBudget(record, c.expect_settle, 'settle')
+        }
       })
     }
   },

@@ -31,6 +31,11 @@ BUILTIN = {
     "invalid_catalog": ValueError,
     "unknown_provider": ValueError,
     "blocked": None,
+    "price_unknown": ValueError,
+    "unknown_reservation": LookupError,
+    "already_settled": ValueError,
+    "ledger_unavailable": OSError,
+    "invalid_ledger_url": ValueError,
     "internal": RuntimeError,
 }
 

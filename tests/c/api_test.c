@@ -6,6 +6,10 @@
  * US-served response withheld, a model without EU endpoints denied, a fallback removed), DLP with
  * a hash key and a vault, arguments, and a guard shared by threads.
  *
+ * Budgets: ledgers on memory: and SQLite (denials naming their cap, settlement, renewal, records,
+ * reports in every format, errors, out parameters, threads racing for one cap) and reservations
+ * through the guard.
+ *
  * Usage: api_test <scratch dir> [<tests/conformance dir>]   (configuration, policy and catalogue
  * files are written to the scratch dir; the corpus provides policy/catalog.json) */
 #define _POSIX_C_SOURCE 200809L
@@ -66,6 +70,11 @@ static void test_version_and_table(void) {
         {RG_INVALID_CATALOG, "invalid_catalog"},
         {RG_UNKNOWN_PROVIDER, "unknown_provider"},
         {RG_BLOCKED, "blocked"},
+        {RG_PRICE_UNKNOWN, "price_unknown"},
+        {RG_UNKNOWN_RESERVATION, "unknown_reservation"},
+        {RG_ALREADY_SETTLED, "already_settled"},
+        {RG_LEDGER_UNAVAILABLE, "ledger_unavailable"},
+        {RG_INVALID_LEDGER_URL, "invalid_ledger_url"},
         {RG_INTERNAL, "internal"},
     };
     CHECK_EQ_SIZE(sizeof HEADER / sizeof *HEADER, rg_result_count());
@@ -125,7 +134,6 @@ static void test_invalid_utf8_and_null_arguments(rg_scanner *scanner) {
     CHECK(message.len > 0 && message.data[message.len] == 0);
     CHECK(strstr(message.data, "4111") == NULL); /* no scanned text in messages */
     rg_error_free(err);
-    err = NULL;
 
     /* NULL err is allowed: the code alone comes back. */
     CHECK(rg_scanner_scan(scanner, U8(bad), sizeof bad - 1, &found, NULL) == RG_INVALID_UTF8);
@@ -135,7 +143,6 @@ static void test_invalid_utf8_and_null_arguments(rg_scanner *scanner) {
     CHECK(rg_scanner_scan(scanner, NULL, 5, &found, &err) == RG_INVALID_ARGUMENT);
     CHECK_STR(rg_error_code(err), "invalid_argument");
     rg_error_free(err);
-    err = NULL;
     CHECK(found == sentinel);
     /* NULL text with length 0 is the empty text. */
     if (ok(rg_scanner_scan(scanner, NULL, 0, &found, &err), err, "empty scan")) {
@@ -291,7 +298,6 @@ static void test_redact_and_options(rg_scanner *scanner) {
     CHECK(rg_options_set_action(options, U8("shred"), 5, &err) == RG_INVALID_ARGUMENT);
     CHECK(strstr(rg_error_message(err).data, "shred") != NULL); /* names the argument, not content */
     rg_error_free(err);
-    err = NULL;
     CHECK(rg_options_set_action(NULL, U8("mask"), 4, NULL) == RG_INVALID_ARGUMENT);
     CHECK(rg_options_set_action(options, U8("redact"), 6, &err) == RG_OK);
     const char *card = "card 4111 1111 1111 1111";
@@ -307,7 +313,6 @@ static void test_redact_and_options(rg_scanner *scanner) {
     CHECK(rg_scanner_redact(scanner, U8(card), strlen(card), options, &redaction, &err) == RG_MISSING_KEY);
     CHECK(redaction == sentinel);
     rg_error_free(err);
-    err = NULL;
     CHECK(rg_options_set_hash_key(options, U8("k\0y"), 3, NULL) == RG_OK);
     rg_redaction *again = NULL;
     if (ok(rg_scanner_redact(scanner, U8(card), strlen(card), options, &redaction, &err), err, "hash") &&
@@ -458,7 +463,6 @@ static void test_streams(rg_scanner *scanner) {
     CHECK(rg_stream_push(stream, U8("\xff"), 1, &released, &err) == RG_INVALID_UTF8);
     CHECK(released == sentinel);
     rg_error_free(err);
-    err = NULL;
     CHECK(rg_stream_push(stream, U8("\xa9!"), 2, &released, NULL) == RG_OK); /* completes "é" */
     rg_released_free(released);
     CHECK(rg_stream_finish(stream, &released, NULL) == RG_OK);
@@ -857,7 +861,6 @@ static void test_guard_eu_example(void) {
     CHECK(rg_guard_verify(guard, rg_decision_prepared(decision), U8(eu), strlen(eu), &v, &err) == RG_INVALID_ARGUMENT);
     CHECK(v == sentinel);
     rg_error_free(err);
-    err = NULL;
     rg_decision_free(decision);
 
     /* A `models` fallback to a model with no EU endpoint is removed, with a notice. */
@@ -1091,6 +1094,306 @@ static void test_guard_threads(void) {
     rg_guard_free(guard);
 }
 
+/* ---- budgets ---- */
+
+#define T0 INT64_C(1795521600000) /* 2026-11-24T12:00:00Z */
+static const char *ONE_CAP =
+    "[{\"rule\":\"groups.small.budgets[0]\",\"subject\":\"group:small\",\"window\":\"monthly\",\"limit_micros\":1000}]";
+static const char *TWO_CAPS =
+    "[{\"rule\":\"users.alice.budgets[0]\",\"subject\":\"user:alice\",\"window\":\"monthly\",\"limit_micros\":1000000},"
+    "{\"rule\":\"workspaces.eu.budgets[0]\",\"subject\":\"workspace:eu\",\"window\":\"monthly\",\"limit_micros\":500000}]";
+
+/* The JSON an rg_text call returned, parsed; the text is freed. NULL (and a failure) otherwise.
+ * `textp` and `errp` are read here, after the call (arguments are evaluated in any order). */
+static jv *json_result(rg_result r, rg_text **textp, rg_error **errp, const char *what) {
+    if (!ok_at(__FILE__, __LINE__, r, errp, what)) return NULL;
+    rg_text *text = *textp;
+    rg_str s = rg_text_str(text);
+    CHECK(s.data[s.len] == 0);
+    jv *parsed = json_parse(s.data, s.len, NULL);
+    CHECK(parsed != NULL);
+    rg_text_free(text);
+    return parsed;
+}
+
+static jv *reserve(rg_ledger *ledger, const char *caps, uint64_t amount, uint64_t lease_ms, int64_t now) {
+    rg_text *text = NULL;
+    rg_error *err = NULL;
+    rg_result r = rg_ledger_reserve(ledger, U8(caps), strlen(caps), amount, U8(ALICE), strlen(ALICE), lease_ms, now,
+                                    &text, &err);
+    return json_result(r, &text, &err, "rg_ledger_reserve");
+}
+
+static int is_true(const jv *v) {
+    return v && v->type == J_BOOL && v->boolean;
+}
+
+static double num(const jv *object, const char *key) {
+    const jv *v = json_get(object, key);
+    return v && v->type == J_NUMBER ? v->number : -1;
+}
+
+/* A failing call's error is `code`, and the out parameter kept the caller's value. `errp` is read
+ * here, after the call. */
+static void check_fails(rg_result r, rg_error **errp, rg_result code, int out_untouched) {
+    rg_error *err = *errp;
+    *errp = NULL;
+    CHECK_EQ_SIZE(r, code);
+    CHECK_EQ_SIZE(rg_error_number(err), code);
+    CHECK(out_untouched);
+    rg_error_free(err);
+}
+
+static rg_ledger *open_ledger(const char *url) {
+    rg_ledger *ledger = NULL;
+    rg_error *err = NULL;
+    return ok(rg_ledger_open(U8(url), strlen(url), &ledger, &err), err, url) ? ledger : NULL;
+}
+
+static void test_ledger(const char *url, const char *backend) {
+    rg_ledger *ledger = open_ledger(url);
+    if (!ledger) return;
+    CHECK_STR(rg_ledger_backend(ledger), backend);
+    CHECK(rg_ledger_backend(ledger).data[strlen(backend)] == 0);
+
+    /* All caps or none; the denial names the cap. */
+    jv *first = reserve(ledger, TWO_CAPS, 400000, 0, T0);
+    jv *denied = reserve(ledger, TWO_CAPS, 200000, 0, T0);
+    CHECK(is_true(json_get(first, "reserved")) && json_str(first, "id") != NULL);
+    CHECK(num(first, "expires_at_ms") == (double)(T0 + RG_DEFAULT_LEASE_MS));
+    CHECK(denied && !is_true(json_get(denied, "reserved")) && json_get(denied, "id")->type == J_NULL);
+    const jv *denials = json_get(denied, "denials");
+    CHECK(denials && denials->type == J_ARRAY && denials->len == 1);
+    if (denials && denials->len == 1) {
+        const jv *denial = denials->items[0];
+        CHECK(strcmp(json_str(json_get(denial, "cap"), "rule"), "workspaces.eu.budgets[0]") == 0);
+        CHECK(strstr(json_str(denial, "message"), "workspaces.eu.budgets[0]") != NULL);
+        CHECK(num(json_get(denial, "cap"), "reserved_micros") == 400000);
+    }
+
+    /* Settle: the actual cost charged, the hold released; once only. */
+    const char *id = first && json_str(first, "id") ? json_str(first, "id") : "";
+    const char *settlement = "{\"outcome\":\"completed\",\"actual_micros\":120000,\"provider\":\"anthropic\"}";
+    rg_text *text = NULL;
+    rg_error *err = NULL;
+    jv *record = json_result(rg_ledger_settle(ledger, U8(id), strlen(id), U8(settlement), strlen(settlement),
+                                              T0 + 1000, &text, &err),
+                             &text, &err, "rg_ledger_settle");
+    CHECK(num(record, "charged_micros") == 120000 && num(record, "reserved_micros") == 400000);
+    CHECK(record && strcmp(json_str(record, "provider"), "anthropic") == 0);
+    rg_text *sentinel = (rg_text *)&check_failures;
+    text = sentinel;
+    check_fails(rg_ledger_settle(ledger, U8(id), strlen(id), U8(settlement), strlen(settlement), T0, &text, &err),
+                &err, RG_ALREADY_SETTLED, text == sentinel);
+    check_fails(rg_ledger_settle(ledger, U8("nope"), 4, U8(settlement), strlen(settlement), T0, &text, &err), &err,
+                RG_UNKNOWN_RESERVATION, text == sentinel);
+    check_fails(rg_ledger_renew(ledger, U8("nope"), 4, 1000, T0, &err), &err, RG_UNKNOWN_RESERVATION, 1);
+    jv *status = json_result(rg_ledger_status(ledger, U8(TWO_CAPS), strlen(TWO_CAPS), T0 + 1000, &text, &err), &text,
+                             &err, "rg_ledger_status");
+    CHECK(status && status->type == J_ARRAY && status->len == 2);
+    if (status && status->len == 2) {
+        CHECK(num(status->items[0], "spent_micros") == 120000 && num(status->items[0], "reserved_micros") == 0);
+    }
+
+    /* Records: every one, or a window. */
+    jv *records = json_result(rg_ledger_records(ledger, RG_TIME_NONE, RG_TIME_NONE, &text, &err), &text, &err,
+                              "rg_ledger_records");
+    CHECK(records && records->type == J_ARRAY && records->len == 1 && json_equal(records->items[0], record));
+    jv *later = json_result(rg_ledger_records(ledger, T0 + 1001, RG_TIME_NONE, &text, &err), &text, &err,
+                            "rg_ledger_records");
+    CHECK(later && later->type == J_ARRAY && later->len == 0);
+
+    /* Renew keeps a hold past its lease; without it the lease lapses. */
+    jv *held = reserve(ledger, ONE_CAP, 800, 1000, T0);
+    const char *held_id = held && json_str(held, "id") ? json_str(held, "id") : "";
+    CHECK(ok(rg_ledger_renew(ledger, U8(held_id), strlen(held_id), 60000, T0 + 500, &err), err, "rg_ledger_renew"));
+    jv *blocked = reserve(ledger, ONE_CAP, 800, 0, T0 + 5000);
+    CHECK(blocked && !is_true(json_get(blocked, "reserved")));
+
+    /* Reports in every format. */
+    static const struct {
+        rg_report_format format;
+        const char *starts;
+    } FORMATS[] = {{RG_REPORT_JSON, "{"}, {RG_REPORT_CSV, "provider,requests,"}, {RG_REPORT_TABLE, "spend, monthly window (2026-11)\nprovider "}};
+    for (size_t i = 0; i < 3; i++) {
+        text = NULL;
+        if (!ok(rg_ledger_report(ledger, U8("provider"), 8, U8("month"), 5, FORMATS[i].format, T0 + 1000, &text, &err),
+                err, "rg_ledger_report")) {
+            continue;
+        }
+        rg_str out = rg_text_str(text);
+        CHECK(out.len > 0 && strncmp(out.data, FORMATS[i].starts, strlen(FORMATS[i].starts)) == 0);
+        CHECK(strstr(out.data, "anthropic") != NULL);
+        if (FORMATS[i].format == RG_REPORT_CSV) CHECK(strstr(out.data, "\nanthropic,1,") != NULL);
+        rg_text_free(text);
+    }
+    text = sentinel;
+    check_fails(rg_ledger_report(ledger, U8("provider"), 8, U8("month"), 5, 7, RG_TIME_NONE, &text, &err), &err,
+                RG_INVALID_ARGUMENT, text == sentinel);
+    check_fails(rg_ledger_report(ledger, U8("colour"), 6, U8("month"), 5, RG_REPORT_JSON, RG_TIME_NONE, &text, &err),
+                &err, RG_INVALID_ARGUMENT, text == sentinel);
+
+    /* Arguments: bad JSON, invalid UTF-8, NULL out, NULL ledger. */
+    check_fails(rg_ledger_reserve(ledger, U8("[{\"rule\":1}]"), 12, 1, U8(ALICE), strlen(ALICE), 0, T0, &text, &err),
+                &err, RG_INVALID_ARGUMENT, text == sentinel);
+    check_fails(rg_ledger_reserve(ledger, U8("[\"\xff\"]"), 5, 1, U8(ALICE), strlen(ALICE), 0, T0, &text, &err), &err,
+                RG_INVALID_UTF8, text == sentinel);
+    check_fails(rg_ledger_reserve(ledger, U8(ONE_CAP), strlen(ONE_CAP), 1, U8(ALICE), strlen(ALICE), 0, T0, NULL,
+                                  &err),
+                &err, RG_INVALID_ARGUMENT, 1);
+    check_fails(rg_ledger_status(NULL, U8(ONE_CAP), strlen(ONE_CAP), T0, &text, &err), &err, RG_INVALID_ARGUMENT,
+                text == sentinel);
+    check_fails(rg_ledger_records(ledger, 0, 0, NULL, &err), &err, RG_INVALID_ARGUMENT, 1);
+    CHECK(rg_ledger_renew(ledger, NULL, 0, 0, T0, NULL) == RG_UNKNOWN_RESERVATION); /* err may be NULL */
+    CHECK_STR(rg_ledger_backend(NULL), "");
+
+    json_free(first);
+    json_free(denied);
+    json_free(record);
+    json_free(status);
+    json_free(records);
+    json_free(later);
+    json_free(held);
+    json_free(blocked);
+    rg_ledger_free(ledger);
+}
+
+static void test_ledger_open(const char *scratch) {
+    check_context = "ledger: opening";
+    rg_ledger *sentinel = (rg_ledger *)&check_failures, *ledger = sentinel;
+    rg_error *err = NULL;
+    check_fails(rg_ledger_open(U8("redis://x"), 9, &ledger, &err), &err, RG_INVALID_LEDGER_URL, ledger == sentinel);
+    check_fails(rg_ledger_open(U8("sqlite:\xff"), 8, &ledger, &err), &err, RG_INVALID_UTF8, ledger == sentinel);
+    char url[4096];
+    snprintf(url, sizeof url, "sqlite:%s/no-such-dir/x.db", scratch);
+    check_fails(rg_ledger_open(U8(url), strlen(url), &ledger, &err), &err, RG_LEDGER_UNAVAILABLE, ledger == sentinel);
+    check_fails(rg_ledger_open(U8("memory:"), 7, NULL, &err), &err, RG_INVALID_ARGUMENT, 1);
+    rg_ledger_free(NULL);
+
+    check_context = "ledger: memory";
+    test_ledger("memory:", "memory");
+    check_context = "ledger: sqlite";
+    snprintf(url, sizeof url, "sqlite:%s/ledger.db", scratch);
+    remove(url + 7);
+    test_ledger(url, "sqlite");
+}
+
+typedef struct {
+    rg_ledger *ledger;
+    pthread_barrier_t *start;
+    int reserved;
+    int failures;
+} race_args;
+
+static void *race_worker(void *p) {
+    race_args *args = p;
+    pthread_barrier_wait(args->start);
+    rg_text *text = NULL;
+    if (rg_ledger_reserve(args->ledger, U8(ONE_CAP), strlen(ONE_CAP), 600, U8(ALICE), strlen(ALICE), 0, T0, &text,
+                          NULL) != RG_OK) {
+        args->failures++;
+        return NULL;
+    }
+    args->reserved = strstr(rg_text_str(text).data, "\"reserved\":true") != NULL;
+    rg_text_free(text);
+    return NULL;
+}
+
+/* Threads racing for the last of one cap: exactly one reserves, on memory: and SQLite. */
+static void test_ledger_race(const char *scratch) {
+    check_context = "ledger: threads race for one cap";
+    char url[4096];
+    snprintf(url, sizeof url, "sqlite:%s/race.db", scratch);
+    remove(url + 7);
+    const char *urls[] = {"memory:", url};
+    for (size_t u = 0; u < 2; u++) {
+        rg_ledger *ledger = open_ledger(urls[u]);
+        if (!ledger) continue;
+        enum { N = 6 };
+        pthread_t threads[N];
+        race_args args[N];
+        pthread_barrier_t start;
+        pthread_barrier_init(&start, NULL, N);
+        for (int i = 0; i < N; i++) {
+            args[i] = (race_args){ledger, &start, 0, 0};
+            CHECK(pthread_create(&threads[i], NULL, race_worker, &args[i]) == 0);
+        }
+        int reserved = 0;
+        for (int i = 0; i < N; i++) {
+            pthread_join(threads[i], NULL);
+            CHECK_EQ_SIZE(args[i].failures, 0);
+            reserved += args[i].reserved;
+        }
+        pthread_barrier_destroy(&start);
+        CHECK_EQ_SIZE(reserved, 1);
+        rg_ledger_free(ledger);
+    }
+}
+
+/* Reservations through the guard, over the budget corpus' policy and the policy catalogue. */
+static void test_guard_budget(const char *corpus) {
+    check_context = "guard: reserve and settle";
+    char path[4096];
+    snprintf(path, sizeof path, "%s/budget/guard.json", corpus);
+    jv *doc = json_parse_file(path, NULL);
+    snprintf(path, sizeof path, "%s/policy/catalog.json", corpus);
+    size_t catalog_len = 0, policy_len = 0;
+    char *catalog = read_all(path, &catalog_len);
+    char *policy = doc ? json_write(json_get(doc, "policy"), &policy_len) : NULL;
+    rg_guard *guard = NULL;
+    rg_error *err = NULL;
+    rg_ledger *ledger = open_ledger("memory:");
+    if (!policy || !catalog || !ledger ||
+        !ok(rg_guard_new(U8(policy), policy_len, RG_POLICY_JSON, U8(catalog), catalog_len, RG_CATALOG_SNAPSHOT_JSON,
+                         &guard, &err),
+            err, "rg_guard_new")) {
+        CHECK(!"the budget corpus, the catalogue, a ledger and a guard");
+        goto done;
+    }
+    const char *request =
+        "{\"model\":\"anthropic/claude-sonnet-4\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],\"max_tokens\":100}";
+    rg_decision *decision = prepare(guard, ALICE, request);
+    const rg_prepared *prepared = decision ? rg_decision_prepared(decision) : NULL;
+    CHECK(prepared != NULL);
+    rg_text *text = NULL;
+    jv *r = json_result(rg_guard_reserve(guard, ledger, U8(ALICE), strlen(ALICE), prepared, 0, T0, &text, &err), &text,
+                        &err, "rg_guard_reserve");
+    CHECK(is_true(json_get(r, "reserved")));
+    CHECK(num(json_get(r, "estimate"), "reserve_micros") == num(r, "amount_micros"));
+    const char *id = r && json_str(r, "id") ? json_str(r, "id") : "";
+    /* No response: the reservation is charged and the actual cost is not known. */
+    jv *record = json_result(rg_guard_settle(guard, ledger, U8(id), strlen(id), NULL, 0, NULL, 0, RG_TIME_NONE, &text,
+                                             &err),
+                             &text, &err, "rg_guard_settle");
+    CHECK(num(record, "charged_micros") == num(r, "amount_micros"));
+    CHECK(record && json_get(record, "actual_known") && !json_get(record, "actual_known")->boolean);
+    CHECK(record && strcmp(json_str(record, "outcome"), "completed") == 0);
+
+    rg_text *sentinel = (rg_text *)&check_failures;
+    text = sentinel;
+    check_fails(rg_guard_reserve(guard, ledger, U8(ALICE), strlen(ALICE), NULL, 0, T0, &text, &err), &err,
+                RG_INVALID_ARGUMENT, text == sentinel);
+    check_fails(rg_guard_reserve(guard, NULL, U8(ALICE), strlen(ALICE), prepared, 0, T0, &text, &err), &err,
+                RG_INVALID_ARGUMENT, text == sentinel);
+    check_fails(rg_guard_settle(guard, ledger, U8(id), strlen(id), NULL, 0, U8("completed"), 9, T0, &text, &err), &err,
+                RG_ALREADY_SETTLED, text == sentinel);
+    check_fails(rg_guard_settle(guard, ledger, U8("x"), 1, U8("{"), 1, U8("completed"), 9, T0, &text, &err), &err,
+                RG_INVALID_JSON, text == sentinel);
+    check_fails(rg_guard_settle(guard, ledger, U8("x"), 1, NULL, 0, U8("exploded"), 8, T0, &text, &err), &err,
+                RG_INVALID_ARGUMENT, text == sentinel);
+    check_fails(rg_guard_settle(guard, ledger, U8("x"), 1, U8("{}"), 2, U8("\xff"), 1, T0, &text, &err), &err,
+                RG_INVALID_UTF8, text == sentinel);
+    json_free(r);
+    json_free(record);
+    rg_decision_free(decision);
+done:
+    rg_guard_free(guard);
+    rg_ledger_free(ledger);
+    free(policy);
+    free(catalog);
+    json_free(doc);
+}
+
 int main(int argc, char **argv) {
     const char *scratch = argc > 1 ? argv[1] : "/tmp";
     const char *corpus = argc > 2 ? argv[2] : "tests/conformance";
@@ -1110,6 +1413,9 @@ int main(int argc, char **argv) {
     test_guard_arguments();
     test_guard_dlp();
     test_guard_threads();
+    test_ledger_open(scratch);
+    test_ledger_race(scratch);
+    test_guard_budget(corpus);
     rg_scanner_free(scanner);
     return check_summary("api_test");
 }

@@ -3,11 +3,15 @@
  * or file, or a case whose `op` does not match its file, fails the run. C offsets are bytes, so
  * each expected `byte_start`/`byte_end` is compared with both `rg_finding_start`/`_end` and
  * `rg_finding_byte_start`/`_end`. Policy cases (policy/) run over policy/catalog.json, and check
- * the accessors and the JSON forms of decisions and verifications against each other.
+ * the accessors and the JSON forms of decisions and verifications against each other. Budget
+ * cases (budget/) run the ledger steps on memory:, a fresh SQLite file and, when
+ * ROUTEGUARD_TEST_POSTGRES names a database, a fresh PostgreSQL schema (made with psql), and the
+ * guard's reservations on memory:.
  *
  * Usage: conformance <tests/conformance dir> */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -785,6 +789,279 @@ static void run_policy_errors(const char *file, const jv *c) {
     if (r == RG_OK && guard != sentinel) rg_guard_free(guard);
 }
 
+/* ---- budget/: ledger steps on memory, SQLite (and PostgreSQL), reservations through the guard ---- */
+
+/* A key of `object`, or else of its `cap` or `estimate` (denials are checked on their cap's
+ * fields, guard reservations on their estimate's, lifted as the Rust runner does). */
+static const jv *lifted(const jv *object, const char *key) {
+    const jv *v = json_get(object, key);
+    if (!v) v = json_get(json_get(object, "cap"), key);
+    if (!v) v = json_get(json_get(object, "estimate"), key);
+    return v;
+}
+
+/* `got` has every key of `expected` with the same value; lists match in length and order, each
+ * entry on the keys it gives. */
+static void check_budget(const char *where, const jv *got, const jv *expected) {
+    char path[512];
+    if (expected->type == J_OBJECT) {
+        for (size_t k = 0; k < expected->len; k++) {
+            snprintf(path, sizeof path, "%s.%s", where, expected->keys[k]->text);
+            const jv *value = got && got->type == J_OBJECT ? lifted(got, expected->keys[k]->text) : NULL;
+            if (!value) {
+                fprintf(stderr, "[%s] %s is missing\n", check_context, path);
+                check_failures++;
+            } else {
+                check_budget(path, value, expected->items[k]);
+            }
+        }
+    } else if (expected->type == J_ARRAY) {
+        if (!got || got->type != J_ARRAY || got->len != expected->len) {
+            char *text = got ? json_write(got, NULL) : NULL;
+            fprintf(stderr, "[%s] %s: expected %zu entries, got %s\n", check_context, where, expected->len,
+                    text ? text : "nothing");
+            free(text);
+            check_failures++;
+            return;
+        }
+        for (size_t i = 0; i < expected->len; i++) {
+            snprintf(path, sizeof path, "%s[%zu]", where, i);
+            check_budget(path, got->items[i], expected->items[i]);
+        }
+    } else if (!json_equal(got, expected)) {
+        char *g = json_write(got, NULL), *e = json_write(expected, NULL);
+        fprintf(stderr, "[%s] %s == %s, expected %s\n", check_context, where, g, e);
+        free(g);
+        free(e);
+        check_failures++;
+    }
+}
+
+/* A case field as JSON text (malloc'd; "" when absent) and as numbers (defaults when absent). */
+static char *field_json(const jv *object, const char *key, size_t *len) {
+    const jv *v = json_get(object, key);
+    if (v) return json_write(v, len);
+    *len = 0;
+    return calloc(1, 1);
+}
+
+static int64_t time_field(const jv *object, const char *key) {
+    const jv *v = json_get(object, key);
+    return v && v->type == J_NUMBER ? (int64_t)v->number : RG_TIME_NONE;
+}
+
+static uint64_t u64_field(const jv *object, const char *key) {
+    const jv *v = json_get(object, key);
+    return v && v->type == J_NUMBER ? (uint64_t)v->number : 0;
+}
+
+/* Takes an rg_text holding JSON: parsed (NULL when it does not parse), and frees the text. */
+static jv *take_json(rg_text *text, const char *what) {
+    jv *parsed = parse_str(rg_text_str(text), what);
+    rg_text_free(text);
+    return parsed;
+}
+
+/* The reservation names (`as`) of a case and their ids. */
+#define MAX_IDS 16
+static struct {
+    char name[64];
+    char id[128];
+} ids[MAX_IDS];
+static size_t ids_len = 0;
+
+static const char *id_for(const char *name) {
+    for (size_t i = 0; name && i < ids_len; i++) {
+        if (strcmp(ids[i].name, name) == 0) return ids[i].id;
+    }
+    return name;
+}
+
+static void remember_id(const char *name, const jv *outcome) {
+    const jv *id = json_get(outcome, "id");
+    if (!name || !id || id->type != J_STRING || ids_len == MAX_IDS) return;
+    snprintf(ids[ids_len].name, sizeof ids[ids_len].name, "%s", name);
+    snprintf(ids[ids_len].id, sizeof ids[ids_len].id, "%s", id->text);
+    ids_len++;
+}
+
+/* Runs one ledger step; its result (NULL for renew or on error) in `*out`. */
+static rg_result ledger_step(rg_ledger *ledger, const jv *step, jv **out, rg_error **err) {
+    const char *op = json_str(step, "op");
+    int64_t now = time_field(step, "now_ms");
+    size_t a_len = 0, b_len = 0;
+    char *a = NULL, *b = NULL;
+    rg_text *text = NULL;
+    rg_result r = RG_INVALID_ARGUMENT;
+    *out = NULL;
+    if (op && strcmp(op, "reserve") == 0) {
+        a = field_json(step, "caps", &a_len);
+        b = field_json(step, "meta", &b_len);
+        r = rg_ledger_reserve(ledger, (const uint8_t *)a, a_len, u64_field(step, "amount_micros"),
+                              (const uint8_t *)b, b_len, u64_field(step, "lease_ms"), now, &text, err);
+    } else if (op && strcmp(op, "settle") == 0) {
+        const char *id = id_for(json_str(step, "id"));
+        b = field_json(step, "settlement", &b_len);
+        r = rg_ledger_settle(ledger, (const uint8_t *)id, id ? strlen(id) : 0, (const uint8_t *)b, b_len, now,
+                             &text, err);
+    } else if (op && strcmp(op, "renew") == 0) {
+        const char *id = id_for(json_str(step, "id"));
+        return rg_ledger_renew(ledger, (const uint8_t *)id, id ? strlen(id) : 0, u64_field(step, "lease_ms"),
+                               now, err);
+    } else if (op && strcmp(op, "status") == 0) {
+        a = field_json(step, "caps", &a_len);
+        r = rg_ledger_status(ledger, (const uint8_t *)a, a_len, now, &text, err);
+    } else if (op && strcmp(op, "report") == 0) {
+        const char *by = json_str(step, "by"), *window = json_str(step, "window");
+        r = rg_ledger_report(ledger, (const uint8_t *)by, by ? strlen(by) : 0, (const uint8_t *)window,
+                             window ? strlen(window) : 0, RG_REPORT_JSON, now, &text, err);
+    } else {
+        fprintf(stderr, "[%s] unknown ledger op `%s` (teach tests/c/conformance.c)\n", check_context,
+                op ? op : "");
+        check_failures++;
+        return RG_OK;
+    }
+    free(a);
+    free(b);
+    if (r == RG_OK) *out = take_json(text, op);
+    return r;
+}
+
+/* A fresh PostgreSQL schema for a case (psql), as the URL that selects it; NULL on failure. */
+static char *fresh_postgres(const char *url, const char *name) {
+    char schema[128], command[8192];
+    size_t n = 0;
+    n += (size_t)snprintf(schema, sizeof schema, "conf_c_");
+    for (const char *p = name; *p && n + 1 < sizeof schema; p++, n++) {
+        schema[n] = (char)(((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) ? *p : '_');
+    }
+    schema[n] = 0;
+    snprintf(command, sizeof command,
+             "psql -q -v ON_ERROR_STOP=1 '%s' -c 'DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s;'", url,
+             schema, schema);
+    if (strchr(url, '\'') || system(command) != 0) {
+        CHECK(!"psql creates the case's schema");
+        return NULL;
+    }
+    size_t len = strlen(url) + strlen(schema) + 40;
+    char *out = malloc(len);
+    snprintf(out, len, "%s%coptions=-csearch_path%%3D%s", url, strchr(url, '?') ? '&' : '?', schema);
+    return out;
+}
+
+static char scratch_dir[256];
+
+/* ledger.json: each case's steps on a fresh memory: ledger, a fresh SQLite file and, when
+ * ROUTEGUARD_TEST_POSTGRES names a database, a fresh PostgreSQL schema. */
+static void run_ledger(const char *file, const jv *c) {
+    set_context(file, c);
+    const char *name = json_str(c, "name");
+    const jv *steps = json_get(c, "steps");
+    const char *postgres = getenv("ROUTEGUARD_TEST_POSTGRES");
+    const char *backends[] = {"memory", "sqlite", "postgres"};
+    size_t count = postgres && *postgres ? 3 : 2;
+    for (size_t b = 0; b < count && name && steps; b++) {
+        char *url = NULL;
+        if (b == 0) {
+            url = strdup("memory:");
+        } else if (b == 1) {
+            size_t len = strlen(scratch_dir) + strlen(name) + 16;
+            url = malloc(len);
+            snprintf(url, len, "sqlite:%s/%s.db", scratch_dir, name);
+        } else {
+            url = fresh_postgres(postgres, name);
+        }
+        rg_ledger *ledger = NULL;
+        rg_error *err = NULL;
+        if (!url || !ok(rg_ledger_open((const uint8_t *)url, strlen(url), &ledger, &err), err, url)) {
+            free(url);
+            continue;
+        }
+        free(url);
+        CHECK_STR(rg_ledger_backend(ledger), backends[b]);
+        ids_len = 0;
+        for (size_t i = 0; i < steps->len; i++) {
+            const jv *step = steps->items[i], *expect = json_get(step, "expect");
+            char where[64];
+            snprintf(where, sizeof where, "%s step %zu", backends[b], i);
+            jv *got = NULL;
+            rg_result r = ledger_step(ledger, step, &got, &err);
+            const char *error = json_str(expect, "error");
+            if (error) {
+                if (r == RG_OK) fprintf(stderr, "[%s] %s: expected %s\n", check_context, where, error);
+                CHECK_STR(rg_result_name(r), error);
+                CHECK_STR(rg_error_code(err), error);
+                rg_error_free(err);
+                err = NULL;
+            } else if (ok(r, err, where)) {
+                if (strcmp(json_str(step, "op"), "reserve") == 0) remember_id(json_str(step, "as"), got);
+                if (expect && expect->type != J_NULL) check_budget(where, got, expect);
+            }
+            json_free(got);
+        }
+        rg_ledger_free(ledger);
+    }
+}
+
+/* guard.json: prepare (allowed), reserve on a fresh memory: ledger -> expect_reserve (estimate
+ * fields lifted); with `outcome`, settle with `response` (absent: none) -> expect_settle. */
+static void run_budget_guard(const char *file, const jv *c) {
+    set_context(file, c);
+    size_t policy_len = 0, principal_len = 0, request_len = 0, response_len = 0;
+    char *policy = field_json(current_doc, "policy", &policy_len);
+    char *principal = field_json(c, "principal", &principal_len);
+    char *request = field_json(c, "request", &request_len);
+    const jv *response = json_get(c, "response");
+    char *response_text = response ? json_write(response, &response_len) : NULL;
+    const char *outcome = json_str(c, "outcome");
+    int64_t now = time_field(c, "now_ms");
+    rg_guard *guard = NULL;
+    rg_ledger *ledger = NULL;
+    rg_decision *decision = NULL;
+    rg_text *text = NULL;
+    rg_error *err = NULL;
+    jv *reserved = NULL, *record = NULL;
+    if (!ok(rg_guard_new((const uint8_t *)policy, policy_len, RG_POLICY_JSON, (const uint8_t *)catalog_text,
+                         catalog_len, RG_CATALOG_SNAPSHOT_JSON, &guard, &err),
+            err, "rg_guard_new") ||
+        !ok(rg_ledger_open((const uint8_t *)"memory:", 7, &ledger, &err), err, "rg_ledger_open") ||
+        !ok(rg_guard_prepare(guard, (const uint8_t *)principal, principal_len, (const uint8_t *)request,
+                             request_len, NULL, 0, NULL, &decision, &err),
+            err, "rg_guard_prepare")) {
+        goto done;
+    }
+    const rg_prepared *prepared = rg_decision_prepared(decision);
+    CHECK(prepared != NULL);
+    if (!ok(rg_guard_reserve(guard, ledger, (const uint8_t *)principal, principal_len, prepared, 0, now, &text,
+                             &err),
+            err, "rg_guard_reserve")) {
+        goto done;
+    }
+    reserved = take_json(text, "rg_guard_reserve");
+    check_budget("reserve", reserved, json_get(c, "expect_reserve"));
+    const jv *id = json_get(reserved, "id");
+    if (outcome && id && id->type == J_STRING) {
+        if (!ok(rg_guard_settle(guard, ledger, (const uint8_t *)id->text, id->text_len,
+                                (const uint8_t *)response_text, response_len, (const uint8_t *)outcome,
+                                strlen(outcome), now, &text, &err),
+                err, "rg_guard_settle")) {
+            goto done;
+        }
+        record = take_json(text, "rg_guard_settle");
+        check_budget("settle", record, json_get(c, "expect_settle"));
+    }
+done:
+    json_free(reserved);
+    json_free(record);
+    rg_decision_free(decision);
+    rg_ledger_free(ledger);
+    rg_guard_free(guard);
+    free(policy);
+    free(principal);
+    free(request);
+    free(response_text);
+}
+
 typedef void (*case_runner)(const char *file, const jv *c);
 
 static const struct {
@@ -802,6 +1079,8 @@ static const struct {
     {"policy", "prepare.json", "prepare", run_prepare},
     {"policy", "verify.json", "verify", run_verify},
     {"policy", "policy_errors.json", "policy_errors", run_policy_errors},
+    {"budget", "ledger.json", "ledger", run_ledger},
+    {"budget", "guard.json", "guard", run_budget_guard},
 };
 
 /* Files that sit next to the cases and are not cases themselves (policy/catalog.json is the
@@ -888,6 +1167,16 @@ int main(int argc, char **argv) {
         return 2;
     }
     const char *root = argv[1];
+    /* The policy and budget cases run over the policy catalogue; SQLite ledgers live in a scratch
+     * directory. */
+    char policy_dir[2048];
+    if (snprintf(policy_dir, sizeof policy_dir, "%s/policy", root) >= (int)sizeof policy_dir) return 2;
+    load_catalog(policy_dir);
+    snprintf(scratch_dir, sizeof scratch_dir, "/tmp/rg-c-conformance-XXXXXX");
+    if (!mkdtemp(scratch_dir)) {
+        fprintf(stderr, "conformance: cannot make a scratch directory\n");
+        return 1;
+    }
     struct dirent **top;
     int n = list(root, &top);
     for (int i = 0; i < n; i++) {
@@ -910,7 +1199,6 @@ int main(int argc, char **argv) {
             run_errors(name, doc);
             json_free(doc);
         } else if (is_area(name)) {
-            if (strcmp(name, "policy") == 0) load_catalog(path);
             struct dirent **files;
             int m = list(path, &files);
             for (int j = 0; j < m; j++) {
@@ -926,6 +1214,9 @@ int main(int argc, char **argv) {
     }
     if (n >= 0) free(top);
     free(catalog_text);
+    char cleanup[512];
+    snprintf(cleanup, sizeof cleanup, "rm -rf '%s'", scratch_dir);
+    if (system(cleanup) != 0) fprintf(stderr, "conformance: could not remove %s\n", scratch_dir);
     printf("conformance: %d cases in %d files\n", cases_run, files_run);
     check_context = "";
     if (files_run == 0) CHECK(!"at least one conformance file");

@@ -8,7 +8,7 @@ use crate::panic::guard;
 
 /// What every fallible function returns: `RG_OK` (0) or the stable number of the error, the same
 /// number in every routeguard language. Numbers are grouped by area (1000s input, 2000s
-/// configuration, 3000s DLP outcomes, 9000s bugs) and never reused.
+/// configuration, 3000s DLP outcomes, 4000s budgets, 9000s bugs) and never reused.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum rg_result {
@@ -54,6 +54,16 @@ pub enum rg_result {
     RG_UNKNOWN_PROVIDER = 2104,
     /// Scanning found content whose action is `block`.
     RG_BLOCKED = 3000,
+    /// A price or token limit needed to bound or compute a cost is unknown.
+    RG_PRICE_UNKNOWN = 4000,
+    /// A settlement or renewal names a reservation the ledger does not hold.
+    RG_UNKNOWN_RESERVATION = 4001,
+    /// A reservation is settled a second time.
+    RG_ALREADY_SETTLED = 4002,
+    /// The ledger's store could not be opened, read or written.
+    RG_LEDGER_UNAVAILABLE = 4003,
+    /// A ledger URL is not `memory:`, `sqlite:PATH` or `postgres://...`.
+    RG_INVALID_LEDGER_URL = 4004,
     /// An internal invariant failed or a panic was caught: a bug in routeguard.
     RG_INTERNAL = 9000,
 }
@@ -82,6 +92,11 @@ impl rg_result {
             ErrorCode::InvalidCatalog => rg_result::RG_INVALID_CATALOG,
             ErrorCode::UnknownProvider => rg_result::RG_UNKNOWN_PROVIDER,
             ErrorCode::Blocked => rg_result::RG_BLOCKED,
+            ErrorCode::PriceUnknown => rg_result::RG_PRICE_UNKNOWN,
+            ErrorCode::UnknownReservation => rg_result::RG_UNKNOWN_RESERVATION,
+            ErrorCode::AlreadySettled => rg_result::RG_ALREADY_SETTLED,
+            ErrorCode::LedgerUnavailable => rg_result::RG_LEDGER_UNAVAILABLE,
+            ErrorCode::InvalidLedgerUrl => rg_result::RG_INVALID_LEDGER_URL,
             ErrorCode::Internal => rg_result::RG_INTERNAL,
         }
     }

@@ -52,7 +52,7 @@ pub struct rg_guard {
 
 /// What an `rg_guard` handle owns: the host guard and its policy hash as a C string.
 pub(crate) struct Guard {
-    host: HostGuard,
+    pub(crate) host: HostGuard,
     policy_hash: CText,
 }
 
@@ -67,7 +67,7 @@ fn utf8<'a>(what: &str, bytes: &'a [u8]) -> Result<&'a str, Error> {
 
 /// # Safety
 /// `guard` is NULL or a live `rg_guard`.
-unsafe fn guard_arg<'a>(guard: *const rg_guard) -> Result<&'a Guard, Error> {
+pub(crate) unsafe fn guard_arg<'a>(guard: *const rg_guard) -> Result<&'a Guard, Error> {
     // SAFETY: the caller promises `guard` is NULL or live.
     unsafe { try_ref(guard) }.ok_or_else(|| invalid_argument("the guard is NULL"))
 }
@@ -434,7 +434,7 @@ pub struct rg_prepared {
 
 /// What an `rg_prepared` handle points at.
 pub(crate) struct Prepared {
-    host: HostPrepared,
+    pub(crate) host: HostPrepared,
     request: CText,
     models: Vec<CText>,
     providers: Vec<CText>,

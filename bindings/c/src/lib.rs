@@ -8,7 +8,8 @@
 //!
 //! Layout: `ffi` (handles and strings), `panic` (the boundary), `error` (codes and the error
 //! object), `scanner` (scanners, options, vaults, streams), `results` (result objects), `guard`
-//! (policy decisions: guards, decisions, prepared requests, verifications).
+//! (policy decisions: guards, decisions, prepared requests, verifications), `budget` (ledgers,
+//! reservations through the guard, spend reports).
 
 // The C names (`rg_scanner`, `RG_OK`) are the API; Rust naming rules do not apply to them.
 #![allow(non_camel_case_types)]
@@ -23,8 +24,10 @@ mod error;
 mod scanner;
 // result objects,
 mod results;
-// policy decisions: guards, decisions, prepared requests and verifications.
+// policy decisions: guards, decisions, prepared requests and verifications,
 mod guard;
+// budgets: ledgers, reservations, settlements and reports.
+mod budget;
 
 use ffi::rg_str;
 

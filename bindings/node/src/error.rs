@@ -67,6 +67,11 @@ js_error_codes! {
     InvalidCatalog = "invalid_catalog",
     UnknownProvider = "unknown_provider",
     Blocked = "blocked",
+    PriceUnknown = "price_unknown",
+    UnknownReservation = "unknown_reservation",
+    AlreadySettled = "already_settled",
+    LedgerUnavailable = "ledger_unavailable",
+    InvalidLedgerUrl = "invalid_ledger_url",
     Internal = "internal",
 }
 

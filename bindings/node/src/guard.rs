@@ -14,6 +14,7 @@ use routeguard::host::{
 };
 use routeguard::Result as CoreResult;
 
+use crate::budget::{opt_time, opt_whole, to_js, Ledger};
 use crate::convert::{given, hash_key, invalid_argument, json_arg, parse_json, string_arg};
 use crate::error::js_result;
 use crate::scanner::Vault;
@@ -303,24 +304,28 @@ impl PrepareArgs {
     }
 }
 
+/// A `Prepared` argument (`decision.prepared` of an allowed decision).
+fn prepared_arg(env: &Env, prepared: Unknown<'_>) -> CoreResult<Arc<HostPrepared>> {
+    let not_prepared =
+        || invalid_argument("`prepared` must be the `prepared` of an allowed decision".to_string());
+    let is_prepared = matches!(prepared.get_type(), Ok(ValueType::Object))
+        && Prepared::instance_of(env, &prepared).unwrap_or(false);
+    if !is_prepared {
+        return Err(not_prepared());
+    }
+    let prepared = ClassInstance::<Prepared>::from_unknown(prepared).map_err(|_| not_prepared())?;
+    Ok(Arc::clone(&prepared.inner))
+}
+
 /// The converted arguments of `verify`.
 fn verify_args(
     env: &Env,
     prepared: Unknown<'_>,
     response: Unknown<'_>,
 ) -> CoreResult<(Arc<HostPrepared>, String)> {
-    let is_prepared = matches!(prepared.get_type(), Ok(ValueType::Object))
-        && Prepared::instance_of(env, &prepared).unwrap_or(false);
-    if !is_prepared {
-        return Err(invalid_argument(
-            "`prepared` must be the `prepared` of an allowed decision".to_string(),
-        ));
-    }
-    let prepared = ClassInstance::<Prepared>::from_unknown(prepared).map_err(|_| {
-        invalid_argument("`prepared` must be the `prepared` of an allowed decision".to_string())
-    })?;
+    let prepared = prepared_arg(env, prepared)?;
     let response = json_arg(env, response, "response")?;
-    Ok((Arc::clone(&prepared.inner), response))
+    Ok((prepared, response))
 }
 
 /// A policy over a provider catalogue: decides about requests before they leave (`prepare`) and
@@ -430,6 +435,66 @@ impl Guard {
         let checked = verify_args(env, prepared, response)
             .and_then(|(prepared, response)| self.inner.verify(&prepared, &response));
         verification(env, js_result(env, checked)?)
+    }
+
+    /// Reserves the worst-case cost of a prepared request on `ledger` against every budget cap
+    /// of the policy that applies to `principal`: the `estimate` and the ledger's answer
+    /// (`reserved`, `id`, `denials`, `caps`...). A denial is `reserved: false`, not an error; a
+    /// cost that cannot be bounded throws `price_unknown`.
+    #[napi(
+        ts_args_type = "ledger: Ledger, principal: Principal | string, prepared: Prepared, leaseMs?: number | null, nowMs?: number | null",
+        ts_return_type = "Reservation"
+    )]
+    pub fn reserve<'env>(
+        &self,
+        env: &'env Env,
+        ledger: &Ledger,
+        principal: Unknown<'_>,
+        prepared: Unknown<'_>,
+        lease_ms: Option<f64>,
+        now_ms: Option<f64>,
+    ) -> Result<Object<'env>> {
+        let out = (|| {
+            let principal = json_arg(env, principal, "principal")?;
+            let prepared = prepared_arg(env, prepared)?;
+            let lease = opt_whole(lease_ms, "leaseMs")?;
+            let now = opt_time(now_ms, "nowMs")?;
+            self.inner
+                .reserve(&ledger.inner, &principal, &prepared, lease, now)
+        })();
+        to_js(env, &js_result(env, out)?)
+    }
+
+    /// Settles a reservation from OpenRouter's response (an object or JSON text, or the final
+    /// stream chunk carrying `usage`; absent when none arrived) with `outcome` (default
+    /// `completed`). Returns the spend record.
+    #[napi(
+        ts_args_type = "ledger: Ledger, reservationId: string, response?: string | Record<string, unknown> | null, outcome?: SpendOutcome | null, nowMs?: number | null",
+        ts_return_type = "SpendRecord"
+    )]
+    pub fn settle<'env>(
+        &self,
+        env: &'env Env,
+        ledger: &Ledger,
+        reservation_id: String,
+        response: Option<Unknown<'_>>,
+        outcome: Option<String>,
+        now_ms: Option<f64>,
+    ) -> Result<Object<'env>> {
+        let out = (|| {
+            let response = given(response)
+                .map(|r| json_arg(env, r, "response"))
+                .transpose()?;
+            let now = opt_time(now_ms, "nowMs")?;
+            self.inner.settle(
+                &ledger.inner,
+                &reservation_id,
+                response.as_deref(),
+                outcome.as_deref().unwrap_or("completed"),
+                now,
+            )
+        })();
+        to_js(env, &js_result(env, out)?)
     }
 
     /// `verify` on the libuv thread pool.

@@ -5,13 +5,16 @@
 //! match; byte offsets ride along. Every heavy call has a synchronous form and a Promise-returning
 //! `…Async` form that runs on the libuv thread pool; both share one inner call into the core.
 //! `Guard` makes the policy decisions (`prepare`, `verify`); a denial is a value, not an error.
+//! `Ledger` holds budget reservations and spend records (`Guard.reserve`, `Guard.settle`).
 
+mod budget;
 mod convert;
 mod error;
 mod guard;
 mod scanner;
 mod types;
 
+pub use budget::{Ledger, SpendReport};
 pub use error::{error_codes, is_routeguard_error, RouteguardErrorCode};
 pub use guard::{
     Decision, Guard, GuardOptions, PrepareOptions, Prepared, PreparedFinding, PreparedJson,

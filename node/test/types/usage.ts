@@ -2,12 +2,19 @@
 // API as the tests use it. Not run.
 import {
   Guard,
+  Ledger,
   Prepared,
   Scanner,
   Vault,
   errorCodes,
   isRouteguardError,
   type Action,
+  type BudgetCap,
+  type CapStatus,
+  type Reservation,
+  type ReserveOutcome,
+  type SpendRecord,
+  type SpendReport,
   type Decision,
   type Finding,
   type Redaction,
@@ -69,6 +76,28 @@ async function guarded(): Promise<void> {
   }
 }
 
+const ledger: Ledger = Ledger.open('memory:')
+const backend: 'memory' | 'sqlite' | 'postgres' = new Ledger('sqlite:/tmp/x.db').backend
+const caps: BudgetCap[] = [{ rule: 'r', subject: 'user:u', window: 'monthly', limit_micros: 1000 }]
+const held: ReserveOutcome = ledger.reserve(caps, 10, { user: 'u', workspace: 'w' }, 60_000)
+const denied: string[] = held.denials.map((d) => d.cap.rule + d.message)
+if (held.id !== null) {
+  const record: SpendRecord = ledger.settle(held.id, { outcome: 'completed', actual_micros: 5 })
+  ledger.renew(held.id, 1000, Date.now())
+  void record.charged_micros
+}
+const states: CapStatus[] = ledger.status(JSON.stringify(caps))
+const spent: SpendRecord[] = ledger.records(0, null)
+const report: SpendReport = ledger.report('provider,model', 'month')
+const csv: string = report.toCsv() + report.toTable() + report.rows.map((r) => r.key.join('/')).join()
+const hhi: number = report.hhi + report.total.charged_micros + report.toJSON().providers.length
+if (decision.prepared) {
+  const r: Reservation = guard.reserve(ledger, { user: 'u', workspace: 'w' }, decision.prepared)
+  const est: number | undefined = r.estimate?.reserve_micros
+  if (r.id) guard.settle(ledger, r.id, { usage: { cost: 0.1 } }, 'streamed', Date.now())
+  void est
+}
+
 try {
   new Scanner('{')
 } catch (e: unknown) {
@@ -88,7 +117,10 @@ guard.prepare({ user: 'u' }, {})
 guard.verify(decision.prepared, {})
 // @ts-expect-error: not an action
 scanner.redact(text, { action: 'shred' })
+// @ts-expect-error: not an outcome
+ledger.settle('id', { outcome: 'exploded' })
 // @ts-expect-error: not an error code
 const wrong: RouteguardErrorCode = 'not_a_code'
 
 void [matched, size, inline, released, pending, country, later, names, wrong, guards, hash, codes, guarded]
+void [backend, denied, states, spent, csv, hhi]
