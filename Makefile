@@ -43,7 +43,7 @@ lint:
 
 # The ledger suites run against a real PostgreSQL: an existing one named by
 # ROUTEGUARD_TEST_POSTGRES, else a loopback server tests/postgres/server.sh installs and starts.
-PG_ENV = ROUTEGUARD_TEST_POSTGRES="$${ROUTEGUARD_TEST_POSTGRES:-$$(bash tests/postgres/server.sh start)}" ROUTEGUARD_REQUIRE_POSTGRES=1
+PG_ENV = ROUTEGUARD_TEST_POSTGRES="$${ROUTEGUARD_TEST_POSTGRES:-$$(bash tests/postgres/server.sh start)}" ROUTEGUARD_REQUIRE_POSTGRES=1 PGOPTIONS=--client-min-messages=warning
 
 unit:
 	$(PG_ENV) $(CARGO) test --workspace -q
