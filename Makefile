@@ -18,7 +18,8 @@ all: lib
 lib:
 	$(CARGO) build --release -q -p routeguard-c
 
-## make demo: scan the sample prompt, show what was found and what would leave.
+## make demo: scan the sample prompt, show what was found and what would leave, where a request
+## may be served, and a budget reservation settled and reported.
 demo:
 	$(CARGO) build --release -q -p routeguard-cli
 	@echo "== Default profile (secrets block, personal data is masked) =="
@@ -32,6 +33,9 @@ demo:
 	@echo
 	@echo "== examples/policy.yaml: where alice's request in the EU workspace may be served =="
 	$(BIN) policy explain examples/policy.yaml --user alice --workspace eu-health --model anthropic/claude-sonnet-4
+	@echo
+	@echo "== Budgets: alice's request reserved on every cap, settled at OpenRouter's cost, reported =="
+	$(CARGO) run --release -q -p routeguard --example budget
 
 ## make test: formatting, lints, every test suite (Rust, Python, Node, C, Go; each runs the
 ## conformance corpus), drift checks of generated files and README snippets, a short fuzz run.
