@@ -219,6 +219,10 @@ export declare class Guard {
    * `completed`). Returns the spend record.
    */
   settle(ledger: Ledger, reservationId: string, response?: string | Record<string, unknown> | null, outcome?: SpendOutcome | null, nowMs?: number | null): SpendRecord
+  /** `reserve` on the libuv thread pool. */
+  reserveAsync(ledger: Ledger, principal: Principal | string, prepared: Prepared, leaseMs?: number | null, nowMs?: number | null): Promise<Reservation>
+  /** `settle` on the libuv thread pool. */
+  settleAsync(ledger: Ledger, reservationId: string, response?: string | Record<string, unknown> | null, outcome?: SpendOutcome | null, nowMs?: number | null): Promise<SpendRecord>
   /** `verify` on the libuv thread pool. */
   verifyAsync(prepared: Prepared, response: string | Record<string, unknown>): Promise<Verification>
 }
@@ -226,7 +230,7 @@ export declare class Guard {
 /**
  * A spend ledger: reservations held against budget caps and settled into spend records. Opened
  * from `memory:`, `sqlite:PATH` or `postgres://...`. Calls wait on the store (a database round
- * trip for SQLite and PostgreSQL).
+ * trip for SQLite and PostgreSQL); the `…Async` forms wait on the libuv thread pool instead.
  */
 export declare class Ledger {
   /** Opens the ledger at `url`: `memory:`, `sqlite:PATH` or `postgres://...`. */
@@ -254,6 +258,18 @@ export declare class Ledger {
    * (day, week, month, total; default `month`).
    */
   report(by?: string | undefined | null, window?: string | undefined | null, nowMs?: number | undefined | null): SpendReport
+  /** `reserve` on the libuv thread pool. */
+  reserveAsync(caps: BudgetCap[] | string, amountMicros: number, meta: SpendMeta | string, leaseMs?: number | null, nowMs?: number | null): Promise<ReserveOutcome>
+  /** `settle` on the libuv thread pool. */
+  settleAsync(id: string, settlement: Settlement | string, nowMs?: number | null): Promise<SpendRecord>
+  /** `renew` on the libuv thread pool. */
+  renewAsync(id: string, leaseMs: number, nowMs?: number | undefined | null): Promise<void>
+  /** `status` on the libuv thread pool. */
+  statusAsync(caps: BudgetCap[] | string, nowMs?: number | null): Promise<CapStatus[]>
+  /** `records` on the libuv thread pool. */
+  recordsAsync(sinceMs?: number | null, untilMs?: number | null): Promise<SpendRecord[]>
+  /** `report` on the libuv thread pool. */
+  reportAsync(by?: string | undefined | null, window?: string | undefined | null, nowMs?: number | undefined | null): Promise<SpendReport>
 }
 
 /**

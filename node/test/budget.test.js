@@ -1,6 +1,7 @@
 'use strict'
 // Budgets from Node: `Ledger` (reserve, settle, renew, status, records, report) on memory and
-// SQLite, `guard.reserve` / `guard.settle`, the spend report and its CSV, and the ledger's errors.
+// SQLite, `guard.reserve` / `guard.settle`, the spend report and its CSV, and the ledger's errors;
+// the `…Async` forms of all of them (same answers, same errors, on the thread pool).
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const os = require('node:os')
@@ -27,6 +28,16 @@ const cap = (limit, rule = 'users.alice.budgets[0]', extra = {}) => ({
 
 function throwsCode(fn, code) {
   assert.throws(fn, (e) => {
+    assert.ok(isRouteguardError(e), String(e))
+    assert.equal(e.code, code)
+    assert.equal(e.number, errorCodes().find((c) => c.name === code).number)
+    return true
+  })
+}
+
+async function rejectsCode(promise, code) {
+  await assert.rejects(promise, (e) => {
+    assert.ok(e instanceof Error)
     assert.ok(isRouteguardError(e), String(e))
     assert.equal(e.code, code)
     assert.equal(e.number, errorCodes().find((c) => c.name === code).number)
@@ -168,6 +179,74 @@ describe('opening a ledger', () => {
   })
 })
 
+describe('async ledger calls (sqlite)', () => {
+  const sqlite = () => Ledger.open(`sqlite:${path.join(tmp, `a${n++}.db`)}`)
+
+  it('give the same answers as the sync forms', async () => {
+    const [sync, async_] = [sqlite(), sqlite()]
+    const caps = [cap(1_000_000), cap(500_000, 'workspaces.eu.budgets[0]')]
+    const meta = { ...ALICE, model: 'anthropic/claude-sonnet-4' }
+    const pending = async_.reserveAsync(caps, 300_000, meta, 1_000, T0)
+    assert.ok(pending instanceof Promise)
+    const [a, b] = [sync.reserve(caps, 300_000, meta, 1_000, T0), await pending]
+    assert.equal(b.reserved, true)
+    const strip = (o) => ({ ...o, id: typeof o.id })
+    assert.deepEqual(strip(b), strip(a))
+    assert.deepEqual(
+      await async_.reserveAsync(JSON.stringify(caps), 300_000, JSON.stringify(meta), null, T0),
+      { ...sync.reserve(caps, 300_000, meta, null, T0), id: null },
+    )
+    assert.equal(await async_.renewAsync(b.id, 60_000, T0 + 500), undefined)
+    sync.renew(a.id, 60_000, T0 + 500)
+    assert.deepEqual(await async_.statusAsync(caps, T0 + 5_000), sync.status(caps, T0 + 5_000))
+    const settlement = { outcome: 'completed', actual_micros: 120_000, provider: 'anthropic' }
+    const ra = sync.settle(a.id, settlement, T0 + 1000)
+    const rb = await async_.settleAsync(b.id, JSON.stringify(settlement), T0 + 1000)
+    assert.deepEqual({ ...rb, id: a.id }, ra)
+    assert.deepEqual(await async_.recordsAsync(), [rb])
+    assert.deepEqual(await async_.recordsAsync(T0 + 1001), [])
+    assert.deepEqual(await async_.recordsAsync(null, T0 + 1001), [rb])
+    const report = await async_.reportAsync('provider,model', 'month', T0)
+    assert.ok(report instanceof SpendReport)
+    const expected = sync.report('provider,model', 'month', T0)
+    assert.deepEqual(report.toJSON(), expected.toJSON())
+    assert.equal(report.toCsv(), expected.toCsv())
+    assert.deepEqual((await async_.reportAsync()).by, ['provider'])
+  })
+
+  it('reject with the codes the sync forms throw', async () => {
+    const ledger = sqlite()
+    await rejectsCode(ledger.settleAsync('no-such-id', { outcome: 'completed' }), 'unknown_reservation')
+    await rejectsCode(ledger.renewAsync('no-such-id', 1000), 'unknown_reservation')
+    await rejectsCode(ledger.renewAsync('no-such-id', -1), 'invalid_argument')
+    await rejectsCode(ledger.reserveAsync([{ rule: 'r' }], 1, ALICE), 'invalid_argument')
+    await rejectsCode(ledger.reserveAsync([cap(1)], 1.5, ALICE), 'invalid_argument')
+    await rejectsCode(ledger.reserveAsync([cap(1)], 1, ALICE, null, 1e300), 'invalid_argument')
+    await rejectsCode(ledger.reserveAsync(42, 1, ALICE), 'invalid_argument')
+    throwsCode(() => ledger.status('{not json'), 'invalid_argument')
+    await rejectsCode(ledger.statusAsync('{not json'), 'invalid_argument')
+    await rejectsCode(ledger.recordsAsync(0.5), 'invalid_argument')
+    await rejectsCode(ledger.reportAsync('colour'), 'invalid_argument')
+    await rejectsCode(ledger.reportAsync('provider', 'fortnight'), 'invalid_argument')
+    const r = await ledger.reserveAsync([cap(10)], 5, ALICE, null, T0)
+    await ledger.settleAsync(r.id, { outcome: 'completed' }, T0)
+    await rejectsCode(ledger.settleAsync(r.id, '{"outcome": "completed"}', T0), 'already_settled')
+  })
+
+  it('concurrent reserveAsync calls on one small cap admit exactly as many as fit', async () => {
+    const ledger = sqlite()
+    const caps = [cap(1_000)]
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, () => ledger.reserveAsync(caps, 300, ALICE, null, T0)),
+    )
+    assert.equal(outcomes.filter((o) => o.reserved).length, 3)
+    assert.ok(outcomes.filter((o) => !o.reserved).every((o) => o.denials[0].cap.rule === caps[0].rule))
+    assert.equal(new Set(outcomes.filter((o) => o.reserved).map((o) => o.id)).size, 3)
+    const [status] = await ledger.statusAsync(caps, T0)
+    assert.equal(status.reserved_micros, 900)
+  })
+})
+
 describe('racing reservations', () => {
   it('two threads never both take the last of a cap (SQLite, worker threads)', async () => {
     const file = path.join(tmp, 'race.db')
@@ -245,5 +324,27 @@ describe('through the guard', () => {
     throwsCode(() => guard.reserve(ledger, ALICE, { request }), 'invalid_argument')
     throwsCode(() => guard.reserve(ledger, { user: 'mallory', workspace: 'nowhere' }, prepared()), 'invalid_argument')
     assert.throws(() => guard.reserve({}, ALICE, prepared()))
+  })
+
+  it('reserveAsync and settleAsync answer as the sync forms and reject with codes', async () => {
+    const [sync, async_] = ['s', 'a'].map((k) => Ledger.open(`sqlite:${path.join(tmp, `g${k}${n++}.db`)}`))
+    const p = prepared()
+    const a = guard.reserve(sync, ALICE, p, null, T0)
+    const b = await guard.reserveAsync(async_, JSON.stringify(ALICE), p, null, T0)
+    assert.equal(b.reserved, true)
+    assert.deepEqual({ ...b, id: a.id }, a)
+    const ra = guard.settle(sync, a.id, response, 'completed', T0)
+    const rb = await guard.settleAsync(async_, b.id, JSON.stringify(response), 'completed', T0)
+    assert.deepEqual({ ...rb, id: ra.id }, ra)
+    const b2 = await guard.reserveAsync(async_, ALICE, p, 5_000, T0)
+    const rb2 = await guard.settleAsync(async_, b2.id)
+    assert.deepEqual([rb2.charged_micros, rb2.actual_known, rb2.outcome], [b2.amount_micros, false, 'completed'])
+    await rejectsCode(guard.settleAsync(async_, 'nope', response), 'unknown_reservation')
+    const r = await guard.reserveAsync(async_, ALICE, p)
+    await rejectsCode(guard.settleAsync(async_, r.id, response, 'exploded'), 'invalid_argument')
+    await rejectsCode(guard.settleAsync(async_, r.id, '{not json'), 'invalid_json')
+    await rejectsCode(guard.reserveAsync(async_, ALICE, { request }), 'invalid_argument')
+    await rejectsCode(guard.reserveAsync(async_, { user: 'mallory', workspace: 'nowhere' }, p), 'invalid_argument')
+    await rejectsCode(guard.reserveAsync(async_, ALICE, p, -5), 'invalid_argument')
   })
 })

@@ -56,7 +56,7 @@ pub(crate) fn to_js<'env, T: Serialize>(env: &'env Env, value: &T) -> Result<Obj
 
 /// A spend ledger: reservations held against budget caps and settled into spend records. Opened
 /// from `memory:`, `sqlite:PATH` or `postgres://...`. Calls wait on the store (a database round
-/// trip for SQLite and PostgreSQL).
+/// trip for SQLite and PostgreSQL); the `…Async` forms wait on the libuv thread pool instead.
 #[napi]
 pub struct Ledger {
     pub(crate) inner: HostLedger,
@@ -201,6 +201,141 @@ impl Ledger {
             inner: js_result(env, out)?,
         })
     }
+
+    /// `reserve` on the libuv thread pool.
+    #[napi(
+        ts_args_type = "caps: BudgetCap[] | string, amountMicros: number, meta: SpendMeta | string, leaseMs?: number | null, nowMs?: number | null",
+        ts_return_type = "Promise<ReserveOutcome>"
+    )]
+    pub fn reserve_async(
+        &self,
+        env: &Env,
+        caps: Unknown<'_>,
+        amount_micros: f64,
+        meta: Unknown<'_>,
+        lease_ms: Option<f64>,
+        now_ms: Option<f64>,
+    ) -> AsyncTask<LedgerTask> {
+        let args = (|| {
+            Ok((
+                json_arg(env, caps, "caps")?,
+                whole(amount_micros, "amountMicros")?,
+                json_arg(env, meta, "meta")?,
+                opt_whole(lease_ms, "leaseMs")?,
+                opt_time(now_ms, "nowMs")?,
+            ))
+        })();
+        let ledger = self.inner.clone();
+        LedgerTask::json(move || {
+            let (caps, amount, meta, lease, now) = args?;
+            ledger.reserve(&caps, amount, &meta, lease, now)
+        })
+    }
+
+    /// `settle` on the libuv thread pool.
+    #[napi(
+        ts_args_type = "id: string, settlement: Settlement | string, nowMs?: number | null",
+        ts_return_type = "Promise<SpendRecord>"
+    )]
+    pub fn settle_async(
+        &self,
+        env: &Env,
+        id: String,
+        settlement: Unknown<'_>,
+        now_ms: Option<f64>,
+    ) -> AsyncTask<LedgerTask> {
+        let args = (|| {
+            Ok((
+                json_arg(env, settlement, "settlement")?,
+                opt_time(now_ms, "nowMs")?,
+            ))
+        })();
+        let ledger = self.inner.clone();
+        LedgerTask::json(move || {
+            let (settlement, now) = args?;
+            ledger.settle(&id, &settlement, now)
+        })
+    }
+
+    /// `renew` on the libuv thread pool.
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn renew_async(
+        &self,
+        id: String,
+        lease_ms: f64,
+        now_ms: Option<f64>,
+    ) -> AsyncTask<LedgerTask> {
+        let args =
+            whole(lease_ms, "leaseMs").and_then(|lease| Ok((lease, opt_time(now_ms, "nowMs")?)));
+        let ledger = self.inner.clone();
+        LedgerTask::new(move || {
+            let (lease, now) = args?;
+            ledger.renew(&id, lease, now)?;
+            Ok(LedgerOutput::Nothing)
+        })
+    }
+
+    /// `status` on the libuv thread pool.
+    #[napi(
+        ts_args_type = "caps: BudgetCap[] | string, nowMs?: number | null",
+        ts_return_type = "Promise<CapStatus[]>"
+    )]
+    pub fn status_async(
+        &self,
+        env: &Env,
+        caps: Unknown<'_>,
+        now_ms: Option<f64>,
+    ) -> AsyncTask<LedgerTask> {
+        let args = (|| Ok((json_arg(env, caps, "caps")?, opt_time(now_ms, "nowMs")?)))();
+        let ledger = self.inner.clone();
+        LedgerTask::json(move || {
+            let (caps, now) = args?;
+            ledger.status(&caps, now)
+        })
+    }
+
+    /// `records` on the libuv thread pool.
+    #[napi(
+        ts_args_type = "sinceMs?: number | null, untilMs?: number | null",
+        ts_return_type = "Promise<SpendRecord[]>"
+    )]
+    pub fn records_async(
+        &self,
+        since_ms: Option<f64>,
+        until_ms: Option<f64>,
+    ) -> AsyncTask<LedgerTask> {
+        let args = (|| {
+            Ok((
+                opt_time(since_ms, "sinceMs")?,
+                opt_time(until_ms, "untilMs")?,
+            ))
+        })();
+        let ledger = self.inner.clone();
+        LedgerTask::json(move || {
+            let (since, until) = args?;
+            ledger.records(since, until)
+        })
+    }
+
+    /// `report` on the libuv thread pool.
+    #[napi(ts_return_type = "Promise<SpendReport>")]
+    pub fn report_async(
+        &self,
+        by: Option<String>,
+        window: Option<String>,
+        now_ms: Option<f64>,
+    ) -> AsyncTask<LedgerTask> {
+        let now = opt_time(now_ms, "nowMs");
+        let ledger = self.inner.clone();
+        LedgerTask::new(move || {
+            let report = ledger.report(
+                by.as_deref().unwrap_or("provider"),
+                window.as_deref().unwrap_or("month"),
+                now?,
+            )?;
+            Ok(LedgerOutput::Report(report))
+        })
+    }
 }
 
 /// A spend report: `rows` (one per group, largest spend first), `total`, `providers` (shares of
@@ -268,5 +403,66 @@ impl SpendReport {
     #[napi(js_name = "toJSON", ts_return_type = "SpendReportJson")]
     pub fn to_json<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
         to_js(env, &self.inner)
+    }
+}
+
+/// What a ledger call gives back, turned into its JavaScript value on the JavaScript thread.
+pub enum LedgerOutput {
+    /// A result serialized as JSON; resolves to the plain object `JSON.parse` makes of it.
+    Json(String),
+    /// Resolves to `undefined`.
+    Nothing,
+    /// Resolves to a `SpendReport`.
+    Report(Report),
+}
+
+/// The async form of a ledger call (`Ledger.*Async`, `Guard.reserveAsync`, `Guard.settleAsync`):
+/// the arguments were converted on the JavaScript thread (an error in them is returned by the
+/// work, so it rejects the promise like an error of the call), the store is called on the libuv
+/// thread pool, and the result becomes the same value the synchronous form returns.
+pub struct LedgerTask {
+    work: Option<Box<dyn FnOnce() -> CoreResult<LedgerOutput> + Send>>,
+}
+
+impl LedgerTask {
+    pub(crate) fn new(
+        work: impl FnOnce() -> CoreResult<LedgerOutput> + Send + 'static,
+    ) -> AsyncTask<LedgerTask> {
+        AsyncTask::new(LedgerTask {
+            work: Some(Box::new(work)),
+        })
+    }
+
+    /// A call whose result resolves to a plain object, as `to_js` makes for the sync form.
+    pub(crate) fn json<T: Serialize>(
+        work: impl FnOnce() -> CoreResult<T> + Send + 'static,
+    ) -> AsyncTask<LedgerTask> {
+        LedgerTask::new(move || {
+            let value = work()?;
+            serde_json::to_string(&value)
+                .map(LedgerOutput::Json)
+                .map_err(|e| routeguard::Error::new(routeguard::ErrorCode::Internal, e.to_string()))
+        })
+    }
+}
+
+impl<'task> napi::ScopedTask<'task> for LedgerTask {
+    type Output = CoreResult<LedgerOutput>;
+    type JsValue = Either3<Object<'task>, (), SpendReport>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let work = self
+            .work
+            .take()
+            .ok_or_else(|| napi::Error::from_reason("ledger task ran twice"))?;
+        Ok(work())
+    }
+
+    fn resolve(&mut self, env: &'task Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(match js_result(env, output)? {
+            LedgerOutput::Json(text) => Either3::A(parse_json(env, text)?),
+            LedgerOutput::Nothing => Either3::B(()),
+            LedgerOutput::Report(inner) => Either3::C(SpendReport { inner }),
+        })
     }
 }

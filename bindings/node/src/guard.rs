@@ -14,7 +14,7 @@ use routeguard::host::{
 };
 use routeguard::Result as CoreResult;
 
-use crate::budget::{opt_time, opt_whole, to_js, Ledger};
+use crate::budget::{opt_time, opt_whole, to_js, Ledger, LedgerTask};
 use crate::convert::{given, hash_key, invalid_argument, json_arg, parse_json, string_arg};
 use crate::error::js_result;
 use crate::scanner::Vault;
@@ -495,6 +495,68 @@ impl Guard {
             )
         })();
         to_js(env, &js_result(env, out)?)
+    }
+
+    /// `reserve` on the libuv thread pool.
+    #[napi(
+        ts_args_type = "ledger: Ledger, principal: Principal | string, prepared: Prepared, leaseMs?: number | null, nowMs?: number | null",
+        ts_return_type = "Promise<Reservation>"
+    )]
+    pub fn reserve_async(
+        &self,
+        env: &Env,
+        ledger: &Ledger,
+        principal: Unknown<'_>,
+        prepared: Unknown<'_>,
+        lease_ms: Option<f64>,
+        now_ms: Option<f64>,
+    ) -> AsyncTask<LedgerTask> {
+        let args = (|| {
+            Ok((
+                json_arg(env, principal, "principal")?,
+                prepared_arg(env, prepared)?,
+                opt_whole(lease_ms, "leaseMs")?,
+                opt_time(now_ms, "nowMs")?,
+            ))
+        })();
+        let (guard, ledger) = (self.inner.clone(), ledger.inner.clone());
+        LedgerTask::json(move || {
+            let (principal, prepared, lease, now) = args?;
+            guard.reserve(&ledger, &principal, &prepared, lease, now)
+        })
+    }
+
+    /// `settle` on the libuv thread pool.
+    #[napi(
+        ts_args_type = "ledger: Ledger, reservationId: string, response?: string | Record<string, unknown> | null, outcome?: SpendOutcome | null, nowMs?: number | null",
+        ts_return_type = "Promise<SpendRecord>"
+    )]
+    pub fn settle_async(
+        &self,
+        env: &Env,
+        ledger: &Ledger,
+        reservation_id: String,
+        response: Option<Unknown<'_>>,
+        outcome: Option<String>,
+        now_ms: Option<f64>,
+    ) -> AsyncTask<LedgerTask> {
+        let args = (|| {
+            let response = given(response)
+                .map(|r| json_arg(env, r, "response"))
+                .transpose()?;
+            Ok((response, opt_time(now_ms, "nowMs")?))
+        })();
+        let (guard, ledger) = (self.inner.clone(), ledger.inner.clone());
+        LedgerTask::json(move || {
+            let (response, now) = args?;
+            guard.settle(
+                &ledger,
+                &reservation_id,
+                response.as_deref(),
+                outcome.as_deref().unwrap_or("completed"),
+                now,
+            )
+        })
     }
 
     /// `verify` on the libuv thread pool.

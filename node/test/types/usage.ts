@@ -97,6 +97,26 @@ if (decision.prepared) {
   if (r.id) guard.settle(ledger, r.id, { usage: { cost: 0.1 } }, 'streamed', Date.now())
   void est
 }
+async function ledgerAsync(): Promise<void> {
+  const h: ReserveOutcome = await ledger.reserveAsync(caps, 10, { user: 'u', workspace: 'w' }, 60_000)
+  if (h.id) {
+    await ledger.renewAsync(h.id, 1000)
+    const rec: SpendRecord = await ledger.settleAsync(h.id, { outcome: 'completed', actual_micros: 5 })
+    void rec
+  }
+  const st: CapStatus[] = await ledger.statusAsync(caps, Date.now())
+  const recs: SpendRecord[] = await ledger.recordsAsync()
+  const rep: SpendReport = await ledger.reportAsync('provider', 'month')
+  if (decision.prepared) {
+    const r: Reservation = await guard.reserveAsync(ledger, { user: 'u', workspace: 'w' }, decision.prepared)
+    if (r.id) {
+      const rec: SpendRecord = await guard.settleAsync(ledger, r.id, null, 'cancelled')
+      void rec
+    }
+  }
+  void [st, recs, rep]
+}
+void ledgerAsync
 
 try {
   new Scanner('{')
