@@ -109,6 +109,18 @@ error_table! {
     /// A ledger URL names no backend this build has.
     InvalidLedgerUrl = 4004, "invalid_ledger_url", "the ledger URL is not memory:, sqlite:PATH or postgres://";
 
+    // 5000-5099: the audit trail
+    /// The audit sink could not be written; the request fails closed unless the policy allows.
+    AuditUnavailable = 5000, "audit_unavailable", "the audit sink could not be written (the request fails closed)";
+    /// An audit event or record is malformed, has an unknown field or sets a field the trail owns.
+    InvalidAuditRecord = 5001, "invalid_audit_record", "an audit event or record is malformed or has an unknown field";
+    /// An audit key (chain or signing) is missing, unreadable or of the wrong size.
+    AuditKeyInvalid = 5002, "audit_key_invalid", "an audit key is missing, unreadable or of the wrong size";
+    /// A write to a trail that was closed.
+    AuditTrailClosed = 5003, "audit_trail_closed", "the audit trail is closed";
+    /// An audit log could not be read (missing file, permissions, database).
+    AuditUnreadable = 5004, "audit_unreadable", "an audit log could not be read";
+
     // 9000-9099: bugs and the unexpected
     /// An internal invariant failed; this is a bug in routeguard.
     Internal = 9000, "internal", "an internal invariant failed (a bug in routeguard)";
@@ -202,7 +214,7 @@ mod tests {
         for &code in ErrorCode::ALL {
             let area = code.number() / 1000;
             assert!(
-                matches!(area, 1 | 2 | 3 | 4 | 9),
+                matches!(area, 1 | 2 | 3 | 4 | 5 | 9),
                 "{} outside the known areas",
                 code.name()
             );

@@ -162,6 +162,9 @@ pub struct PreparedFinding {
     pub detector: String,
     pub category: String,
     pub action: crate::dlp::Action,
+    /// Byte offsets into the string at `path`, for the audit record's spans.
+    pub start: usize,
+    pub end: usize,
 }
 
 /// An OpenRouter response (or stream chunk) as JSON; the error names the position only.
@@ -712,6 +715,8 @@ fn prepared_findings(scan: &RequestScan) -> Vec<PreparedFinding> {
             detector: f.finding.detector.to_string(),
             category: f.finding.category.to_string(),
             action: f.finding.action,
+            start: f.finding.start,
+            end: f.finding.end,
         })
         .collect()
 }

@@ -12,6 +12,16 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
 
+use crate::audit::chain::decode_key_text;
+use crate::audit::compose::{interaction, reason_refs, DecisionView, Details};
+use crate::audit::config::{Opened, TrailConfig};
+use crate::audit::export::Filter;
+use crate::audit::record::Sdk;
+use crate::audit::sink::{LineCallback, MemorySink};
+use crate::audit::{
+    to_canonical, verify_lines, AuditRecord, AuditTrail, ChainKey, Line, PublicKey, Receipt,
+    SigningKey, VerifyReport,
+};
 use crate::budget::report::{build as build_report, Dimension, Report, ReportQuery};
 use crate::budget::{
     actual_cost, parse_window, Cap, CapStatus, Estimate, Ledger, Outcome, ReserveOutcome,
@@ -892,5 +902,258 @@ impl HostGuard {
             },
             now.unwrap_or_else(now_ms),
         )
+    }
+}
+
+/// An audit trail that bindings share between threads: writing (directly or through the
+/// guard), checkpoints and close.
+#[derive(Clone)]
+pub struct HostAuditTrail {
+    trail: Arc<AuditTrail>,
+    memory: Option<MemorySink>,
+}
+
+impl std::fmt::Debug for HostAuditTrail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostAuditTrail")
+            .field("writer", &self.trail.writer())
+            .finish()
+    }
+}
+
+/// The SDK that writes records: `language` as the binding names itself, this release's version.
+pub fn sdk(language: &str) -> Sdk {
+    Sdk {
+        language: language.to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    }
+}
+
+impl HostAuditTrail {
+    /// Opens a trail from a JSON configuration (`{sink: {type: jsonl|postgres|memory|callback,
+    /// ...}, writer?, prompt?, response?, on_sink_error?, checkpoint_every?,
+    /// checkpoint_interval_ms?, sdk?}`). Keys are hex text or raw bytes; `language` fills `sdk`
+    /// when the configuration names none.
+    pub fn open(
+        config_json: &str,
+        chain_key: &[u8],
+        signing_key: Option<&[u8]>,
+        callback: Option<LineCallback>,
+        language: &str,
+        now: Option<i64>,
+    ) -> Result<HostAuditTrail> {
+        let mut config = TrailConfig::parse(config_json)?;
+        let key = ChainKey::new(&decode_key_text(chain_key))?;
+        let signer = signing_key
+            .map(|k| SigningKey::from_seed(&decode_key_text(k)))
+            .transpose()?;
+        config.sdk.get_or_insert_with(|| sdk(language));
+        Self::opened(config.open(key, signer, callback, now.unwrap_or_else(now_ms))?)
+    }
+
+    fn opened(opened: Opened) -> Result<HostAuditTrail> {
+        Ok(HostAuditTrail {
+            trail: Arc::new(opened.trail),
+            memory: opened.memory,
+        })
+    }
+
+    pub fn writer(&self) -> &str {
+        self.trail.writer()
+    }
+
+    /// The checkpoints' public key (hex), when the trail signs.
+    pub fn public_key(&self) -> Option<String> {
+        self.trail.public_key()
+    }
+
+    /// Writes an interaction event (JSON: the record's interaction fields).
+    pub fn write(&self, event_json: &str, now: Option<i64>) -> Result<Receipt> {
+        self.trail
+            .write_json(event_json, now.unwrap_or_else(now_ms))
+    }
+
+    pub fn checkpoint(&self, now: Option<i64>) -> Result<Receipt> {
+        self.trail.checkpoint(now.unwrap_or_else(now_ms))
+    }
+
+    /// Writes the closing checkpoint and flushes; later writes fail with `audit_trail_closed`.
+    pub fn close(&self, now: Option<i64>) -> Result<Receipt> {
+        self.trail.close(now.unwrap_or_else(now_ms))
+    }
+
+    /// Writes what a fail-open outage held back, if the sink takes it now, and fsyncs.
+    pub fn flush(&self, now: Option<i64>) -> Result<()> {
+        self.trail.flush(now.unwrap_or_else(now_ms))
+    }
+
+    /// The lines of a `memory` trail.
+    pub fn lines(&self) -> Result<Vec<String>> {
+        self.memory.as_ref().map(MemorySink::lines).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                "only a trail with a memory sink keeps its lines",
+            )
+        })
+    }
+}
+
+/// Checks the log at `location` (a file, a directory or a PostgreSQL URL).
+pub fn audit_verify(
+    location: &str,
+    chain_key: &[u8],
+    public_key: Option<&[u8]>,
+) -> Result<VerifyReport> {
+    let lines = audit_read_lines(location)?;
+    audit_verify_parsed(&lines, chain_key, public_key)
+}
+
+/// Checks a log given as text (its JSON Lines).
+pub fn audit_verify_text(
+    text: &[u8],
+    chain_key: &[u8],
+    public_key: Option<&[u8]>,
+) -> Result<VerifyReport> {
+    let mut lines = Vec::new();
+    let mut rest = text;
+    let mut number = 0;
+    while !rest.is_empty() {
+        number += 1;
+        let (bytes, terminated, next) = match rest.iter().position(|b| *b == b'\n') {
+            Some(i) => (&rest[..i], true, &rest[i + 1..]),
+            None => (rest, false, &rest[rest.len()..]),
+        };
+        lines.push(Line {
+            source: "input".into(),
+            number,
+            bytes: bytes.to_vec(),
+            terminated,
+        });
+        rest = next;
+    }
+    audit_verify_parsed(&lines, chain_key, public_key)
+}
+
+fn audit_read_lines(location: &str) -> Result<Vec<Line>> {
+    crate::audit::read::read_lines(location)
+}
+
+fn audit_verify_parsed(
+    lines: &[Line],
+    chain_key: &[u8],
+    public_key: Option<&[u8]>,
+) -> Result<VerifyReport> {
+    let key = ChainKey::new(&decode_key_text(chain_key))?;
+    let public_key = public_key
+        .map(|k| PublicKey::from_bytes(&decode_key_text(k)))
+        .transpose()?;
+    Ok(verify_lines(lines, &key, public_key.as_ref()))
+}
+
+/// The records of the log at `location` that `filter_json` keeps (`{user?, workspace?,
+/// provider?, model?, outcome?, since_ms?, until_ms?, all_kinds?}`), oldest first.
+pub fn audit_search(location: &str, filter_json: &str) -> Result<Vec<AuditRecord>> {
+    let filter: Filter = if filter_json.trim().is_empty() {
+        Filter::default()
+    } else {
+        serde_json::from_str(filter_json).map_err(|e| bad_json("audit filter", e))?
+    };
+    Ok(crate::audit::read::read_records(location)?
+        .into_iter()
+        .filter(|r| filter.matches(r))
+        .collect())
+}
+
+/// The log at `location` as `csv` or `ocsf` (JSON Lines of OCSF API Activity events).
+pub fn audit_export(location: &str, format: &str) -> Result<String> {
+    let records = audit_search(location, "")?;
+    match format {
+        "csv" => Ok(crate::audit::export::to_csv(&records)),
+        "ocsf" => crate::audit::export::to_ocsf_lines(&records),
+        other => Err(Error::new(
+            ErrorCode::InvalidArgument,
+            format!("`{other}` is not an export format (csv, ocsf)"),
+        )),
+    }
+}
+
+/// RFC 8785 canonical JSON of `json`: the bytes records are hashed and signed over.
+pub fn canonical_json(json: &str) -> Result<String> {
+    let value: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| Error::new(ErrorCode::InvalidJson, e.to_string()))?;
+    to_canonical(&value)
+}
+
+impl HostGuard {
+    /// Opens the trail the policy's `defaults.audit` describes (keys from the environment or
+    /// files it names). `callback` serves a `callback` sink.
+    pub fn open_audit_trail(
+        &self,
+        callback: Option<LineCallback>,
+        language: &str,
+        now: Option<i64>,
+    ) -> Result<HostAuditTrail> {
+        let settings = self.guard.policy().audit().ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidArgument,
+                "the policy has no defaults.audit section",
+            )
+        })?;
+        let (mut config, key, signer) = TrailConfig::from_policy(settings)?;
+        config.sdk = Some(sdk(language));
+        HostAuditTrail::opened(config.open(key, signer, callback, now.unwrap_or_else(now_ms))?)
+    }
+
+    /// The audit event of an interaction: the principal, the request as the caller gave it,
+    /// `prepare`'s decision and what followed (`details_json`: `{response?, estimate_micros?,
+    /// reserved_micros?, billed_micros?, error?, latency_ms?, id?, time?, stream?, attempts?,
+    /// fail_open?, sdk?}`).
+    pub fn audit_event(
+        &self,
+        principal_json: &str,
+        request_json: &str,
+        decision: &HostDecision,
+        details_json: &str,
+    ) -> Result<AuditRecord> {
+        let principal = parse_principal(principal_json)?;
+        let request: serde_json::Value = serde_json::from_str(request_json)
+            .map_err(|e| Error::new(ErrorCode::InvalidJson, format!("request: {e}")))?;
+        let details = Details::parse(details_json)?;
+        let refs = |reasons: &[HostReason]| {
+            reason_refs(reasons.iter().map(|r| {
+                (
+                    r.code.as_str(),
+                    r.rule.as_str(),
+                    r.message.as_str(),
+                    r.shadow,
+                )
+            }))
+        };
+        let prepared = decision.prepared.as_ref();
+        let view = DecisionView {
+            allowed: decision.allowed,
+            reasons: refs(&decision.reasons),
+            notices: refs(&decision.notices),
+            policy_hash: &decision.policy_hash,
+            sent: prepared.map(|p| p.request.as_str()),
+            models: prepared.map_or(&[], |p| p.models.as_slice()),
+            providers: prepared.map_or(&[], |p| p.providers.as_slice()),
+            findings: prepared.map_or(&[], |p| p.findings.as_slice()),
+        };
+        interaction(&self.guard, &principal, &request, &view, details)
+    }
+
+    /// Writes the interaction's record to `trail` (see [`audit_event`](Self::audit_event)).
+    pub fn audit(
+        &self,
+        trail: &HostAuditTrail,
+        principal_json: &str,
+        request_json: &str,
+        decision: &HostDecision,
+        details_json: &str,
+        now: Option<i64>,
+    ) -> Result<Receipt> {
+        let event = self.audit_event(principal_json, request_json, decision, details_json)?;
+        trail.trail.write(event, now.unwrap_or_else(now_ms))
     }
 }

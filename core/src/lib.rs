@@ -3,9 +3,11 @@
 //! This crate decides and records. It holds the DLP engine ([`dlp`]), the policy document
 //! ([`policy`]), the provider catalogue and routing rules ([`routing`]), budgets and the ledger
 //! ([`budget`]), the API every language binding wraps ([`host`]) and the error table ([`error`]);
-//! audit follows. The only I/O is in the ledger backends behind the cargo features `sqlite` and
-//! `postgres`.
+//! the audit trail
+//! ([`audit`]). The only I/O is at the edges: ledger backends (cargo features `sqlite`, `postgres`)
+//! and audit sinks.
 
+pub mod audit;
 pub mod budget;
 pub mod dlp;
 pub mod error;
