@@ -1,6 +1,7 @@
 //! The `routeguard` command: list detectors and error codes, scan text, files and JSONL, check and
 //! explain policies, show the provider catalogue.
 
+mod audit;
 mod policy;
 mod spend;
 
@@ -76,6 +77,77 @@ enum Command {
     /// Spend recorded in a budget ledger.
     #[command(subcommand)]
     Spend(SpendCommand),
+    /// The audit trail: verify, export, tail, search, keygen.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every writer's chain and checkpoint; name the first bad record and why.
+    /// Exit status: 0 intact, 1 tampered, 4 incomplete (a crash or a live writer), 2 error.
+    Verify {
+        /// A JSON Lines file, a directory of them, or a postgres:// URL.
+        path: String,
+        /// Environment variable holding the chain key (hex).
+        #[arg(long, default_value = "ROUTEGUARD_AUDIT_KEY")]
+        key_env: String,
+        /// A file holding the chain key instead (hex or raw bytes).
+        #[arg(long)]
+        key_file: Option<PathBuf>,
+        /// The Ed25519 public key (hex file) that checks checkpoint signatures.
+        #[arg(long)]
+        public_key: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = audit::ReadFormat::Text)]
+        format: audit::ReadFormat,
+    },
+    /// Every interaction as CSV (spreadsheets) or OCSF API Activity events (SIEMs, JSON Lines).
+    Export {
+        path: String,
+        #[arg(long, value_enum)]
+        format: audit::ExportFormat,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// The last records of every kind, checkpoints and notices included.
+    Tail {
+        path: String,
+        #[arg(short = 'n', long, default_value_t = 10)]
+        lines: usize,
+        #[arg(long, value_enum, default_value_t = audit::ReadFormat::Text)]
+        format: audit::ReadFormat,
+    },
+    /// Interactions matching every filter given, oldest first.
+    Search {
+        path: String,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        workspace: Option<String>,
+        /// The provider that served (slug).
+        #[arg(long)]
+        provider: Option<String>,
+        /// Requested or served model.
+        #[arg(long)]
+        model: Option<String>,
+        /// allowed, denied, violation, error or fallback.
+        #[arg(long)]
+        outcome: Option<String>,
+        /// From this time: 2026-11-24, 2026-11-24T10:00:00Z, or an age such as 24h or 7d.
+        #[arg(long)]
+        since: Option<String>,
+        /// Before this time (same forms).
+        #[arg(long)]
+        until: Option<String>,
+        /// Only the last N matches.
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long, value_enum, default_value_t = audit::ReadFormat::Text)]
+        format: audit::ReadFormat,
+    },
+    /// Make a chain key and an Ed25519 signing key pair in DIR (never overwrites).
+    Keygen { dir: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -224,6 +296,7 @@ fn main() -> ExitCode {
             window,
             format,
         }) => spend::report(&ledger, &by, &window, format),
+        Command::Audit(command) => run_audit(command),
     };
     match result {
         Ok(code) => code,
@@ -231,6 +304,62 @@ fn main() -> ExitCode {
             eprintln!("routeguard: error: {e}");
             ExitCode::from(EXIT_ERROR)
         }
+    }
+}
+
+fn run_audit(command: AuditCommand) -> Result<ExitCode, Error> {
+    match command {
+        AuditCommand::Verify {
+            path,
+            key_env,
+            key_file,
+            public_key,
+            format,
+        } => audit::verify(
+            &path,
+            &audit::KeySource {
+                env: &key_env,
+                file: key_file.as_deref(),
+            },
+            public_key.as_deref(),
+            format,
+        ),
+        AuditCommand::Export {
+            path,
+            format,
+            output,
+        } => audit::export(&path, format, output.as_deref()),
+        AuditCommand::Tail {
+            path,
+            lines,
+            format,
+        } => audit::tail(&path, lines, format),
+        AuditCommand::Search {
+            path,
+            user,
+            workspace,
+            provider,
+            model,
+            outcome,
+            since,
+            until,
+            limit,
+            format,
+        } => audit::search(
+            &path,
+            &audit::Search {
+                user: user.as_deref(),
+                workspace: workspace.as_deref(),
+                provider: provider.as_deref(),
+                model: model.as_deref(),
+                outcome: outcome.as_deref(),
+                since: since.as_deref(),
+                until: until.as_deref(),
+            },
+            limit,
+            format,
+        ),
+        AuditCommand::Keygen { dir } => audit::keygen(&dir),
     }
 }
 

@@ -444,3 +444,134 @@ fn spend_report_prints_a_table_csv_and_json() {
     );
     assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid_argument"));
 }
+
+const AUDIT_KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+const AUDIT_SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+
+/// A closed JSONL trail with three interactions in a fresh directory, and the public key file.
+fn audit_log(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    use routeguard::host::HostAuditTrail;
+    let dir = std::env::temp_dir().join(format!("rg-cli-audit-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = format!(
+        r#"{{"sink": {{"type": "jsonl", "path": {:?}}}, "writer": "cli.test", "checkpoint_interval_ms": 0}}"#,
+        dir.join("log").display().to_string()
+    );
+    let trail = HostAuditTrail::open(&config, AUDIT_KEY.as_bytes(), Some(AUDIT_SEED.as_bytes()), None, "rust", None).unwrap();
+    let events = [
+        r#"{"outcome": "allowed", "time": "2026-11-20T09:00:00.000Z", "principal": {"user": "alice", "workspace": "eu"}, "model": {"requested": "anthropic/claude-sonnet-4", "served": "anthropic/claude-sonnet-4"}, "routing": {"served_provider": "google-vertex"}, "cost": {"billed_micros": 636}}"#,
+        r#"{"outcome": "denied", "time": "2026-11-21T09:00:00.000Z", "principal": {"user": "bob", "workspace": "eu"}, "model": {"requested": "openai/gpt-4o"}, "decision": {"reasons": [{"code": "model_not_allowed"}]}}"#,
+        r#"{"outcome": "fallback", "time": "2026-11-22T09:00:00.000Z", "principal": {"user": "alice", "workspace": "us"}, "model": {"requested": "anthropic/claude-sonnet-4", "served": "mistralai/mistral-large"}, "routing": {"served_provider": "mistral"}}"#,
+    ];
+    for event in events {
+        trail.write(event, Some(1_795_400_000_000)).unwrap();
+    }
+    trail.close(Some(1_795_400_000_001)).unwrap();
+    let public = dir.join("signing.pub");
+    std::fs::write(&public, trail.public_key().unwrap()).unwrap();
+    (dir.join("log"), public)
+}
+
+fn routeguard_env(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_routeguard"))
+        .args(args)
+        .env("ROUTEGUARD_AUDIT_KEY", AUDIT_KEY)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn audit_verify_names_intact_tampered_and_crashed_logs() {
+    let (log, public) = audit_log("verify");
+    let (log_s, pub_s) = (log.display().to_string(), public.display().to_string());
+    let ok = routeguard_env(&["audit", "verify", &log_s, "--public-key", &pub_s]);
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert_eq!(ok.status.code(), Some(0), "{text}");
+    assert!(text.contains("intact (3 records, 1 checkpoints, 1 writers; signatures checked)"), "{text}");
+
+    let file = log.join("cli.test.00000.jsonl");
+    let original = std::fs::read(&file).unwrap();
+    let second_line = original.iter().position(|b| *b == b'\n').unwrap() + 1;
+    let mut edited = original.clone();
+    let at = second_line + original[second_line..].windows(6).position(|w| w == b"denied").unwrap();
+    edited[at..at + 6].copy_from_slice(b"DENIED");
+    std::fs::write(&file, &edited).unwrap();
+    let bad = routeguard_env(&["audit", "verify", &log_s, "--format", "json"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&bad.stdout).unwrap();
+    assert_eq!(report["status"], "tampered");
+    assert_eq!(report["problems"][0]["line"], 2);
+
+    // A crash mid-write: the last line cut short. Incomplete, not tampered.
+    std::fs::write(&file, &original[..original.len() - 30]).unwrap();
+    let torn = routeguard_env(&["audit", "verify", &log_s]);
+    let text = String::from_utf8_lossy(&torn.stdout);
+    assert_eq!(torn.status.code(), Some(4), "{text}");
+    assert!(text.contains("incomplete") && text.contains("torn_tail"), "{text}");
+
+    let no_key = routeguard(&["audit", "verify", &log_s, "--key-env", "RG_NO_SUCH_KEY"], b"");
+    assert_eq!(no_key.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_key.stderr).contains("audit_key_invalid"));
+}
+
+#[test]
+fn audit_export_tail_and_search() {
+    let (log, _) = audit_log("read");
+    let log_s = log.display().to_string();
+    let csv = routeguard(&["audit", "export", &log_s, "--format", "csv"], b"");
+    assert!(csv.status.success());
+    let text = String::from_utf8(csv.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert!(rows[0].starts_with("time,id,kind,outcome,user,workspace,"), "{text}");
+    assert_eq!(rows.len(), 4, "{text}");
+    assert!(rows[1].contains(",allowed,alice,eu,anthropic/claude-sonnet-4,") && rows[1].contains(",636,"), "{text}");
+
+    let ocsf = routeguard(&["audit", "export", &log_s, "--format", "ocsf"], b"");
+    let events: Vec<Value> = String::from_utf8(ocsf.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[0]["class_uid"], 6003);
+    assert_eq!(events[0]["type_uid"], 600399);
+    assert_eq!(events[1]["status_id"], 2);
+    assert_eq!(events[1]["actor"]["user"]["uid"], "bob");
+
+    let search = routeguard(&["audit", "search", &log_s, "--user", "alice", "--since", "2026-11-21", "--format", "json"], b"");
+    let found: Vec<Value> = String::from_utf8(search.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["outcome"], "fallback");
+    let by_provider = routeguard(&["audit", "search", &log_s, "--provider", "google-vertex"], b"");
+    let text = String::from_utf8(by_provider.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("alice@eu") && text.contains("via google-vertex") && text.contains("$0.000636"), "{text}");
+    let bad_time = routeguard(&["audit", "search", &log_s, "--since", "yesterday"], b"");
+    assert_eq!(bad_time.status.code(), Some(2));
+
+    let tail = routeguard(&["audit", "tail", &log_s, "-n", "2"], b"");
+    let text = String::from_utf8(tail.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[1].contains("checkpoint (close) after 3 records"), "{text}");
+}
+
+#[test]
+fn audit_keygen_writes_private_keys_once() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("rg-cli-keys-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let dir_s = dir.display().to_string();
+    let out = routeguard(&["audit", "keygen", &dir_s], b"");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mode = std::fs::metadata(dir.join("signing.key")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let key = std::fs::read_to_string(dir.join("chain.key")).unwrap();
+    assert_eq!(key.trim().len(), 64);
+    let again = routeguard(&["audit", "keygen", &dir_s], b"");
+    assert_eq!(again.status.code(), Some(2), "keygen must not overwrite keys");
+}

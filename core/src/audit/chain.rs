@@ -100,6 +100,11 @@ impl SigningKey {
         PublicKey(self.0.verifying_key())
     }
 
+    /// The seed as hex, for writing a key file.
+    pub fn seed_hex(&self) -> String {
+        hex(self.0.as_bytes())
+    }
+
     fn sign_hex(&self, data: &[u8]) -> String {
         hex(&self.0.sign(data).to_bytes())
     }
@@ -137,6 +142,16 @@ impl PublicKey {
             .verify(data, &ed25519_dalek::Signature::from_bytes(&bytes))
             .is_ok()
     }
+}
+
+/// Fresh keys from the operating system's generator: a 32-byte chain key and an Ed25519 seed.
+pub fn generate_keys() -> Result<(Vec<u8>, SigningKey)> {
+    let mut chain = vec![0u8; 32];
+    let mut seed = [0u8; 32];
+    let fail = |e: getrandom::Error| Error::new(ErrorCode::Internal, format!("no randomness: {e}"));
+    getrandom::getrandom(&mut chain).map_err(fail)?;
+    getrandom::getrandom(&mut seed).map_err(fail)?;
+    Ok((chain, SigningKey::from_seed(&seed)?))
 }
 
 /// Key material given as text (an environment variable or a file): hex, else the raw bytes.

@@ -198,9 +198,9 @@ impl AuditTrail {
             state.since_checkpoint += 1;
             let every = self.options.checkpoint_every;
             let interval = self.options.checkpoint_interval_ms;
+            let started = *state.last_checkpoint_ms.get_or_insert(now_ms);
             let due = (every > 0 && state.since_checkpoint >= every)
-                || (interval > 0
-                    && now_ms - state.last_checkpoint_ms.unwrap_or(now_ms - interval) >= interval);
+                || (interval > 0 && now_ms - started >= interval);
             if due {
                 // A checkpoint that cannot be written now is tried again after the next record.
                 let _ = self.checkpoint_locked(&mut state, "periodic", now_ms);

@@ -81,11 +81,12 @@ impl VerifyReport {
             .or(self.problems.first())
     }
 
-    /// 0 intact, 1 tampered, 3 incomplete: the exit code of `routeguard audit verify`.
-    pub fn exit_code(&self) -> i32 {
+    /// 0 intact, 1 tampered, 4 incomplete: the exit code of `routeguard audit verify` (2 is
+    /// the CLI's usage and I/O error, 3 its "blocked").
+    pub fn exit_code(&self) -> u8 {
         match self.status {
             "intact" => 0,
-            "incomplete" => 3,
+            "incomplete" => 4,
             _ => 1,
         }
     }
