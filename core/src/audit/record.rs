@@ -343,3 +343,48 @@ pub struct NoticeInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
+
+impl AuditRecord {
+    /// The JSON Schema of a record (version 1), pretty-printed: `schemas/audit-record.schema.json`.
+    pub fn json_schema() -> String {
+        let mut schema = serde_json::to_value(schemars::schema_for!(AuditRecord))
+            .expect("a schema serialises");
+        schema["$id"] = "https://routeguard.dev/schemas/audit-record.v1.json".into();
+        let mut text = serde_json::to_string_pretty(&schema).expect("a schema serialises");
+        text.push('\n');
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_committed_schema_matches_the_types() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../schemas/audit-record.schema.json");
+        let generated = AuditRecord::json_schema();
+        if std::env::var_os("ROUTEGUARD_UPDATE_SCHEMAS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{} differs from the record types; regenerate it with\n  ROUTEGUARD_UPDATE_SCHEMAS=1 cargo test -p routeguard --lib audit",
+            path.display()
+        );
+        let schema: Value = serde_json::from_str(&generated).unwrap();
+        assert_eq!(schema["additionalProperties"], false);
+        assert!(schema["$defs"]["Content"].is_object());
+        assert!(schema["$defs"]["AuditOutcome"].is_object());
+    }
+
+    #[test]
+    fn records_are_strict() {
+        let err = serde_json::from_str::<AuditRecord>(r#"{"outcome": "allowed", "promtp": 1}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `promtp`"), "{err}");
+    }
+}
