@@ -19,7 +19,11 @@ lib:
 	$(CARGO) build --release -q -p routeguard-c
 
 ## make demo: scan the sample prompt, show what was found and what would leave, where a request
-## may be served, and a budget reservation settled and reported.
+## may be served, a budget reservation settled and reported, and an audit trail written, verified
+## and read back.
+# A demo key only: real keys come from `routeguard audit keygen` or a secret store.
+DEMO_AUDIT_KEY := 64656d6f206b6579206f6e6c793a206e6576657220757365206d6520666f7221
+DEMO_AUDIT := $(or $(CARGO_TARGET_DIR),target)/demo-audit
 demo:
 	$(CARGO) build --release -q -p routeguard-cli
 	@echo "== Default profile (secrets block, personal data is masked) =="
@@ -36,6 +40,12 @@ demo:
 	@echo
 	@echo "== Budgets: alice's request reserved on every cap, settled at OpenRouter's cost, reported =="
 	$(CARGO) run --release -q -p routeguard --example budget
+	@echo
+	@echo "== Audit: two interactions recorded (allowed, denied), chained, signed and verified =="
+	@rm -rf $(DEMO_AUDIT) $(DEMO_AUDIT).pub
+	ROUTEGUARD_AUDIT_KEY=$(DEMO_AUDIT_KEY) $(CARGO) run --release -q -p routeguard --example audit -- $(DEMO_AUDIT)
+	ROUTEGUARD_AUDIT_KEY=$(DEMO_AUDIT_KEY) $(BIN) audit verify $(DEMO_AUDIT) --public-key $(DEMO_AUDIT).pub
+	$(BIN) audit tail $(DEMO_AUDIT)
 
 ## make test: formatting, lints, every test suite (Rust, Python, Node, C, Go; each runs the
 ## conformance corpus), drift checks of generated files and README snippets, a short fuzz run.
@@ -78,6 +88,8 @@ readme:
 	grep -qx 'send to \["google-vertex/europe-west1"\]' $(or $(CARGO_TARGET_DIR),target)/guard.out
 	$(CARGO) run -q -p routeguard --example budget > $(or $(CARGO_TARGET_DIR),target)/budget.out
 	grep -qx 'charged 636 micro-USD to google-vertex' $(or $(CARGO_TARGET_DIR),target)/budget.out
+	$(CARGO) run -q -p routeguard --example audit > $(or $(CARGO_TARGET_DIR),target)/audit.out
+	grep -qx 'verify: intact (2 records, 1 checkpoints)' $(or $(CARGO_TARGET_DIR),target)/audit.out
 
 ## Runs each fuzz target briefly when a nightly toolchain is present (cargo-fuzz needs it).
 fuzz-smoke:

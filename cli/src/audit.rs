@@ -75,7 +75,11 @@ pub fn verify(
                 report.records,
                 report.checkpoints,
                 report.writers.len(),
-                if report.signatures_checked { "checked" } else { "not checked: no --public-key" }
+                if report.signatures_checked {
+                    "checked"
+                } else {
+                    "not checked: no --public-key"
+                }
             );
             for w in &report.writers {
                 println!(
@@ -85,7 +89,11 @@ pub fn verify(
                     w.last_seq,
                     w.records,
                     w.checkpoints,
-                    if w.closed { "closed".to_string() } else { format!("open ({} unsealed)", w.unsealed) }
+                    if w.closed {
+                        "closed".to_string()
+                    } else {
+                        format!("open ({} unsealed)", w.unsealed)
+                    }
                 );
             }
             if let Some(first) = report.first_bad() {
@@ -105,7 +113,11 @@ pub fn verify(
     Ok(ExitCode::from(report.exit_code()))
 }
 
-pub fn export(location: &str, format: ExportFormat, output: Option<&Path>) -> Result<ExitCode, Error> {
+pub fn export(
+    location: &str,
+    format: ExportFormat,
+    output: Option<&Path>,
+) -> Result<ExitCode, Error> {
     let text = audit_export(
         location,
         match format {
@@ -138,7 +150,12 @@ pub struct Search<'a> {
 
 /// An instant: RFC 3339, a date, or an age back from now (`90m`, `24h`, `7d`).
 fn instant(text: &str, now: i64) -> Result<i64, Error> {
-    let age = |unit: i64| text[..text.len() - 1].parse::<i64>().ok().map(|n| now - n * unit);
+    let age = |unit: i64| {
+        text[..text.len() - 1]
+            .parse::<i64>()
+            .ok()
+            .map(|n| now - n * unit)
+    };
     let parsed = match text.chars().last() {
         Some('m') => age(60_000),
         Some('h') => age(3_600_000),
@@ -148,12 +165,19 @@ fn instant(text: &str, now: i64) -> Result<i64, Error> {
     parsed.ok_or_else(|| {
         Error::new(
             ErrorCode::InvalidArgument,
-            format!("`{text}` is not a time: write 2026-11-24, 2026-11-24T10:00:00Z, 90m, 24h or 7d"),
+            format!(
+                "`{text}` is not a time: write 2026-11-24, 2026-11-24T10:00:00Z, 90m, 24h or 7d"
+            ),
         )
     })
 }
 
-pub fn search(location: &str, query: &Search<'_>, limit: Option<usize>, format: ReadFormat) -> Result<ExitCode, Error> {
+pub fn search(
+    location: &str,
+    query: &Search<'_>,
+    limit: Option<usize>,
+    format: ReadFormat,
+) -> Result<ExitCode, Error> {
     let now = now_ms();
     let mut filter = serde_json::Map::new();
     for (key, value) in [
@@ -199,7 +223,13 @@ fn print_records(records: &[AuditRecord], format: ReadFormat) {
 fn summary(r: &AuditRecord) -> String {
     let time = r.time.as_deref().unwrap_or("-");
     if let Some(c) = &r.checkpoint {
-        return format!("{time}  checkpoint ({}) after {} records  [{}#{}]", c.reason, c.records, r.writer.as_deref().unwrap_or("-"), r.seq.unwrap_or(0));
+        return format!(
+            "{time}  checkpoint ({}) after {} records  [{}#{}]",
+            c.reason,
+            c.records,
+            r.writer.as_deref().unwrap_or("-"),
+            r.seq.unwrap_or(0)
+        );
     }
     if let Some(n) = &r.notice {
         return format!("{time}  notice {}: {}", n.code, n.message);
@@ -211,20 +241,35 @@ fn summary(r: &AuditRecord) -> String {
     let model = r.model.as_ref();
     let requested = model.and_then(|m| m.requested.as_deref()).unwrap_or("-");
     let served = model.and_then(|m| m.served.as_deref());
-    let provider = r.routing.as_ref().and_then(|x| x.served_provider.as_deref()).unwrap_or("-");
+    let provider = r
+        .routing
+        .as_ref()
+        .and_then(|x| x.served_provider.as_deref())
+        .unwrap_or("-");
     let cost = r
         .cost
         .as_ref()
         .and_then(|c| c.billed_micros.or(c.reserved_micros))
         .map_or("-".to_string(), |m| format!("${:.6}", m as f64 / 1e6));
-    let mut why: Vec<&str> = r.decision.iter().flat_map(|d| d.reasons.iter().map(|x| x.code.as_str())).collect();
+    let mut why: Vec<&str> = r
+        .decision
+        .iter()
+        .flat_map(|d| d.reasons.iter().map(|x| x.code.as_str()))
+        .collect();
     why.extend(r.error.iter().map(|e| e.code.as_str()));
+    why.dedup();
     let dlp: u64 = r.dlp.iter().map(|d| d.count).sum();
     format!(
         "{time}  {:<9} {who}  {requested}{}  via {provider}  {cost}  dlp {dlp}{}",
         r.outcome.map_or("-", |o| o.name()),
-        served.filter(|s| *s != requested).map_or(String::new(), |s| format!(" -> {s}")),
-        if why.is_empty() { String::new() } else { format!("  [{}]", why.join(", ")) }
+        served
+            .filter(|s| *s != requested)
+            .map_or(String::new(), |s| format!(" -> {s}")),
+        if why.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", why.join(", "))
+        }
     )
 }
 
@@ -254,7 +299,8 @@ pub fn keygen(dir: &Path) -> Result<ExitCode, Error> {
         }
         let _ = secret;
         let mut file = options.open(&path).map_err(|e| fail(&path, e))?;
-        std::io::Write::write_all(&mut file, format!("{text}\n").as_bytes()).map_err(|e| fail(&path, e))?;
+        std::io::Write::write_all(&mut file, format!("{text}\n").as_bytes())
+            .map_err(|e| fail(&path, e))?;
         println!("wrote {}", path.display());
     }
     println!(

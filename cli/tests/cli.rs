@@ -457,7 +457,15 @@ fn audit_log(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
         r#"{{"sink": {{"type": "jsonl", "path": {:?}}}, "writer": "cli.test", "checkpoint_interval_ms": 0}}"#,
         dir.join("log").display().to_string()
     );
-    let trail = HostAuditTrail::open(&config, AUDIT_KEY.as_bytes(), Some(AUDIT_SEED.as_bytes()), None, "rust", None).unwrap();
+    let trail = HostAuditTrail::open(
+        &config,
+        AUDIT_KEY.as_bytes(),
+        Some(AUDIT_SEED.as_bytes()),
+        None,
+        "rust",
+        None,
+    )
+    .unwrap();
     let events = [
         r#"{"outcome": "allowed", "time": "2026-11-20T09:00:00.000Z", "principal": {"user": "alice", "workspace": "eu"}, "model": {"requested": "anthropic/claude-sonnet-4", "served": "anthropic/claude-sonnet-4"}, "routing": {"served_provider": "google-vertex"}, "cost": {"billed_micros": 636}}"#,
         r#"{"outcome": "denied", "time": "2026-11-21T09:00:00.000Z", "principal": {"user": "bob", "workspace": "eu"}, "model": {"requested": "openai/gpt-4o"}, "decision": {"reasons": [{"code": "model_not_allowed"}]}}"#,
@@ -487,13 +495,20 @@ fn audit_verify_names_intact_tampered_and_crashed_logs() {
     let ok = routeguard_env(&["audit", "verify", &log_s, "--public-key", &pub_s]);
     let text = String::from_utf8_lossy(&ok.stdout);
     assert_eq!(ok.status.code(), Some(0), "{text}");
-    assert!(text.contains("intact (3 records, 1 checkpoints, 1 writers; signatures checked)"), "{text}");
+    assert!(
+        text.contains("intact (3 records, 1 checkpoints, 1 writers; signatures checked)"),
+        "{text}"
+    );
 
     let file = log.join("cli.test.00000.jsonl");
     let original = std::fs::read(&file).unwrap();
     let second_line = original.iter().position(|b| *b == b'\n').unwrap() + 1;
     let mut edited = original.clone();
-    let at = second_line + original[second_line..].windows(6).position(|w| w == b"denied").unwrap();
+    let at = second_line
+        + original[second_line..]
+            .windows(6)
+            .position(|w| w == b"denied")
+            .unwrap();
     edited[at..at + 6].copy_from_slice(b"DENIED");
     std::fs::write(&file, &edited).unwrap();
     let bad = routeguard_env(&["audit", "verify", &log_s, "--format", "json"]);
@@ -507,9 +522,15 @@ fn audit_verify_names_intact_tampered_and_crashed_logs() {
     let torn = routeguard_env(&["audit", "verify", &log_s]);
     let text = String::from_utf8_lossy(&torn.stdout);
     assert_eq!(torn.status.code(), Some(4), "{text}");
-    assert!(text.contains("incomplete") && text.contains("torn_tail"), "{text}");
+    assert!(
+        text.contains("incomplete") && text.contains("torn_tail"),
+        "{text}"
+    );
 
-    let no_key = routeguard(&["audit", "verify", &log_s, "--key-env", "RG_NO_SUCH_KEY"], b"");
+    let no_key = routeguard(
+        &["audit", "verify", &log_s, "--key-env", "RG_NO_SUCH_KEY"],
+        b"",
+    );
     assert_eq!(no_key.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_key.stderr).contains("audit_key_invalid"));
 }
@@ -522,9 +543,16 @@ fn audit_export_tail_and_search() {
     assert!(csv.status.success());
     let text = String::from_utf8(csv.stdout).unwrap();
     let rows: Vec<&str> = text.lines().collect();
-    assert!(rows[0].starts_with("time,id,kind,outcome,user,workspace,"), "{text}");
+    assert!(
+        rows[0].starts_with("time,id,kind,outcome,user,workspace,"),
+        "{text}"
+    );
     assert_eq!(rows.len(), 4, "{text}");
-    assert!(rows[1].contains(",allowed,alice,eu,anthropic/claude-sonnet-4,") && rows[1].contains(",636,"), "{text}");
+    assert!(
+        rows[1].contains(",allowed,alice,eu,anthropic/claude-sonnet-4,")
+            && rows[1].contains(",636,"),
+        "{text}"
+    );
 
     let ocsf = routeguard(&["audit", "export", &log_s, "--format", "ocsf"], b"");
     let events: Vec<Value> = String::from_utf8(ocsf.stdout)
@@ -538,7 +566,20 @@ fn audit_export_tail_and_search() {
     assert_eq!(events[1]["status_id"], 2);
     assert_eq!(events[1]["actor"]["user"]["uid"], "bob");
 
-    let search = routeguard(&["audit", "search", &log_s, "--user", "alice", "--since", "2026-11-21", "--format", "json"], b"");
+    let search = routeguard(
+        &[
+            "audit",
+            "search",
+            &log_s,
+            "--user",
+            "alice",
+            "--since",
+            "2026-11-21",
+            "--format",
+            "json",
+        ],
+        b"",
+    );
     let found: Vec<Value> = String::from_utf8(search.stdout)
         .unwrap()
         .lines()
@@ -546,10 +587,18 @@ fn audit_export_tail_and_search() {
         .collect();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0]["outcome"], "fallback");
-    let by_provider = routeguard(&["audit", "search", &log_s, "--provider", "google-vertex"], b"");
+    let by_provider = routeguard(
+        &["audit", "search", &log_s, "--provider", "google-vertex"],
+        b"",
+    );
     let text = String::from_utf8(by_provider.stdout).unwrap();
     assert_eq!(text.lines().count(), 1, "{text}");
-    assert!(text.contains("alice@eu") && text.contains("via google-vertex") && text.contains("$0.000636"), "{text}");
+    assert!(
+        text.contains("alice@eu")
+            && text.contains("via google-vertex")
+            && text.contains("$0.000636"),
+        "{text}"
+    );
     let bad_time = routeguard(&["audit", "search", &log_s, "--since", "yesterday"], b"");
     assert_eq!(bad_time.status.code(), Some(2));
 
@@ -557,7 +606,10 @@ fn audit_export_tail_and_search() {
     let text = String::from_utf8(tail.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2, "{text}");
-    assert!(lines[1].contains("checkpoint (close) after 3 records"), "{text}");
+    assert!(
+        lines[1].contains("checkpoint (close) after 3 records"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -567,11 +619,22 @@ fn audit_keygen_writes_private_keys_once() {
     let _ = std::fs::remove_dir_all(&dir);
     let dir_s = dir.display().to_string();
     let out = routeguard(&["audit", "keygen", &dir_s], b"");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let mode = std::fs::metadata(dir.join("signing.key")).unwrap().permissions().mode();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mode = std::fs::metadata(dir.join("signing.key"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
     let key = std::fs::read_to_string(dir.join("chain.key")).unwrap();
     assert_eq!(key.trim().len(), 64);
     let again = routeguard(&["audit", "keygen", &dir_s], b"");
-    assert_eq!(again.status.code(), Some(2), "keygen must not overwrite keys");
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "keygen must not overwrite keys"
+    );
 }

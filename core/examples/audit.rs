@@ -9,12 +9,23 @@ fn main() -> routeguard::Result<()> {
     let chain_key = std::env::var("ROUTEGUARD_AUDIT_KEY")
         .unwrap_or_else(|_| "00112233445566778899aabbccddeeff".repeat(2));
     let signing_key = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
-    let dir = std::env::temp_dir().join(format!("routeguard-audit-{}", std::process::id()));
+    // `cargo run --example audit -- DIR` keeps the log in DIR (and the public key in DIR.pub).
+    let kept = std::env::args().nth(1).map(std::path::PathBuf::from);
+    let dir = kept.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("routeguard-audit-{}", std::process::id()))
+    });
     let config = format!(
         r#"{{"sink": {{"type": "jsonl", "path": {:?}, "fsync": "every"}}, "prompt": "redacted"}}"#,
         dir.display().to_string()
     );
-    let trail = HostAuditTrail::open(&config, chain_key.as_bytes(), Some(signing_key.as_bytes()), None, "rust", None)?;
+    let trail = HostAuditTrail::open(
+        &config,
+        chain_key.as_bytes(),
+        Some(signing_key.as_bytes()),
+        None,
+        "rust",
+        None,
+    )?;
 
     let alice = r#"{"user": "alice", "workspace": "eu-health"}"#;
     let request = r#"{"model": "anthropic/claude-sonnet-4", "messages": [{"role": "user", "content": "Mail jane@example.com the results"}]}"#;
@@ -24,7 +35,12 @@ fn main() -> routeguard::Result<()> {
         "choices": [{"message": {"role": "assistant", "content": "Sent."}}],
         "usage": {"prompt_tokens": 12, "completion_tokens": 40, "cost": 0.000636}}, "latency_ms": 840}"#;
     let receipt = guard.audit(&trail, alice, request, &decision, details, None)?;
-    println!("record {} of writer {}: {}", receipt.seq.unwrap_or(0), receipt.writer, receipt.status);
+    println!(
+        "record {} of writer {}: {}",
+        receipt.seq.unwrap_or(0),
+        receipt.writer,
+        receipt.status
+    );
 
     let denied = r#"{"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "Hi"}]}"#;
     let decision = guard.prepare(alice, denied, None, None)?;
@@ -32,11 +48,20 @@ fn main() -> routeguard::Result<()> {
 
     trail.close(None)?; // the signed closing checkpoint: a cut tail is detectable
     let public_key = trail.public_key().unwrap_or_default();
-    let report = audit_verify(&dir.display().to_string(), chain_key.as_bytes(), Some(public_key.as_bytes()))?;
+    let report = audit_verify(
+        &dir.display().to_string(),
+        chain_key.as_bytes(),
+        Some(public_key.as_bytes()),
+    )?;
     println!(
         "verify: {} ({} records, {} checkpoints)",
         report.status, report.records, report.checkpoints
     );
-    std::fs::remove_dir_all(&dir).ok();
+    match kept {
+        Some(dir) => {
+            std::fs::write(dir.with_extension("pub"), public_key).expect("write the public key")
+        }
+        None => std::fs::remove_dir_all(&dir).expect("remove the example's log"),
+    }
     Ok(())
 }
