@@ -41,7 +41,9 @@ fn jsonl(dir: &std::path::Path, writer: &str, extra: &str) -> AuditTrail {
 }
 
 fn event(n: usize) -> String {
-    format!(r#"{{"outcome": "allowed", "id": "e{n}", "principal": {{"user": "u{n}", "workspace": "w"}}}}"#)
+    format!(
+        r#"{{"outcome": "allowed", "id": "e{n}", "principal": {{"user": "u{n}", "workspace": "w"}}}}"#
+    )
 }
 
 fn verify(location: &str) -> routeguard::audit::VerifyReport {
@@ -60,7 +62,10 @@ fn size_rotation_seals_each_file_and_the_directory_verifies_as_one_chain() {
         trail.write_json(&e, T0 + n as i64).unwrap();
     }
     trail.close(T0 + 5000).unwrap();
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     assert!(files.len() >= 3, "{files:?}");
     for file in &files {
@@ -83,7 +88,11 @@ fn size_rotation_seals_each_file_and_the_directory_verifies_as_one_chain() {
 #[test]
 fn daily_rotation_starts_a_file_at_utc_midnight() {
     let dir = temp_dir("daily");
-    let trail = jsonl(&dir, "w2", r#", "rotate": {"daily": true}, "fsync": "never""#);
+    let trail = jsonl(
+        &dir,
+        "w2",
+        r#", "rotate": {"daily": true}, "fsync": "never""#,
+    );
     let midnight = (T0 / DAY + 1) * DAY;
     trail.write_json(&event(1), midnight - 1).unwrap();
     trail.write_json(&event(2), midnight - 1).unwrap();
@@ -98,10 +107,18 @@ fn daily_rotation_starts_a_file_at_utc_midnight() {
 fn interval_fsync_and_several_writers_in_one_directory() {
     let dir = temp_dir("writers");
     let trails: Vec<AuditTrail> = (0..3)
-        .map(|i| jsonl(&dir, &format!("proc{i}"), r#", "fsync": {"interval_ms": 50}"#))
+        .map(|i| {
+            jsonl(
+                &dir,
+                &format!("proc{i}"),
+                r#", "fsync": {"interval_ms": 50}"#,
+            )
+        })
         .collect();
     for n in 0..30 {
-        trails[n % 3].write_json(&event(n), T0 + n as i64 * 10).unwrap();
+        trails[n % 3]
+            .write_json(&event(n), T0 + n as i64 * 10)
+            .unwrap();
     }
     for t in &trails {
         t.close(T0 + 1000).unwrap();
@@ -150,7 +167,13 @@ fn threads_sharing_one_trail_keep_one_unbroken_chain() {
 fn dropping_a_trail_writes_its_closing_checkpoint() {
     let memory = MemorySink::new();
     {
-        let trail = AuditTrail::new(Box::new(memory.clone()), ChainKey::new(KEY).unwrap(), None, TrailOptions::new("dropped")).unwrap();
+        let trail = AuditTrail::new(
+            Box::new(memory.clone()),
+            ChainKey::new(KEY).unwrap(),
+            None,
+            TrailOptions::new("dropped"),
+        )
+        .unwrap();
         trail.write_json(&event(1), T0).unwrap();
     }
     let lines = memory.lines();
@@ -167,7 +190,10 @@ struct Flaky {
 impl AuditSink for Flaky {
     fn append(&mut self, line: &str, now_ms: i64) -> Result<()> {
         if self.down.load(Ordering::SeqCst) > 0 {
-            return Err(routeguard::Error::new(ErrorCode::AuditUnavailable, "disk full"));
+            return Err(routeguard::Error::new(
+                ErrorCode::AuditUnavailable,
+                "disk full",
+            ));
         }
         self.inner.append(line, now_ms)
     }
@@ -184,7 +210,10 @@ fn a_long_outage_fails_open_up_to_the_backlog_then_counts_what_went_unrecorded()
     options.on_sink_error = Permission::Allow;
     options.checkpoint_every = 0;
     let trail = AuditTrail::new(
-        Box::new(Flaky { inner: memory.clone(), down: Arc::clone(&down) }),
+        Box::new(Flaky {
+            inner: memory.clone(),
+            down: Arc::clone(&down),
+        }),
         ChainKey::new(KEY).unwrap(),
         None,
         options,
@@ -192,7 +221,11 @@ fn a_long_outage_fails_open_up_to_the_backlog_then_counts_what_went_unrecorded()
     .unwrap();
     for n in 0..MAX_BACKLOG + 5 {
         let receipt = trail.write_json(&event(n), T0).unwrap();
-        let want = if n < MAX_BACKLOG { "delayed" } else { "unrecorded" };
+        let want = if n < MAX_BACKLOG {
+            "delayed"
+        } else {
+            "unrecorded"
+        };
         assert_eq!(receipt.status, want, "record {n}");
     }
     assert_eq!(trail.backlog(), MAX_BACKLOG);
@@ -200,8 +233,14 @@ fn a_long_outage_fails_open_up_to_the_backlog_then_counts_what_went_unrecorded()
     trail.write_json(&event(99_999), T0 + 60_000).unwrap();
     trail.close(T0 + 60_001).unwrap();
     let lines = memory.lines();
-    let notice = lines.iter().find(|l| l.contains("sink_failed_open")).unwrap();
-    assert!(notice.contains(r#""delayed":10000"#) && notice.contains(r#""unrecorded":5"#), "{notice}");
+    let notice = lines
+        .iter()
+        .find(|l| l.contains("sink_failed_open"))
+        .unwrap();
+    assert!(
+        notice.contains(r#""delayed":10000"#) && notice.contains(r#""unrecorded":5"#),
+        "{notice}"
+    );
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
     let report = audit_verify_text(text.as_bytes(), KEY, None).unwrap();
     assert_eq!(report.status, "intact", "{:?}", report.problems.first());
@@ -222,7 +261,10 @@ fn a_failing_jsonl_directory_fails_closed() {
 #[test]
 fn postgres_sink_verifies_from_the_table() {
     let Ok(url) = std::env::var("ROUTEGUARD_TEST_POSTGRES") else {
-        assert_ne!(std::env::var("ROUTEGUARD_REQUIRE_POSTGRES").as_deref(), Ok("1"));
+        assert_ne!(
+            std::env::var("ROUTEGUARD_REQUIRE_POSTGRES").as_deref(),
+            Ok("1")
+        );
         return;
     };
     if !cfg!(feature = "postgres") {
@@ -233,15 +275,22 @@ fn postgres_sink_verifies_from_the_table() {
         let schema = "audit_sink_test";
         let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
         client
-            .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"))
+            .batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"
+            ))
             .unwrap();
         let sep = if url.contains('?') { '&' } else { '?' };
         let url = format!("{url}{sep}options=-csearch_path%3D{schema}");
-        let config = format!(r#"{{"sink": {{"type": "postgres", "url": "{url}"}}, "writer": "pg.1"}}"#);
+        let config =
+            format!(r#"{{"sink": {{"type": "postgres", "url": "{url}"}}, "writer": "pg.1"}}"#);
         let trails: Vec<AuditTrail> = (0..2)
             .map(|i| {
                 let config = config.replace("pg.1", &format!("pg.{i}"));
-                TrailConfig::parse(&config).unwrap().open(ChainKey::new(KEY).unwrap(), Some(signer()), None, T0).unwrap().trail
+                TrailConfig::parse(&config)
+                    .unwrap()
+                    .open(ChainKey::new(KEY).unwrap(), Some(signer()), None, T0)
+                    .unwrap()
+                    .trail
             })
             .collect();
         for n in 0..20 {
@@ -260,4 +309,66 @@ fn postgres_sink_verifies_from_the_table() {
         assert_eq!(tampered.status, "tampered");
         assert_eq!(tampered.first_bad().unwrap().kind, "bad_mac");
     }
+}
+
+#[test]
+fn the_policy_names_the_keys_by_environment_variable_and_file() {
+    use routeguard::host::{CatalogSource, HostGuard, PolicySource};
+    let dir = temp_dir("policy");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("signing.key"), format!("{}\n", "07".repeat(32))).unwrap();
+    let policy = format!(
+        "version: 1\ndefaults:\n  models: {{allow: [\"anthropic/*\"]}}\n  audit:\n    prompt: none\n    sink: {{type: jsonl, path: log}}\n    chain_key: {{env: RG_TEST_AUDIT_KEY_{pid}}}\n    signing_key: {{file: signing.key}}\nworkspaces: {{w: {{}}}}\nusers: {{u: {{}}}}\n",
+        pid = std::process::id()
+    );
+    let file = dir.join("policy.yaml");
+    std::fs::write(&file, policy).unwrap();
+    let guard = HostGuard::new(PolicySource::File(&file), CatalogSource::Builtin).unwrap();
+    let missing = guard.open_audit_trail(None, "rust", Some(T0)).unwrap_err();
+    assert_eq!(missing.code(), ErrorCode::AuditKeyInvalid);
+    assert!(missing.message().contains("RG_TEST_AUDIT_KEY_"), "{}", missing.message());
+    std::env::set_var(format!("RG_TEST_AUDIT_KEY_{}", std::process::id()), routeguard::audit::chain::hex(KEY).to_uppercase());
+    let trail = guard.open_audit_trail(None, "rust", Some(T0)).unwrap();
+    let request = r#"{"model": "anthropic/claude-sonnet-4", "messages": [{"role": "user", "content": "secret plans"}]}"#;
+    let principal = r#"{"user": "u", "workspace": "w"}"#;
+    let decision = guard.prepare(principal, request, None, None).unwrap();
+    let receipt = guard.audit(&trail, principal, request, &decision, "", Some(T0)).unwrap();
+    let line = receipt.line.unwrap();
+    assert!(line.contains(r#""prompt":{"mode":"none"}"#) && !line.contains("secret plans"), "{line}");
+    assert!(line.contains(r#""language":"rust""#), "{line}");
+    trail.close(Some(T0 + 1)).unwrap();
+    let public = SigningKey::from_seed(&[7; 32]).unwrap().public_key().hex();
+    let report = audit_verify(&dir.join("log").display().to_string(), KEY, Some(public.as_bytes())).unwrap();
+    assert_eq!(report.status, "intact", "{:?}", report.problems);
+}
+
+/// A writer killed with SIGKILL leaves an open chain: `incomplete`, never `tampered`.
+#[test]
+fn a_killed_writer_leaves_an_incomplete_log_not_a_tampered_one() {
+    if let Ok(dir) = std::env::var("RG_AUDIT_CHILD_DIR") {
+        let trail = jsonl(std::path::Path::new(&dir), "child", r#", "fsync": "never""#);
+        for n in 0..200_000 {
+            trail.write_json(&event(n), T0 + n as i64).unwrap();
+        }
+        std::process::exit(0);
+    }
+    let dir = temp_dir("killed");
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "a_killed_writer_leaves_an_incomplete_log_not_a_tampered_one", "--nocapture"])
+        .env("RG_AUDIT_CHILD_DIR", &dir)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let file = dir.join("child.00000.jsonl");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::fs::metadata(&file).map_or(0, |m| m.len()) < 200_000 {
+        assert!(std::time::Instant::now() < deadline, "the child wrote nothing");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let report = verify(&dir.display().to_string());
+    assert_eq!(report.status, "incomplete", "{:?}", report.problems.first());
+    assert!(report.problems.iter().all(|p| !p.tamper));
+    assert!(report.records > 100);
 }

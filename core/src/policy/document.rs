@@ -259,7 +259,7 @@ pub enum Window {
     Total,
 }
 
-/// Where audit records go and what they keep. Parsed and validated here; used by the audit issue.
+/// Where audit records go and what they keep; `audit::config::TrailConfig::from_policy` opens it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditSettings {
@@ -276,7 +276,8 @@ pub struct AuditSettings {
     /// The checkpoint signing key (Ed25519), by reference only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signing_key: Option<KeyRef>,
-    /// When the sink fails: `deny` the request (default) or `allow` it unrecorded.
+    /// When the sink fails: `deny` the request (default) or `allow` it: records wait in memory and
+    /// a notice says so once the sink is back.
     #[serde(default = "deny")]
     pub on_sink_error: Permission,
 }
