@@ -1004,8 +1004,20 @@ pub fn audit_verify(
     chain_key: &[u8],
     public_key: Option<&[u8]>,
 ) -> Result<VerifyReport> {
-    let lines = audit_read_lines(location)?;
-    audit_verify_parsed(&lines, chain_key, public_key)
+    let (key, public_key) = verify_keys(chain_key, public_key)?;
+    let mut failure = None;
+    let lines = crate::audit::read::read_lines(location)?.map_while(|line| match line {
+        Ok(line) => Some(line),
+        Err(e) => {
+            failure = Some(e);
+            None
+        }
+    });
+    let report = verify_lines(lines, &key, public_key.as_ref());
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(report),
+    }
 }
 
 /// Checks a log given as text (its JSON Lines).
@@ -1031,23 +1043,19 @@ pub fn audit_verify_text(
         });
         rest = next;
     }
-    audit_verify_parsed(&lines, chain_key, public_key)
+    let (key, public_key) = verify_keys(chain_key, public_key)?;
+    Ok(verify_lines(lines, &key, public_key.as_ref()))
 }
 
-fn audit_read_lines(location: &str) -> Result<Vec<Line>> {
-    crate::audit::read::read_lines(location)
-}
-
-fn audit_verify_parsed(
-    lines: &[Line],
+fn verify_keys(
     chain_key: &[u8],
     public_key: Option<&[u8]>,
-) -> Result<VerifyReport> {
+) -> Result<(ChainKey, Option<PublicKey>)> {
     let key = ChainKey::new(&decode_key_text(chain_key))?;
     let public_key = public_key
         .map(|k| PublicKey::from_bytes(&decode_key_text(k)))
         .transpose()?;
-    Ok(verify_lines(lines, &key, public_key.as_ref()))
+    Ok((key, public_key))
 }
 
 /// The records of the log at `location` that `filter_json` keeps (`{user?, workspace?,
@@ -1058,10 +1066,7 @@ pub fn audit_search(location: &str, filter_json: &str) -> Result<Vec<AuditRecord
     } else {
         serde_json::from_str(filter_json).map_err(|e| bad_json("audit filter", e))?
     };
-    Ok(crate::audit::read::read_records(location)?
-        .into_iter()
-        .filter(|r| filter.matches(r))
-        .collect())
+    crate::audit::read::read_records(location, |r| filter.matches(r))
 }
 
 /// The log at `location` as `csv` or `ocsf` (JSON Lines of OCSF API Activity events).

@@ -326,19 +326,36 @@ fn the_policy_names_the_keys_by_environment_variable_and_file() {
     let guard = HostGuard::new(PolicySource::File(&file), CatalogSource::Builtin).unwrap();
     let missing = guard.open_audit_trail(None, "rust", Some(T0)).unwrap_err();
     assert_eq!(missing.code(), ErrorCode::AuditKeyInvalid);
-    assert!(missing.message().contains("RG_TEST_AUDIT_KEY_"), "{}", missing.message());
-    std::env::set_var(format!("RG_TEST_AUDIT_KEY_{}", std::process::id()), routeguard::audit::chain::hex(KEY).to_uppercase());
+    assert!(
+        missing.message().contains("RG_TEST_AUDIT_KEY_"),
+        "{}",
+        missing.message()
+    );
+    std::env::set_var(
+        format!("RG_TEST_AUDIT_KEY_{}", std::process::id()),
+        routeguard::audit::chain::hex(KEY).to_uppercase(),
+    );
     let trail = guard.open_audit_trail(None, "rust", Some(T0)).unwrap();
     let request = r#"{"model": "anthropic/claude-sonnet-4", "messages": [{"role": "user", "content": "secret plans"}]}"#;
     let principal = r#"{"user": "u", "workspace": "w"}"#;
     let decision = guard.prepare(principal, request, None, None).unwrap();
-    let receipt = guard.audit(&trail, principal, request, &decision, "", Some(T0)).unwrap();
+    let receipt = guard
+        .audit(&trail, principal, request, &decision, "", Some(T0))
+        .unwrap();
     let line = receipt.line.unwrap();
-    assert!(line.contains(r#""prompt":{"mode":"none"}"#) && !line.contains("secret plans"), "{line}");
+    assert!(
+        line.contains(r#""prompt":{"mode":"none"}"#) && !line.contains("secret plans"),
+        "{line}"
+    );
     assert!(line.contains(r#""language":"rust""#), "{line}");
     trail.close(Some(T0 + 1)).unwrap();
     let public = SigningKey::from_seed(&[7; 32]).unwrap().public_key().hex();
-    let report = audit_verify(&dir.join("log").display().to_string(), KEY, Some(public.as_bytes())).unwrap();
+    let report = audit_verify(
+        &dir.join("log").display().to_string(),
+        KEY,
+        Some(public.as_bytes()),
+    )
+    .unwrap();
     assert_eq!(report.status, "intact", "{:?}", report.problems);
 }
 
@@ -354,7 +371,11 @@ fn a_killed_writer_leaves_an_incomplete_log_not_a_tampered_one() {
     }
     let dir = temp_dir("killed");
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "a_killed_writer_leaves_an_incomplete_log_not_a_tampered_one", "--nocapture"])
+        .args([
+            "--exact",
+            "a_killed_writer_leaves_an_incomplete_log_not_a_tampered_one",
+            "--nocapture",
+        ])
         .env("RG_AUDIT_CHILD_DIR", &dir)
         .stdout(std::process::Stdio::null())
         .spawn()
@@ -362,7 +383,10 @@ fn a_killed_writer_leaves_an_incomplete_log_not_a_tampered_one() {
     let file = dir.join("child.00000.jsonl");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while std::fs::metadata(&file).map_or(0, |m| m.len()) < 200_000 {
-        assert!(std::time::Instant::now() < deadline, "the child wrote nothing");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the child wrote nothing"
+        );
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     child.kill().unwrap();

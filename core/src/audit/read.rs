@@ -13,16 +13,19 @@ fn unreadable(what: &str, e: impl std::fmt::Display) -> Error {
     Error::new(ErrorCode::AuditUnreadable, format!("{what}: {e}"))
 }
 
+/// Lines read one at a time, so that verifying or searching a large log takes constant memory.
+pub type Lines = Box<dyn Iterator<Item = Result<Line>>>;
+
 /// Every line of the log at `location`: a file, a directory (its `*.jsonl` files sorted by name,
 /// which keeps each writer's rotated files in order) or a PostgreSQL URL.
-pub fn read_lines(location: &str) -> Result<Vec<Line>> {
+pub fn read_lines(location: &str) -> Result<Lines> {
     if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        return read_postgres(location);
+        return Ok(Box::new(read_postgres(location)?.into_iter().map(Ok)));
     }
     let path = Path::new(location);
     let meta = std::fs::metadata(path).map_err(|e| unreadable(location, e))?;
     if !meta.is_dir() {
-        return read_file(path);
+        return file_lines(path.to_path_buf());
     }
     let mut files: Vec<_> = std::fs::read_dir(path)
         .map_err(|e| unreadable(location, e))?
@@ -30,40 +33,39 @@ pub fn read_lines(location: &str) -> Result<Vec<Line>> {
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
         .collect();
     files.sort();
-    let mut lines = Vec::new();
-    for file in files {
-        lines.extend(read_file(&file)?);
-    }
-    Ok(lines)
+    Ok(Box::new(files.into_iter().flat_map(
+        |file| match file_lines(file) {
+            Ok(lines) => lines,
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        },
+    )))
 }
 
-fn read_file(path: &Path) -> Result<Vec<Line>> {
+fn file_lines(path: std::path::PathBuf) -> Result<Lines> {
     let shown = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| unreadable(&shown, e))?;
+    let file = std::fs::File::open(&path).map_err(|e| unreadable(&shown, e))?;
     let mut reader = BufReader::new(file);
-    let mut lines = Vec::new();
     let mut number = 0;
-    loop {
+    Ok(Box::new(std::iter::from_fn(move || {
         let mut bytes = Vec::new();
-        let n = reader
-            .read_until(b'\n', &mut bytes)
-            .map_err(|e| unreadable(&shown, e))?;
-        if n == 0 {
-            break;
+        match reader.read_until(b'\n', &mut bytes) {
+            Ok(0) => None,
+            Ok(_) => {
+                number += 1;
+                let terminated = bytes.last() == Some(&b'\n');
+                if terminated {
+                    bytes.pop();
+                }
+                Some(Ok(Line {
+                    source: shown.clone(),
+                    number,
+                    bytes,
+                    terminated,
+                }))
+            }
+            Err(e) => Some(Err(unreadable(&shown, e))),
         }
-        number += 1;
-        let terminated = bytes.last() == Some(&b'\n');
-        if terminated {
-            bytes.pop();
-        }
-        lines.push(Line {
-            source: shown.clone(),
-            number,
-            bytes,
-            terminated,
-        });
-    }
-    Ok(lines)
+    })))
 }
 
 #[cfg(feature = "postgres")]
@@ -80,10 +82,21 @@ fn read_postgres(_url: &str) -> Result<Vec<Line>> {
 }
 
 /// The records of a log, skipping lines that are not records (verify reports those).
-pub fn read_records(location: &str) -> Result<Vec<AuditRecord>> {
-    Ok(read_lines(location)?
-        .iter()
-        .filter(|l| l.terminated)
-        .filter_map(|l| serde_json::from_slice(&l.bytes).ok())
-        .collect())
+pub fn read_records(
+    location: &str,
+    mut keep: impl FnMut(&AuditRecord) -> bool,
+) -> Result<Vec<AuditRecord>> {
+    let mut records = Vec::new();
+    for line in read_lines(location)? {
+        let line = line?;
+        if !line.terminated {
+            continue;
+        }
+        if let Ok(record) = serde_json::from_slice::<AuditRecord>(&line.bytes) {
+            if keep(&record) {
+                records.push(record);
+            }
+        }
+    }
+    Ok(records)
 }

@@ -347,8 +347,8 @@ pub struct NoticeInfo {
 impl AuditRecord {
     /// The JSON Schema of a record (version 1), pretty-printed: `schemas/audit-record.schema.json`.
     pub fn json_schema() -> String {
-        let mut schema = serde_json::to_value(schemars::schema_for!(AuditRecord))
-            .expect("a schema serialises");
+        let mut schema =
+            serde_json::to_value(schemars::schema_for!(AuditRecord)).expect("a schema serialises");
         schema["$id"] = "https://routeguard.dev/schemas/audit-record.v1.json".into();
         let mut text = serde_json::to_string_pretty(&schema).expect("a schema serialises");
         text.push('\n');

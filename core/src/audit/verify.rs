@@ -102,7 +102,7 @@ struct Chain {
 
 /// Checks `lines` with the chain key, and checkpoint signatures when `public_key` is given.
 pub fn verify_lines(
-    lines: &[Line],
+    lines: impl IntoIterator<Item = Line>,
     key: &ChainKey,
     public_key: Option<&PublicKey>,
 ) -> VerifyReport {
