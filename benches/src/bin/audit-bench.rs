@@ -26,21 +26,39 @@ fn event(n: usize) -> String {
 }
 
 fn rate(records: usize, seconds: f64) -> String {
-    format!("{:>10.0}/s {:>9.1} µs", records as f64 / seconds, seconds * 1e6 / records as f64)
+    format!(
+        "{:>10.0}/s {:>9.1} µs",
+        records as f64 / seconds,
+        seconds * 1e6 / records as f64
+    )
 }
 
 fn run(name: &str, config: &str, records: usize) {
     let opened = TrailConfig::parse(config)
         .unwrap()
-        .open(ChainKey::new(KEY).unwrap(), Some(SigningKey::from_seed(&[3; 32]).unwrap()), None, 0)
+        .open(
+            ChainKey::new(KEY).unwrap(),
+            Some(SigningKey::from_seed(&[3; 32]).unwrap()),
+            None,
+            0,
+        )
         .unwrap();
     let events: Vec<String> = (0..records).map(event).collect();
     let start = Instant::now();
     for (n, e) in events.iter().enumerate() {
-        opened.trail.write_json(e, 1_795_500_000_000 + n as i64).unwrap();
+        opened
+            .trail
+            .write_json(e, 1_795_500_000_000 + n as i64)
+            .unwrap();
     }
-    opened.trail.close(1_795_500_000_000 + records as i64).unwrap();
-    println!("{name:<34} {}", rate(records, start.elapsed().as_secs_f64()));
+    opened
+        .trail
+        .close(1_795_500_000_000 + records as i64)
+        .unwrap();
+    println!(
+        "{name:<34} {}",
+        rate(records, start.elapsed().as_secs_f64())
+    );
 }
 
 fn main() {
@@ -54,26 +72,53 @@ fn main() {
             fsync.len()
         )
     };
-    println!("{:<34} {:>12} {:>12}", "configuration", "records", "per record");
+    println!(
+        "{:<34} {:>12} {:>12}",
+        "configuration", "records", "per record"
+    );
 
-    let events: Vec<serde_json::Value> = (0..records).map(|n| serde_json::from_str(&event(n)).unwrap()).collect();
+    let events: Vec<serde_json::Value> = (0..records)
+        .map(|n| serde_json::from_str(&event(n)).unwrap())
+        .collect();
     let start = Instant::now();
     let bytes: usize = events.iter().map(|e| to_canonical(e).unwrap().len()).sum();
-    println!("{:<34} {}", "canonical JSON only (no chain)", rate(records, start.elapsed().as_secs_f64()));
+    println!(
+        "{:<34} {}",
+        "canonical JSON only (no chain)",
+        rate(records, start.elapsed().as_secs_f64())
+    );
 
-    run("memory sink, chain on", r#"{"sink": {"type": "memory"}, "writer": "bench.mem", "checkpoint_interval_ms": 0}"#, records);
+    run(
+        "memory sink, chain on",
+        r#"{"sink": {"type": "memory"}, "writer": "bench.mem", "checkpoint_interval_ms": 0}"#,
+        records,
+    );
     run("jsonl, fsync never", &jsonl(r#""never""#), records);
-    run("jsonl, fsync every 200 ms", &jsonl(r#"{"interval_ms": 200}"#), records);
+    run(
+        "jsonl, fsync every 200 ms",
+        &jsonl(r#"{"interval_ms": 200}"#),
+        records,
+    );
     let durable = (records / 10).max(200);
-    run(&format!("jsonl, fsync every record ({durable})"), &jsonl(r#""every""#), durable);
+    run(
+        &format!("jsonl, fsync every record ({durable})"),
+        &jsonl(r#""every""#),
+        durable,
+    );
     if let Some(url) = args.get(2) {
         let pg = (records / 10).max(200);
         run(
             &format!("postgres, one commit per record ({pg})"),
-            &format!(r#"{{"sink": {{"type": "postgres", "url": "{url}"}}, "writer": "bench.pg.{}", "checkpoint_interval_ms": 0}}"#, std::process::id()),
+            &format!(
+                r#"{{"sink": {{"type": "postgres", "url": "{url}"}}, "writer": "bench.pg.{}", "checkpoint_interval_ms": 0}}"#,
+                std::process::id()
+            ),
             pg,
         );
     }
-    println!("(records average {} bytes of canonical JSON)", bytes / records.max(1));
+    println!(
+        "(records average {} bytes of canonical JSON)",
+        bytes / records.max(1)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
