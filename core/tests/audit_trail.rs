@@ -396,3 +396,24 @@ fn a_killed_writer_leaves_an_incomplete_log_not_a_tampered_one() {
     assert!(report.problems.iter().all(|p| !p.tamper));
     assert!(report.records > 100);
 }
+
+#[test]
+fn an_oversized_event_is_refused_and_the_chain_goes_on() {
+    let memory = MemorySink::new();
+    let trail = AuditTrail::new(
+        Box::new(memory.clone()),
+        ChainKey::new(KEY).unwrap(),
+        None,
+        TrailOptions::new("big"),
+    )
+    .unwrap();
+    let huge = format!(
+        r#"{{"outcome": "allowed", "prompt": "{}"}}"#,
+        "a".repeat(routeguard::audit::trail::MAX_EVENT_BYTES)
+    );
+    assert_eq!(
+        trail.write_json(&huge, T0).unwrap_err().code(),
+        ErrorCode::InputTooLarge
+    );
+    assert_eq!(trail.write_json(&event(1), T0).unwrap().seq, Some(0));
+}

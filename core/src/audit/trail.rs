@@ -23,6 +23,9 @@ use crate::policy::{Permission, Storage};
 /// (and the notice counts them) rather than growing without bound.
 pub const MAX_BACKLOG: usize = 10_000;
 
+/// The largest event accepted as JSON text: a record is one line, read back whole by `verify`.
+pub const MAX_EVENT_BYTES: usize = 32 * 1024 * 1024;
+
 /// How a trail behaves. `writer` must be unique per process run (see [`default_writer`]).
 #[derive(Clone, Debug)]
 pub struct TrailOptions {
@@ -177,6 +180,15 @@ impl AuditTrail {
 
     /// Parses an event (the interaction fields of a record) and writes it.
     pub fn write_json(&self, event_json: &str, now_ms: i64) -> Result<Receipt> {
+        if event_json.len() > MAX_EVENT_BYTES {
+            return Err(Error::new(
+                ErrorCode::InputTooLarge,
+                format!(
+                    "audit event: {} bytes, more than the limit of {MAX_EVENT_BYTES}",
+                    event_json.len()
+                ),
+            ));
+        }
         let event: AuditRecord = serde_json::from_str(event_json)
             .map_err(|e| Error::new(ErrorCode::InvalidAuditRecord, format!("audit event: {e}")))?;
         self.write(event, now_ms)
