@@ -9,6 +9,8 @@ enforce model and provider policies (EU-only routing that holds through fallback
 :class:`Guard` applies a policy: ``prepare`` decides about a request before it is sent,
 ``verify`` checks which provider served the response. :class:`Ledger` holds budget
 reservations and spend records (``Guard.reserve``/``Guard.settle``, ``Ledger.report``).
+:class:`AuditTrail` writes a tamper-evident record of every interaction (``Guard.audit``);
+:func:`audit_verify`, :func:`audit_search` and :func:`audit_export` read such a log back.
 
 The engine is the Rust core (``routeguard._native``); this package adds asyncio variants and
 stream iterators. Results are immutable records whose ``repr`` never shows text, and errors are
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from ._native import (
     Applied,
+    AuditTrail,
     Decision,
     Detector,
     ErrorCode,
@@ -35,6 +38,11 @@ from ._native import (
     SpendReport,
     Vault,
     Verification,
+    audit_export,
+    audit_search,
+    audit_verify,
+    audit_verify_text,
+    canonical_json,
     detectors,
     error_codes,
 )
@@ -58,6 +66,7 @@ __version__ = _version()
 __all__ = [
     "Action",
     "Applied",
+    "AuditTrail",
     "Decision",
     "Detector",
     "ErrorCode",
@@ -80,6 +89,11 @@ __all__ = [
     "Vault",
     "Verification",
     "__version__",
+    "audit_export",
+    "audit_search",
+    "audit_verify",
+    "audit_verify_text",
+    "canonical_json",
     "detectors",
     "error_codes",
 ] + [name for name in errors.__all__ if name != "BY_CODE"]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Union
 
 from . import _native
-from ._native import Decision, Ledger, Prepared, Verification, Vault
+from ._native import AuditTrail, Decision, Ledger, Prepared, Verification, Vault
 
 #: A policy, catalogue snapshot, principal, request or response: JSON text, or a dict (any
 #: JSON-serialisable mapping).
@@ -137,6 +137,48 @@ class Guard:
         False``. ``outcome``: completed, streamed, cancelled, timed_out or failed. Returns the
         spend record."""
         return self._inner.settle(ledger, reservation_id, response, outcome, now_ms)
+
+    def open_audit_trail(self, callback: Optional[Callable[[str], object]] = None) -> AuditTrail:
+        """Opens the audit trail the policy's ``defaults.audit`` section describes (its keys
+        come from the environment variables or files it names). ``callback`` is the function a
+        ``callback`` sink calls with each record line; an exception in it is a sink failure
+        (the write raises :class:`AuditUnavailableError` unless the policy fails open)."""
+        return self._inner.open_audit_trail(callback)
+
+    def audit(
+        self,
+        trail: AuditTrail,
+        principal: Json,
+        request: Json,
+        decision: Decision,
+        details: Optional[Json] = None,
+        now_ms: Optional[int] = None,
+    ) -> Dict[str, Any]:
+        """Writes the record of one interaction to ``trail``: the principal, the request as the
+        caller gave it, ``decision`` (what :meth:`prepare` returned) and what followed:
+        ``details`` (a dict or JSON text: ``response``, ``estimate_micros``,
+        ``reserved_micros``, ``billed_micros``, ``error``, ``latency_ms``, ``id``, ``time``,
+        ``stream``, ``attempts``, ``fail_open``, ``sdk``; all optional).
+
+        Returns the receipt: ``{"writer", "status", "seq", "mac", "line"}``, ``status`` being
+        ``written``, ``delayed`` (the sink is down and the policy fails open) or ``unrecorded``.
+        A sink that cannot be written raises :class:`AuditUnavailableError` (fail closed).
+        """
+        return self._inner.audit(trail, principal, request, decision, details, now_ms)
+
+    async def audit_async(
+        self,
+        trail: AuditTrail,
+        principal: Json,
+        request: Json,
+        decision: Decision,
+        details: Optional[Json] = None,
+        now_ms: Optional[int] = None,
+    ) -> Dict[str, Any]:
+        """:meth:`audit` in a worker thread."""
+        return await asyncio.to_thread(
+            self._inner.audit, trail, principal, request, decision, details, now_ms
+        )
 
     async def reserve_async(
         self,

@@ -2,7 +2,7 @@
 # checked against the built module by tests/test_stubs.py: every public name and signature
 # must appear in both (`python -m mypy.stubtest routeguard._native` passes too).
 import os
-from typing import Any, Literal, Mapping, Optional, Sequence, Union, final
+from typing import Any, Callable, Literal, Mapping, Optional, Sequence, Union, final
 
 __all__ = [
     "Scanner",
@@ -25,8 +25,14 @@ __all__ = [
     "Verification",
     "Ledger",
     "SpendReport",
+    "AuditTrail",
     "detectors",
     "error_codes",
+    "audit_verify",
+    "audit_verify_text",
+    "audit_search",
+    "audit_export",
+    "canonical_json",
     "RouteguardError",
     "InvalidUtf8Error",
     "InvalidJsonError",
@@ -53,6 +59,11 @@ __all__ = [
     "AlreadySettledError",
     "LedgerUnavailableError",
     "InvalidLedgerUrlError",
+    "AuditUnavailableError",
+    "InvalidAuditRecordError",
+    "AuditKeyInvalidError",
+    "AuditTrailClosedError",
+    "AuditUnreadableError",
     "InternalError",
 ]
 
@@ -65,6 +76,9 @@ _Key = Union[bytes, str]
 _Path = Union[str, os.PathLike[str]]
 _Outcome = Literal["completed", "streamed", "cancelled", "timed_out", "failed"]
 _JsonList = Union[str, Sequence[Mapping[str, Any]]]
+# A receipt: {writer, status ("written" | "delayed" | "unrecorded"), seq, mac, line}.
+_Receipt = dict[str, Any]
+_ExportFormat = Literal["csv", "ocsf"]
 
 @final
 class Scanner:
@@ -299,6 +313,16 @@ class Guard:
         outcome: _Outcome = "completed",
         now_ms: Optional[int] = None,
     ) -> dict[str, Any]: ...
+    def open_audit_trail(self, callback: Optional[Callable[[str], object]] = None) -> AuditTrail: ...
+    def audit(
+        self,
+        trail: AuditTrail,
+        principal: _Json,
+        request: _Json,
+        decision: Decision,
+        details: Optional[_Json] = None,
+        now_ms: Optional[int] = None,
+    ) -> _Receipt: ...
 
 @final
 class Reason:
@@ -418,8 +442,34 @@ class SpendReport:
     def to_dataframe(self) -> Any: ...
     def __len__(self) -> int: ...
 
+@final
+class AuditTrail:
+    @staticmethod
+    def open(
+        config: _Json,
+        chain_key: _Key,
+        signing_key: Optional[_Key] = None,
+        callback: Optional[Callable[[str], object]] = None,
+    ) -> AuditTrail: ...
+    @property
+    def writer(self) -> str: ...
+    @property
+    def public_key(self) -> Optional[str]: ...
+    def write(self, event: _Json, now_ms: Optional[int] = None) -> _Receipt: ...
+    def checkpoint(self, now_ms: Optional[int] = None) -> _Receipt: ...
+    def close(self, now_ms: Optional[int] = None) -> _Receipt: ...
+    def flush(self, now_ms: Optional[int] = None) -> None: ...
+    def lines(self) -> list[str]: ...
+
 def detectors() -> list[Detector]: ...
 def error_codes() -> list[ErrorCode]: ...
+def audit_verify(location: _Path, chain_key: _Key, public_key: Optional[_Key] = None) -> dict[str, Any]: ...
+def audit_verify_text(
+    text: Union[str, bytes], chain_key: _Key, public_key: Optional[_Key] = None
+) -> dict[str, Any]: ...
+def audit_search(location: _Path, filter: Optional[_Json] = None) -> list[dict[str, Any]]: ...
+def audit_export(location: _Path, format: _ExportFormat) -> str: ...
+def canonical_json(value: Union[str, Mapping[str, Any], Sequence[Any], int, float, bool, None]) -> str: ...
 
 class RouteguardError(Exception):
     code: str
@@ -450,4 +500,9 @@ class UnknownReservationError(RouteguardError, LookupError): ...
 class AlreadySettledError(RouteguardError, ValueError): ...
 class LedgerUnavailableError(RouteguardError, OSError): ...
 class InvalidLedgerUrlError(RouteguardError, ValueError): ...
+class AuditUnavailableError(RouteguardError, OSError): ...
+class InvalidAuditRecordError(RouteguardError, ValueError): ...
+class AuditKeyInvalidError(RouteguardError, ValueError): ...
+class AuditTrailClosedError(RouteguardError, RuntimeError): ...
+class AuditUnreadableError(RouteguardError, OSError): ...
 class InternalError(RouteguardError, RuntimeError): ...

@@ -33,6 +33,11 @@ code                           class                         also a
 ``already_settled``            AlreadySettledError           ValueError
 ``ledger_unavailable``         LedgerUnavailableError        OSError
 ``invalid_ledger_url``         InvalidLedgerUrlError         ValueError
+``audit_unavailable``          AuditUnavailableError         OSError
+``invalid_audit_record``       InvalidAuditRecordError       ValueError
+``audit_key_invalid``          AuditKeyInvalidError          ValueError
+``audit_trail_closed``         AuditTrailClosedError         RuntimeError
+``audit_unreadable``           AuditUnreadableError          OSError
 ``internal``                   InternalError                 RuntimeError
 ============================== ============================= ================
 
@@ -46,12 +51,17 @@ from typing import Dict, Type
 
 from ._native import (
     AlreadySettledError,
+    AuditKeyInvalidError,
+    AuditTrailClosedError,
+    AuditUnavailableError,
+    AuditUnreadableError,
     BlockedError,
     ConfigFileUnreadableError,
     DuplicateDetectorError,
     InputTooLargeError,
     InternalError,
     InvalidArgumentError,
+    InvalidAuditRecordError,
     InvalidCatalogError,
     InvalidConfigError,
     InvalidGlobError,
@@ -82,12 +92,17 @@ BY_CODE: Dict[str, Type[RouteguardError]] = {
 __all__ = [
     "BY_CODE",
     "AlreadySettledError",
+    "AuditKeyInvalidError",
+    "AuditTrailClosedError",
+    "AuditUnavailableError",
+    "AuditUnreadableError",
     "BlockedError",
     "ConfigFileUnreadableError",
     "DuplicateDetectorError",
     "InputTooLargeError",
     "InternalError",
     "InvalidArgumentError",
+    "InvalidAuditRecordError",
     "InvalidCatalogError",
     "InvalidConfigError",
     "InvalidGlobError",

@@ -27,10 +27,17 @@ Case = Dict[str, Any]
 Document = Dict[str, Any]
 
 # Files in the corpus that hold no cases: inputs of other tools (the CLI's --jsonl form, the
-# benchmark prompt), the policy cases' catalogue, and the corpus' own documentation.
-NOT_CASES = {"README.md", "dlp/sample.jsonl", "dlp/bench-prompt.txt", "policy/catalog.json"}
+# benchmark prompt), the policy cases' catalogue, the generator of the canonical-JSON cases and
+# the corpus' own documentation.
+NOT_CASES = {
+    "README.md",
+    "dlp/sample.jsonl",
+    "dlp/bench-prompt.txt",
+    "policy/catalog.json",
+    "audit/gen-canonical.mjs",
+}
 # Directories whose JSON files hold cases.
-CASE_DIRS = {"dlp", "policy", "budget"}
+CASE_DIRS = {"dlp", "policy", "budget", "audit"}
 UNIT_KEYS = ("utf16_start", "utf16_end")
 
 
@@ -331,6 +338,158 @@ def op_budget_guard(case: Case, doc: Document) -> None:
         check_budget(record, case["expect_settle"], "settle")
 
 
+# --- audit: golden records, verify over mutated logs, records through the guard, RFC 8785 -----
+
+AUDIT_DIR = CONFORMANCE / "audit"
+
+
+class ConformanceSinkDown(Exception):
+    """What the callback sink of a records.json case raises on the calls it lists."""
+
+
+def audit_records() -> Document:
+    return document(AUDIT_DIR / "records.json")
+
+
+def verify_public_key() -> str:
+    """The public key of records.json's signing seed (verify.json names it)."""
+    return document(AUDIT_DIR / "verify.json")["public_key"]
+
+
+def open_case_trail(doc: Document, case: Case) -> Tuple[routeguard.AuditTrail, List[str]]:
+    """The case's trail: a callback sink failing on the listed 1-based calls (the lines it
+    accepts collected) when `callback_fails` is set, else the case's own config (memory)."""
+    accepted: List[str] = []
+    callback = None
+    if "callback_fails" in case:
+        fails = set(case["callback_fails"])
+        calls = [0]
+
+        def callback(line: str) -> None:
+            calls[0] += 1
+            if calls[0] in fails:
+                raise ConformanceSinkDown("the conformance sink is down")
+            accepted.append(line)
+
+    trail = routeguard.AuditTrail.open(case["config"], doc["chain_key"], doc["signing_key"], callback)
+    return trail, accepted
+
+
+def op_audit_records(case: Case, doc: Document) -> None:
+    trail, accepted = open_case_trail(doc, case)
+    assert trail.public_key == verify_public_key()
+    for i, step in enumerate(case["steps"]):
+        label = f"step {i}"
+        now = step.get("now_ms")
+        if "write" in step:
+            run: Callable[[], Any] = lambda: trail.write(step["write"], now)
+        elif "checkpoint" in step:
+            run = lambda: trail.checkpoint(now)
+        else:
+            assert "close" in step, f"{label}: unknown step {sorted(step)}"
+            run = lambda: trail.close(now)
+        if "expect_error" in step:
+            expect_error(step["expect_error"], run)
+            continue
+        receipt = run()
+        assert receipt["status"] == step.get("expect_status", "written"), label
+        assert receipt["writer"] == trail.writer, label
+    lines = accepted if "callback_fails" in case else trail.lines()
+    text = "".join(line + "\n" for line in lines)
+    for absent in case.get("expect_absent", []):
+        assert absent not in text, f"the log holds {absent!r}"
+    report = routeguard.audit_verify_text(text, doc["chain_key"], verify_public_key())
+    assert report["status"] == case.get("expect_verify", "intact"), report["problems"]
+    assert "expect_lines" in case, "no expect_lines (bless them with the Rust runner)"
+    assert lines == case["expect_lines"]
+
+
+def mutated_log(records: Document, case: Case) -> bytes:
+    """The log of a records.json case (its expect_lines, each with a newline) after the case's
+    `mutate`, applied in the reference runner's order."""
+    (source,) = [c for c in records["cases"] if c["name"] == case["log"]]
+    lines: List[str] = list(source["expect_lines"])
+    m = case.get("mutate", {})
+    known = {"delete", "duplicate", "swap", "keep_lines", "replace", "cut_bytes"}
+    assert not set(m) - known, f"unknown mutations {sorted(set(m) - known)}"
+    if "delete" in m:
+        del lines[m["delete"]]
+    if "duplicate" in m:
+        lines.insert(m["duplicate"] + 1, lines[m["duplicate"]])
+    if "swap" in m:
+        i, j = m["swap"]
+        lines[i], lines[j] = lines[j], lines[i]
+    if "keep_lines" in m:
+        lines = lines[: m["keep_lines"]]
+    if "replace" in m:
+        r = m["replace"]
+        lines[r["line"]] = lines[r["line"]].replace(r["from"], r["to"], 1)
+    text = "".join(line + "\n" for line in lines).encode("utf-8")
+    return text[: len(text) - m.get("cut_bytes", 0)]
+
+
+def op_audit_verify(case: Case, doc: Document) -> None:
+    records = audit_records()
+    key = case.get("chain_key", records["chain_key"])
+    public = case.get("public_key", doc["public_key"])
+    log = mutated_log(records, case)
+    if case.get("flip_every_byte"):
+        last_line_start = log.rfind(b"\n", 0, len(log) - 1) + 1
+        for i in range(len(log)):
+            copy = bytearray(log)
+            copy[i] ^= 1
+            status = routeguard.audit_verify_text(bytes(copy), key, public)["status"]
+            assert status != "intact", f"byte {i} flipped went unnoticed"
+            if i < last_line_start:
+                assert status == "tampered", f"byte {i}"
+        return
+    report = routeguard.audit_verify_text(log, key, public)
+    expect = case["expect"]
+    problems = report["problems"]
+    assert report["status"] == expect["status"], problems
+    first = report["first_bad"]
+    if "first_kind" in expect:
+        assert first is not None and first["kind"] == expect["first_kind"], problems
+    if "first_line" in expect:
+        assert first is not None and first["line"] == expect["first_line"], problems
+    for key_name in ("records", "checkpoints"):
+        if key_name in expect:
+            assert report[key_name] == expect[key_name], key_name
+    assert report["exit_code"] == {"intact": 0, "tampered": 1, "incomplete": 4}[report["status"]]
+
+
+GUARD_TRAIL = {
+    "sink": {"type": "memory"},
+    "writer": "guard.1",
+    "prompt": "full",
+    "response": "full",
+    "checkpoint_every": 0,
+    "checkpoint_interval_ms": 0,
+}
+
+
+def op_audit_guard(case: Case, doc: Document) -> None:
+    guard = _guard(json.dumps(doc["policy"], sort_keys=True))
+    decision = guard.prepare(case["principal"], case["request"])
+    trail = routeguard.AuditTrail.open(GUARD_TRAIL, audit_records()["chain_key"])
+    receipt = guard.audit(
+        trail, case["principal"], case["request"], decision, case.get("details", {}), case.get("now_ms")
+    )
+    assert receipt["status"] == "written"
+    line = receipt["line"]
+    assert trail.lines() == [line]
+    check_budget(json.loads(line), case["expect"], "record")
+    for absent in case.get("expect_absent", []):
+        assert absent not in line, f"the record holds {absent!r}"
+
+
+def op_audit_canonical(case: Case, doc: Document) -> None:
+    if "canonical" in case:
+        assert routeguard.canonical_json(case["input"]) == case["canonical"]
+    else:
+        expect_error(case["error"], lambda: routeguard.canonical_json(case["input"]))
+
+
 OPS: Dict[str, Callable[[Case, Document], None]] = {
     "cases": op_cases,
     "actions": op_actions,
@@ -343,7 +502,18 @@ OPS: Dict[str, Callable[[Case, Document], None]] = {
     "policy_errors": op_policy_errors,
     "ledger": op_ledger,
     "guard": op_budget_guard,
+    # Stems that other directories use too are keyed by their directory.
+    "audit/records": op_audit_records,
+    "audit/verify": op_audit_verify,
+    "audit/guard": op_audit_guard,
+    "audit/canonical": op_audit_canonical,
 }
+
+
+def default_op(path: Path) -> str:
+    """A file's op: `dir/stem` when the runner has one (audit/verify), else the stem."""
+    qualified = f"{path.parent.name}/{path.stem}"
+    return qualified if qualified in OPS else path.stem
 
 
 def check_error_table(document: Dict[str, Any]) -> None:
@@ -379,7 +549,7 @@ def collect() -> List[Any]:
             name = case.get("name", f"#{index}")
             assert name not in names, f"{rel}: two cases named {name}"
             names.add(name)
-            params.append(pytest.param(case.get("op", path.stem), path, case, id=f"{rel}::{name}"))
+            params.append(pytest.param(case.get("op", default_op(path)), path, case, id=f"{rel}::{name}"))
     return params
 
 
@@ -408,3 +578,5 @@ def test_corpus_is_not_empty() -> None:
     assert "cases" in ops, "the DLP cases file is missing from the corpus"
     for op in ("prepare", "verify", "policy_errors", "ledger", "guard"):
         assert op in ops, f"the policy {op} file is missing from the corpus"
+    for op in ("audit/records", "audit/verify", "audit/guard", "audit/canonical"):
+        assert op in ops, f"the {op} file is missing from the corpus"

@@ -36,6 +36,11 @@ BUILTIN = {
     "already_settled": ValueError,
     "ledger_unavailable": OSError,
     "invalid_ledger_url": ValueError,
+    "audit_unavailable": OSError,
+    "invalid_audit_record": ValueError,
+    "audit_key_invalid": ValueError,
+    "audit_trail_closed": RuntimeError,
+    "audit_unreadable": OSError,
     "internal": RuntimeError,
 }
 

@@ -51,6 +51,11 @@ pub(crate) fn exception_spec(code: ErrorCode) -> (&'static str, Builtin) {
         C::AlreadySettled => ("AlreadySettledError", Builtin::Value),
         C::LedgerUnavailable => ("LedgerUnavailableError", Builtin::OS),
         C::InvalidLedgerUrl => ("InvalidLedgerUrlError", Builtin::Value),
+        C::AuditUnavailable => ("AuditUnavailableError", Builtin::OS),
+        C::InvalidAuditRecord => ("InvalidAuditRecordError", Builtin::Value),
+        C::AuditKeyInvalid => ("AuditKeyInvalidError", Builtin::Value),
+        C::AuditTrailClosed => ("AuditTrailClosedError", Builtin::Runtime),
+        C::AuditUnreadable => ("AuditUnreadableError", Builtin::OS),
         C::Blocked => ("BlockedError", Builtin::None),
         C::Internal => ("InternalError", Builtin::Runtime),
     }

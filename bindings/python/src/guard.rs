@@ -15,6 +15,7 @@ use routeguard::host::{
 };
 use routeguard::{Error, ErrorCode};
 
+use crate::audit::{line_callback, AuditTrail, LANGUAGE};
 use crate::budget::{to_py, Ledger};
 use crate::error::{self, IntoPyResult};
 use crate::records::{flat_record, list_repr, py_bool, quote};
@@ -243,6 +244,64 @@ impl Guard {
         to_py(py, &record)
     }
 
+    /// Opens the audit trail the policy's `defaults.audit` describes (keys from the
+    /// environment or the files it names). `callback` is the function a `callback` sink calls
+    /// with each line.
+    #[pyo3(signature = (callback=None))]
+    fn open_audit_trail(
+        &self,
+        py: Python<'_>,
+        callback: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<AuditTrail> {
+        let callback = callback.map(|f| line_callback(f.clone().unbind()));
+        let inner = py
+            .detach(|| self.inner.open_audit_trail(callback, LANGUAGE, None))
+            .py_err(py)?;
+        Ok(AuditTrail { inner })
+    }
+
+    /// Writes the record of an interaction to `trail`: the principal, the request as the
+    /// caller gave it, `prepare`'s decision and what followed (`details`, a dict or JSON text:
+    /// `{response?, estimate_micros?, reserved_micros?, billed_micros?, error?, latency_ms?,
+    /// id?, time?, stream?, attempts?, fail_open?, sdk?}`). Returns the receipt.
+    #[pyo3(signature = (trail, principal, request, decision, details=None, now_ms=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn audit<'py>(
+        &self,
+        py: Python<'py>,
+        trail: &Bound<'_, AuditTrail>,
+        principal: &Bound<'_, PyAny>,
+        request: &Bound<'_, PyAny>,
+        decision: &Bound<'_, PyAny>,
+        details: Option<&Bound<'_, PyAny>>,
+        now_ms: Option<i64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let decision = decision.cast::<Decision>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "decision must be a Decision (what prepare returned), not {}",
+                type_name(decision)
+            ))
+        })?;
+        let principal = json_text(py, principal, "principal")?;
+        let request = json_text(py, request, "request")?;
+        let details = details.map(|d| json_text(py, d, "details")).transpose()?;
+        let trail = &trail.get().inner;
+        let decision = &decision.get().inner;
+        let receipt = py
+            .detach(|| {
+                self.inner.audit(
+                    trail,
+                    &principal,
+                    &request,
+                    decision,
+                    details.as_deref().unwrap_or("{}"),
+                    now_ms,
+                )
+            })
+            .py_err(py)?;
+        to_py(py, &receipt)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Guard(source={}, catalog={}, policy_hash={})",
@@ -405,27 +464,35 @@ impl Prepared {
 
 /// The outcome of `Guard.prepare`: `prepared` is set exactly when `allowed`. `reasons` say why
 /// a request is denied; `notices` report what did not deny (shadow rules, removed fallbacks).
-#[pyclass(frozen, get_all, module = "routeguard")]
+/// It keeps the core's decision, which `Guard.audit` records.
+#[pyclass(frozen, module = "routeguard")]
 pub(crate) struct Decision {
+    #[pyo3(get)]
     pub allowed: bool,
+    #[pyo3(get)]
     pub reasons: Vec<Reason>,
+    #[pyo3(get)]
     pub notices: Vec<Reason>,
+    #[pyo3(get)]
     pub policy_hash: String,
+    #[pyo3(get)]
     pub prepared: Option<Py<Prepared>>,
+    inner: HostDecision,
 }
 
 impl Decision {
     fn new(py: Python<'_>, d: HostDecision) -> PyResult<Decision> {
-        let prepared = match d.prepared {
-            Some(p) => Some(Py::new(py, Prepared::new(py, p)?)?),
+        let prepared = match &d.prepared {
+            Some(p) => Some(Py::new(py, Prepared::new(py, p.clone())?)?),
             None => None,
         };
         Ok(Decision {
             allowed: d.allowed,
-            reasons: reasons(d.reasons),
-            notices: reasons(d.notices),
-            policy_hash: d.policy_hash,
+            reasons: reasons(d.reasons.clone()),
+            notices: reasons(d.notices.clone()),
+            policy_hash: d.policy_hash.clone(),
             prepared,
+            inner: d,
         })
     }
 }

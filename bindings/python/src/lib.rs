@@ -3,7 +3,8 @@
 //! this module and adds the asyncio variants and stream iterators on top.
 //!
 //! Every call that scans or decides runs with the GIL released (`py.detach`): scanners, guards,
-//! streams and vaults are safe to share between threads. The guard lives in `guard.rs`.
+//! streams and vaults are safe to share between threads. The guard lives in `guard.rs`, budgets
+//! in `budget.rs`, the audit trail in `audit.rs`.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -17,6 +18,7 @@ use routeguard::dlp::text::Unit;
 use routeguard::host::{self, ApplyOptions, ConfigSource, HostScanner, HostStream, SharedVault};
 use routeguard::{Error, ErrorCode};
 
+mod audit;
 mod budget;
 mod error;
 mod guard;
@@ -380,8 +382,14 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<guard::Verification>()?;
     m.add_class::<budget::Ledger>()?;
     m.add_class::<budget::SpendReport>()?;
+    m.add_class::<audit::AuditTrail>()?;
     m.add_function(wrap_pyfunction!(detectors, m)?)?;
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::audit_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::audit_verify_text, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::audit_search, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::audit_export, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::canonical_json, m)?)?;
     error::register(m)?;
     Ok(())
 }
