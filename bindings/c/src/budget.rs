@@ -59,7 +59,7 @@ unsafe fn ledger_arg<'a>(ledger: *const rg_ledger) -> Result<&'a HostLedger, Err
         .ok_or_else(|| invalid_argument("the ledger is NULL"))
 }
 
-fn time(ms: i64) -> Option<i64> {
+pub(crate) fn time(ms: i64) -> Option<i64> {
     (ms != RG_TIME_NONE).then_some(ms)
 }
 
@@ -71,7 +71,7 @@ fn lease(ms: u64) -> Option<u64> {
 ///
 /// # Safety
 /// `out` passed `check_out`.
-unsafe fn json_out<T: Serialize>(out: *mut *mut rg_text, value: &T) -> Result<(), Error> {
+pub(crate) unsafe fn json_out<T: Serialize>(out: *mut *mut rg_text, value: &T) -> Result<(), Error> {
     let json = serde_json::to_string(value)
         .map_err(|e| Error::new(ErrorCode::Internal, format!("encoding the result: {e}")))?;
     // SAFETY: the caller promises `out` passed `check_out`.

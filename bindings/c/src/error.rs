@@ -8,7 +8,8 @@ use crate::panic::guard;
 
 /// What every fallible function returns: `RG_OK` (0) or the stable number of the error, the same
 /// number in every routeguard language. Numbers are grouped by area (1000s input, 2000s
-/// configuration, 3000s DLP outcomes, 4000s budgets, 9000s bugs) and never reused.
+/// configuration, 3000s DLP outcomes, 4000s budgets, 5000s the audit trail, 9000s bugs) and
+/// never reused.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum rg_result {
@@ -64,6 +65,16 @@ pub enum rg_result {
     RG_LEDGER_UNAVAILABLE = 4003,
     /// A ledger URL is not `memory:`, `sqlite:PATH` or `postgres://...`.
     RG_INVALID_LEDGER_URL = 4004,
+    /// The audit sink could not be written (the request fails closed).
+    RG_AUDIT_UNAVAILABLE = 5000,
+    /// An audit event or record is malformed or has an unknown field.
+    RG_INVALID_AUDIT_RECORD = 5001,
+    /// An audit key is missing, unreadable or of the wrong size.
+    RG_AUDIT_KEY_INVALID = 5002,
+    /// The audit trail is closed: a write, checkpoint or flush after `rg_audit_trail_close`.
+    RG_AUDIT_TRAIL_CLOSED = 5003,
+    /// An audit log could not be read.
+    RG_AUDIT_UNREADABLE = 5004,
     /// An internal invariant failed or a panic was caught: a bug in routeguard.
     RG_INTERNAL = 9000,
 }
@@ -97,6 +108,11 @@ impl rg_result {
             ErrorCode::AlreadySettled => rg_result::RG_ALREADY_SETTLED,
             ErrorCode::LedgerUnavailable => rg_result::RG_LEDGER_UNAVAILABLE,
             ErrorCode::InvalidLedgerUrl => rg_result::RG_INVALID_LEDGER_URL,
+            ErrorCode::AuditUnavailable => rg_result::RG_AUDIT_UNAVAILABLE,
+            ErrorCode::InvalidAuditRecord => rg_result::RG_INVALID_AUDIT_RECORD,
+            ErrorCode::AuditKeyInvalid => rg_result::RG_AUDIT_KEY_INVALID,
+            ErrorCode::AuditTrailClosed => rg_result::RG_AUDIT_TRAIL_CLOSED,
+            ErrorCode::AuditUnreadable => rg_result::RG_AUDIT_UNREADABLE,
             ErrorCode::Internal => rg_result::RG_INTERNAL,
         }
     }

@@ -683,7 +683,33 @@ impl From<HostDecision> for Decision {
     }
 }
 
+impl Reasons {
+    fn host(&self) -> Vec<HostReason> {
+        self.items
+            .iter()
+            .map(|r| HostReason {
+                code: r.code.as_str().to_owned(),
+                rule: r.rule.as_str().to_owned(),
+                message: r.message.as_str().to_owned(),
+                shadow: r.shadow,
+            })
+            .collect()
+    }
+}
+
 impl Decision {
+    /// The core's decision again (for `rg_guard_audit`), rebuilt from what the handle keeps so
+    /// that `rg_guard_prepare` does not pay for a copy.
+    pub(crate) fn host(&self) -> HostDecision {
+        HostDecision {
+            allowed: self.allowed,
+            reasons: self.reasons.host(),
+            notices: self.notices.host(),
+            policy_hash: self.policy_hash.as_str().to_owned(),
+            prepared: self.prepared.as_ref().map(|p| p.host.clone()),
+        }
+    }
+
     /// `{allowed, reasons, notices, policy_hash, prepared}`, `prepared` null or an object.
     fn json(&self) -> rg_str {
         self.json

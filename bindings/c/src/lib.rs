@@ -9,7 +9,8 @@
 //! Layout: `ffi` (handles and strings), `panic` (the boundary), `error` (codes and the error
 //! object), `scanner` (scanners, options, vaults, streams), `results` (result objects), `guard`
 //! (policy decisions: guards, decisions, prepared requests, verifications), `budget` (ledgers,
-//! reservations through the guard, spend reports).
+//! reservations through the guard, spend reports), `audit` (audit trails, records through the
+//! guard, verification, search and export of logs).
 
 // The C names (`rg_scanner`, `RG_OK`) are the API; Rust naming rules do not apply to them.
 #![allow(non_camel_case_types)]
@@ -26,8 +27,10 @@ mod scanner;
 mod results;
 // policy decisions: guards, decisions, prepared requests and verifications,
 mod guard;
-// budgets: ledgers, reservations, settlements and reports.
+// budgets: ledgers, reservations, settlements and reports,
 mod budget;
+// the audit trail: trails, records through the guard, verify, search and export.
+mod audit;
 
 use ffi::rg_str;
 
