@@ -3,41 +3,15 @@
 //! written through the guard. `ROUTEGUARD_BLESS=1` rewrites the golden lines of records.json
 //! (review the diff: every other language must then produce the same bytes).
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::sync::{Arc, Mutex};
 
+use common::{check, dir, load};
 use routeguard::host::{
     audit_verify_text, canonical_json, CatalogSource, HostAuditTrail, HostGuard, PolicySource,
 };
 use serde_json::Value;
-
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance")
-}
-
-fn load(file: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(dir().join(file)).unwrap()).unwrap()
-}
-
-fn check(name: &str, path: &str, got: &Value, expected: &Value) {
-    match expected {
-        Value::Object(keys) => {
-            for (key, value) in keys {
-                check(name, &format!("{path}.{key}"), &got[key], value);
-            }
-        }
-        Value::Array(items) => {
-            let list = got
-                .as_array()
-                .unwrap_or_else(|| panic!("case {name}: {path}: {got}"));
-            assert_eq!(list.len(), items.len(), "case {name}: {path}: {got}");
-            for (i, (g, e)) in list.iter().zip(items).enumerate() {
-                check(name, &format!("{path}[{i}]"), g, e);
-            }
-        }
-        _ => assert_eq!(got, expected, "case {name}: {path}"),
-    }
-}
 
 /// Opens the case's trail; a callback sink fails on the listed 1-based calls and keeps the
 /// lines it accepted.

@@ -3,41 +3,13 @@
 //! per case) and PostgreSQL when `ROUTEGUARD_TEST_POSTGRES` names a database (CI sets it, and
 //! `ROUTEGUARD_REQUIRE_POSTGRES=1` makes its absence a failure rather than a skip).
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::collections::HashMap;
+
+use common::{check, dir, load};
 use routeguard::host::{CatalogSource, HostGuard, HostLedger, PolicySource};
 use serde_json::Value;
-
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance")
-}
-
-fn load(file: &str) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(dir().join(file)).unwrap()).unwrap()
-}
-
-/// `got` has every key of `expected` with the same value; lists match in length and order,
-/// each entry on the keys it gives.
-fn check(name: &str, path: &str, got: &Value, expected: &Value) {
-    match expected {
-        Value::Object(keys) => {
-            for (key, value) in keys {
-                check(name, &format!("{path}.{key}"), &got[key], value);
-            }
-        }
-        Value::Array(items) => {
-            let list = got
-                .as_array()
-                .unwrap_or_else(|| panic!("case {name}: {path}: {got}"));
-            assert_eq!(list.len(), items.len(), "case {name}: {path}: {got}");
-            for (i, (g, e)) in list.iter().zip(items).enumerate() {
-                check(name, &format!("{path}[{i}]"), g, e);
-            }
-        }
-        _ => assert_eq!(got, expected, "case {name}: {path}"),
-    }
-}
 
 /// A backend's name and the URL of a fresh store for a case.
 type Backend = (&'static str, Box<dyn Fn(&str) -> String>);

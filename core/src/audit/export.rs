@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::record::{AuditRecord, Kind};
-use crate::budget::window::rfc3339;
+pub use crate::budget::window::parse_rfc3339;
 use crate::error::{Error, ErrorCode, Result};
 
 /// Which records `search` keeps. Times are RFC 3339 strings compared as UTC instants.
@@ -66,55 +66,6 @@ impl Filter {
                 .is_none_or(|s| time_ms.is_some_and(|t| t >= s))
             && self.until_ms.is_none_or(|u| time_ms.is_some_and(|t| t < u))
     }
-}
-
-/// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (what records hold) or a bare date, to Unix ms.
-pub fn parse_rfc3339(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let s = text.get(r)?;
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse().ok())?
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if b.get(4) != Some(&b'-')
-        || b.get(7) != Some(&b'-')
-        || !(1..=12).contains(&m)
-        || !(1..=31).contains(&d)
-    {
-        return None;
-    }
-    let days = days_from_civil(y, m, d);
-    if text.len() == 10 {
-        return Some(days * 86_400_000);
-    }
-    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
-        return None;
-    }
-    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let mut ms = 0;
-    let mut rest = &text[19..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits: String = frac.chars().take_while(char::is_ascii_digit).collect();
-        let padded = format!("{digits:0<3}");
-        ms = padded[..3].parse().ok()?;
-        rest = &frac[digits.len()..];
-    }
-    if rest != "Z" && rest != "z" && rest != "+00:00" {
-        return None;
-    }
-    Some(days * 86_400_000 + hh * 3_600_000 + mm * 60_000 + ss * 1000 + ms)
-}
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 const CSV_COLUMNS: [&str; 19] = [
@@ -316,9 +267,4 @@ fn strip_nulls(value: Value) -> Value {
         Value::Array(items) => Value::Array(items.into_iter().map(strip_nulls).collect()),
         other => other,
     }
-}
-
-/// `rfc3339` re-exported for readers of records.
-pub fn format_ms(ms: i64) -> String {
-    rfc3339(ms)
 }

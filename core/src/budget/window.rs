@@ -95,6 +95,45 @@ pub fn rfc3339(ms: i64) -> String {
     )
 }
 
+/// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (what records hold) or a bare date, to Unix ms.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let s = text.get(r)?;
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())?
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !(1..=12).contains(&m)
+        || !(1..=31).contains(&d)
+    {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    if text.len() == 10 {
+        return Some(days * 86_400_000);
+    }
+    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut ms = 0;
+    let mut rest = &text[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits: String = frac.chars().take_while(char::is_ascii_digit).collect();
+        let padded = format!("{digits:0<3}");
+        ms = padded[..3].parse().ok()?;
+        rest = &frac[digits.len()..];
+    }
+    if rest != "Z" && rest != "z" && rest != "+00:00" {
+        return None;
+    }
+    Some(days * 86_400_000 + hh * 3_600_000 + mm * 60_000 + ss * 1000 + ms)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -130,6 +169,29 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_text_parses_back_to_the_same_instant() {
+        for ms in [0, 951_782_400_123, 1_795_608_900_125, -86_400_000] {
+            assert_eq!(parse_rfc3339(&rfc3339(ms)), Some(ms));
+        }
+        assert_eq!(
+            parse_rfc3339("2026-11-24"),
+            parse_rfc3339("2026-11-24T00:00:00Z")
+        );
+        assert_eq!(
+            parse_rfc3339("2026-11-24T10:00:00.5+00:00"),
+            Some(1_795_514_400_500)
+        );
+        for bad in [
+            "2026-13-01",
+            "24/11/2026",
+            "2026-11-24T10:00:00+02:00",
+            "2026-11-24T10",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+    }
 
     fn ms(y: i64, m: i64, d: i64, h: i64) -> i64 {
         days_from_civil(y, m, d) * DAY_MS + h * 3_600_000
