@@ -38,9 +38,10 @@
  * with the code location in the error message (accessors then return 0 / NULL / empty). The
  * library installs a Rust panic hook that prints nothing, so no scanned text reaches stderr.
  *
- * Threads. rg_scanner, rg_guard, rg_vault, rg_ledger and all result objects (rg_decision with
- * its rg_prepared, rg_verification, ...) are immutable or internally locked: each may be used
- * from many threads at once. rg_options may be shared by concurrent calls once built, but a setter
+ * Threads. rg_scanner, rg_guard, rg_vault, rg_ledger, rg_audit_trail and all result objects
+ * (rg_decision with its rg_prepared, rg_verification, ...) are immutable or internally locked:
+ * each may be used from many threads at once (an audit trail's callback then runs on whichever
+ * thread writes). rg_options may be shared by concurrent calls once built, but a setter
  * must not run while another thread uses the same options. An rg_stream is used by one thread at
  * a time (it may move between threads). Freeing an object while another thread uses it is undefined.
  *
@@ -70,7 +71,8 @@
 
 // What every fallible function returns: `RG_OK` (0) or the stable number of the error, the same
 // number in every routeguard language. Numbers are grouped by area (1000s input, 2000s
-// configuration, 3000s DLP outcomes, 4000s budgets, 9000s bugs) and never reused.
+// configuration, 3000s DLP outcomes, 4000s budgets, 5000s the audit trail, 9000s bugs) and
+// never reused.
 enum rg_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : uint32_t
@@ -128,6 +130,16 @@ enum rg_result
   RG_LEDGER_UNAVAILABLE = 4003,
   // A ledger URL is not `memory:`, `sqlite:PATH` or `postgres://...`.
   RG_INVALID_LEDGER_URL = 4004,
+  // The audit sink could not be written (the request fails closed).
+  RG_AUDIT_UNAVAILABLE = 5000,
+  // An audit event or record is malformed or has an unknown field.
+  RG_INVALID_AUDIT_RECORD = 5001,
+  // An audit key is missing, unreadable or of the wrong size.
+  RG_AUDIT_KEY_INVALID = 5002,
+  // The audit trail is closed: a write, checkpoint or flush after `rg_audit_trail_close`.
+  RG_AUDIT_TRAIL_CLOSED = 5003,
+  // An audit log could not be read.
+  RG_AUDIT_UNREADABLE = 5004,
   // An internal invariant failed or a panic was caught: a bug in routeguard.
   RG_INTERNAL = 9000,
 };
@@ -141,6 +153,11 @@ typedef uint32_t rg_result;
 
 // One action applied by a redaction. Owned by its `rg_redaction`.
 typedef struct rg_applied rg_applied;
+
+// An open audit trail. Internally locked: one trail may be used from many threads at once (its
+// records then form one chain, in the order the writes took the lock). Free it with
+// `rg_audit_trail_free`, which closes it first when `rg_audit_trail_close` was not called.
+typedef struct rg_audit_trail rg_audit_trail;
 
 // The outcome of `rg_guard_prepare`: allowed (with the request to send) or denied (with
 // reasons). Immutable, so it may be read from many threads at once. Free it with
@@ -244,6 +261,23 @@ typedef uint32_t rg_catalog_format;
 // How `rg_ledger_report` writes the report: one of the `RG_REPORT_*` values.
 typedef uint32_t rg_report_format;
 
+// The function a `callback` sink calls with each sealed record: `line` is the record's canonical
+// JSON, `len` bytes of UTF-8 without the newline, followed by a NUL byte not counted in `len`
+// (a line never holds a NUL itself, so it is also a C string). `line` is valid only during the
+// call. Return 0 when the line is stored; anything else is a sink failure: the write fails with
+// `RG_AUDIT_UNAVAILABLE` (the error message says `callback returned N`), or, when the
+// configuration's `on_sink_error` is `open`, the line is held back and retried.
+//
+// The callback runs on the thread that writes (`rg_audit_trail_write`, `_checkpoint`, `_close`,
+// `_flush`, `rg_guard_audit`, or `rg_audit_trail_free`), one call at a time, while the trail is
+// locked: it must not call functions of the same trail, and it must not unwind or `longjmp`.
+typedef int (*rg_audit_line_callback)(void *user_data,
+                                      const char *line,
+                                      size_t len);
+
+// How `rg_audit_export` writes the log: one of the `RG_AUDIT_EXPORT_*` values.
+typedef uint32_t rg_audit_export_format;
+
 // The built-in default profile (every detector, default actions); `config` must be empty.
 #define RG_CONFIG_DEFAULT 0
 
@@ -283,6 +317,12 @@ typedef uint32_t rg_report_format;
 
 // An aligned text table for terminals.
 #define RG_REPORT_TABLE 3
+
+// CSV: a header line, then a line per interaction record.
+#define RG_AUDIT_EXPORT_CSV 1
+
+// JSON Lines of OCSF API Activity events, one per interaction record.
+#define RG_AUDIT_EXPORT_OCSF 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -1259,6 +1299,223 @@ rg_result rg_guard_settle(const struct rg_guard *guard,
                           int64_t now_ms,
                           struct rg_text **out,
                           struct rg_error **err);
+
+// Opens an audit trail from `config` (JSON: `{sink: {type: jsonl|postgres|memory|callback, ...},
+// writer?, prompt?, response?, on_sink_error?, checkpoint_every?, checkpoint_interval_ms?,
+// sdk?}`) and stores it in `*out`. `chain_key` (hex text or raw bytes; at least 16 bytes) keys
+// the records' HMAC chain; `signing_key` (an Ed25519 seed as hex text or 32 raw bytes; NULL or
+// length 0: none) signs the checkpoints. A `callback` sink calls `callback` (which must then not
+// be NULL) with `user_data` for each line; `user_data` must stay valid until the trail is freed.
+// A configuration that is not valid (or a callback sink without a callback, or a callback for
+// another sink) is `RG_INVALID_ARGUMENT`, a key that is too short or of the wrong size
+// `RG_AUDIT_KEY_INVALID`, a sink that cannot be opened `RG_AUDIT_UNAVAILABLE`.
+//
+// # Safety
+// `config`, `chain_key` and `signing_key` are NULL (only with a length of 0) or readable for
+// their lengths; `callback` is NULL or a function of the documented type; `out` is writable;
+// `err` is NULL or writable.
+rg_result rg_audit_trail_open(const uint8_t *config,
+                              size_t config_len,
+                              const uint8_t *chain_key,
+                              size_t chain_key_len,
+                              const uint8_t *signing_key,
+                              size_t signing_key_len,
+                              rg_audit_line_callback callback,
+                              void *user_data,
+                              struct rg_audit_trail **out,
+                              struct rg_error **err);
+
+// Frees a trail. A trail not closed yet is closed first, as at shutdown: the closing checkpoint
+// is written at the system clock's time (through the callback, for a callback sink), and a
+// failure to write it is ignored; call `rg_audit_trail_close` to choose the time and see errors.
+// NULL is a no-op.
+//
+// # Safety
+// `trail` is NULL or an `rg_audit_trail` not freed before, that no other thread is using.
+void rg_audit_trail_free(struct rg_audit_trail *trail);
+
+// The trail's writer id (the configuration's `writer`, else made at open). Valid until the trail
+// is freed; empty for NULL.
+//
+// # Safety
+// `trail` is NULL or a live `rg_audit_trail`.
+struct rg_str rg_audit_trail_writer(const struct rg_audit_trail *trail);
+
+// The checkpoints' Ed25519 public key (64 hex digits), which `rg_audit_verify` checks
+// signatures with; empty when the trail does not sign, or for NULL. Valid until the trail is
+// freed.
+//
+// # Safety
+// `trail` is NULL or a live `rg_audit_trail`.
+struct rg_str rg_audit_trail_public_key(const struct rg_audit_trail *trail);
+
+// Seals an interaction event (JSON: the record's interaction fields) into the chain at `now_ms`
+// (`RG_TIME_NONE`: the system clock) and stores the receipt in `*out` as JSON: `{writer, status
+// ("written", "delayed": held back by a failing sink that fails open, "unrecorded"), seq, mac,
+// line}`. A malformed event is `RG_INVALID_AUDIT_RECORD`, a sink failure that fails closed
+// `RG_AUDIT_UNAVAILABLE`, a closed trail `RG_AUDIT_TRAIL_CLOSED`.
+//
+// # Safety
+// `trail` is NULL or live; `event` is NULL (only with `event_len == 0`) or readable for
+// `event_len` bytes; `out` is writable; `err` is NULL or writable.
+rg_result rg_audit_trail_write(const struct rg_audit_trail *trail,
+                               const uint8_t *event,
+                               size_t event_len,
+                               int64_t now_ms,
+                               struct rg_text **out,
+                               struct rg_error **err);
+
+// Writes a checkpoint (signed when the trail has a signing key) at `now_ms` (`RG_TIME_NONE`: the
+// system clock) and stores its receipt in `*out` as JSON, as for `rg_audit_trail_write`.
+//
+// # Safety
+// `trail` is NULL or live; `out` is writable; `err` is NULL or writable.
+rg_result rg_audit_trail_checkpoint(const struct rg_audit_trail *trail,
+                                    int64_t now_ms,
+                                    struct rg_text **out,
+                                    struct rg_error **err);
+
+// Writes the closing checkpoint at `now_ms` (`RG_TIME_NONE`: the system clock), flushes, and
+// stores its receipt in `*out` as JSON. Later writes fail with `RG_AUDIT_TRAIL_CLOSED`; the
+// trail must still be freed.
+//
+// # Safety
+// `trail` is NULL or live; `out` is writable; `err` is NULL or writable.
+rg_result rg_audit_trail_close(const struct rg_audit_trail *trail,
+                               int64_t now_ms,
+                               struct rg_text **out,
+                               struct rg_error **err);
+
+// Writes what a failing sink held back (when it takes lines again) and syncs the sink to disk,
+// at `now_ms` (`RG_TIME_NONE`: the system clock).
+//
+// # Safety
+// `trail` is NULL or live; `err` is NULL or writable.
+rg_result rg_audit_trail_flush(const struct rg_audit_trail *trail,
+                               int64_t now_ms,
+                               struct rg_error **err);
+
+// Stores the lines a `memory` trail holds in `*out` as a JSON array of strings, oldest first. A
+// trail with another sink is `RG_INVALID_ARGUMENT`.
+//
+// # Safety
+// `trail` is NULL or live; `out` is writable; `err` is NULL or writable.
+rg_result rg_audit_trail_lines(const struct rg_audit_trail *trail,
+                               struct rg_text **out,
+                               struct rg_error **err);
+
+// Verifies the log at `location` (a JSON Lines file, a directory of them, or a `postgres://`
+// URL) with `chain_key` (hex text or raw bytes) and, when `public_key` is given (hex text or 32
+// raw bytes; NULL or length 0: signatures unchecked), the checkpoints' signatures. Stores the
+// report in `*out` as JSON: `{status ("intact", "incomplete", "tampered"), records,
+// checkpoints, signatures_checked, writers, problems: [{kind, tamper, source, line, writer?,
+// seq?, message}], first_bad, exit_code}`. A tampered log is not an error; a log that cannot be
+// read is `RG_AUDIT_UNREADABLE`.
+//
+// # Safety
+// `location`, `chain_key` and `public_key` are NULL (only with a length of 0) or readable for
+// their lengths; `out` is writable; `err` is NULL or writable.
+rg_result rg_audit_verify(const uint8_t *location,
+                          size_t location_len,
+                          const uint8_t *chain_key,
+                          size_t chain_key_len,
+                          const uint8_t *public_key,
+                          size_t public_key_len,
+                          struct rg_text **out,
+                          struct rg_error **err);
+
+// Verifies a log given as its bytes (JSON Lines; any bytes: a line that is not UTF-8 is a
+// problem in the report, not an error), as `rg_audit_verify` does, and stores the report in
+// `*out` as JSON. Problems name the source `input`.
+//
+// # Safety
+// `log`, `chain_key` and `public_key` are NULL (only with a length of 0) or readable for their
+// lengths; `out` is writable; `err` is NULL or writable.
+rg_result rg_audit_verify_text(const uint8_t *log,
+                               size_t log_len,
+                               const uint8_t *chain_key,
+                               size_t chain_key_len,
+                               const uint8_t *public_key,
+                               size_t public_key_len,
+                               struct rg_text **out,
+                               struct rg_error **err);
+
+// Stores the records of the log at `location` (as for `rg_audit_verify`) that `filter` keeps
+// (JSON: `{user?, workspace?, provider?, model?, outcome?, since_ms?, until_ms?, all_kinds?}`;
+// NULL or empty: every interaction record) in `*out` as a JSON array, oldest first. Records are
+// not verified: run `rg_audit_verify` to trust them.
+//
+// # Safety
+// `location` and `filter` are NULL (`location` only with a length of 0) or readable for their
+// lengths; `out` is writable; `err` is NULL or writable.
+rg_result rg_audit_search(const uint8_t *location,
+                          size_t location_len,
+                          const uint8_t *filter,
+                          size_t filter_len,
+                          struct rg_text **out,
+                          struct rg_error **err);
+
+// Stores the interaction records of the log at `location` (as for `rg_audit_verify`) in `*out`
+// as `format`: `RG_AUDIT_EXPORT_CSV` (a header line, a line per record) or
+// `RG_AUDIT_EXPORT_OCSF` (JSON Lines of OCSF API Activity events).
+//
+// # Safety
+// `location` is NULL (only with `location_len == 0`) or readable for `location_len` bytes; `out`
+// is writable; `err` is NULL or writable.
+rg_result rg_audit_export(const uint8_t *location,
+                          size_t location_len,
+                          rg_audit_export_format format,
+                          struct rg_text **out,
+                          struct rg_error **err);
+
+// Stores the RFC 8785 canonical form of `json` (the bytes records are chained and signed over:
+// keys sorted by UTF-16 code units, numbers as ECMAScript writes them, no whitespace) in `*out`.
+// Text that is not JSON is `RG_INVALID_JSON`.
+//
+// # Safety
+// `json` is NULL (only with `json_len == 0`) or readable for `json_len` bytes; `out` is
+// writable; `err` is NULL or writable.
+rg_result rg_canonical_json(const uint8_t *json,
+                            size_t json_len,
+                            struct rg_text **out,
+                            struct rg_error **err);
+
+// Opens the audit trail the guard's policy describes in `defaults.audit` (keys read from the
+// environment variables or files it names) and stores it in `*out`; a `callback` sink calls
+// `callback` with `user_data`, as for `rg_audit_trail_open`. A policy without `defaults.audit`
+// is `RG_INVALID_ARGUMENT`.
+//
+// # Safety
+// `guard` is NULL or live; `callback` is NULL or a function of the documented type; `out` is
+// writable; `err` is NULL or writable.
+rg_result rg_guard_open_audit_trail(const struct rg_guard *guard,
+                                    rg_audit_line_callback callback,
+                                    void *user_data,
+                                    struct rg_audit_trail **out,
+                                    struct rg_error **err);
+
+// Writes the record of one interaction to `trail` at `now_ms` (`RG_TIME_NONE`: the system clock):
+// the `principal` and `request` (JSON, as given to `rg_guard_prepare`), the `decision` it made,
+// and what followed (`details`, JSON: `{response?, estimate_micros?, reserved_micros?,
+// billed_micros?, error?, latency_ms?, id?, time?, stream?, attempts?, fail_open?, sdk?}`; NULL
+// or empty: none). Stores the receipt in `*out` as JSON, as for `rg_audit_trail_write`.
+//
+// # Safety
+// `guard`, `trail` and `decision` are NULL or live; `principal`, `request` and `details` are
+// NULL (only with a length of 0) or readable for their lengths; `out` is writable; `err` is NULL
+// or writable.
+rg_result rg_guard_audit(const struct rg_guard *guard,
+                         const struct rg_audit_trail *trail,
+                         const uint8_t *principal,
+                         size_t principal_len,
+                         const uint8_t *request,
+                         size_t request_len,
+                         const struct rg_decision *decision,
+                         const uint8_t *details,
+                         size_t details_len,
+                         int64_t now_ms,
+                         struct rg_text **out,
+                         struct rg_error **err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -10,6 +10,12 @@
  * reports in every format, errors, out parameters, threads racing for one cap) and reservations
  * through the guard.
  *
+ * Audit trails: a JSON Lines trail written, closed, verified (then a byte changed: tampered at
+ * the right line), searched by user and provider, exported as CSV and OCSF; callback sinks that
+ * fail closed and open (and the closing checkpoint written by free); NULLs, UTF-8, bad keys and
+ * events whose secrets stay out of error messages; canonical JSON; records through the guard
+ * (its policy's trail, keyed by a file); threads sharing a trail.
+ *
  * Usage: api_test <scratch dir> [<tests/conformance dir>]   (configuration, policy and catalogue
  * files are written to the scratch dir; the corpus provides policy/catalog.json) */
 #define _POSIX_C_SOURCE 200809L
@@ -75,6 +81,11 @@ static void test_version_and_table(void) {
         {RG_ALREADY_SETTLED, "already_settled"},
         {RG_LEDGER_UNAVAILABLE, "ledger_unavailable"},
         {RG_INVALID_LEDGER_URL, "invalid_ledger_url"},
+        {RG_AUDIT_UNAVAILABLE, "audit_unavailable"},
+        {RG_INVALID_AUDIT_RECORD, "invalid_audit_record"},
+        {RG_AUDIT_KEY_INVALID, "audit_key_invalid"},
+        {RG_AUDIT_TRAIL_CLOSED, "audit_trail_closed"},
+        {RG_AUDIT_UNREADABLE, "audit_unreadable"},
         {RG_INTERNAL, "internal"},
     };
     CHECK_EQ_SIZE(sizeof HEADER / sizeof *HEADER, rg_result_count());
@@ -1394,6 +1405,618 @@ done:
     json_free(doc);
 }
 
+/* ---- audit trails: JSON Lines files, callbacks, verify, search, export, the guard ---- */
+
+/* records.json's keys: the chain key and signing seed (hex), and the seed's public key. */
+static const char *CHAIN_KEY = "6b6579206f6620746865207472616e732d6c616e67756167652074657374732121";
+static const char *SIGNING_SEED = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+static const char *PUBLIC_KEY = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+#define TA INT64_C(1795608900000) /* 2026-11-25T12:15:00Z, as in the audit corpus */
+
+/* An interaction event (malloc'd JSON). */
+static char *audit_event(const char *id, const char *user, const char *provider, const char *content) {
+    const char *format = "{\"id\":\"%s\",\"outcome\":\"allowed\",\"principal\":{\"user\":\"%s\",\"workspace\":\"eu\"},"
+                         "\"model\":{\"requested\":\"anthropic/claude-sonnet-4\",\"served\":\"anthropic/claude-sonnet-4\"},"
+                         "\"routing\":{\"served_provider\":\"%s\"},"
+                         "\"prompt\":[{\"role\":\"user\",\"content\":\"%s\"}]}";
+    size_t len = strlen(format) + strlen(id) + strlen(user) + strlen(provider) + strlen(content) + 1;
+    char *event = malloc(len);
+    if (!event) abort();
+    snprintf(event, len, format, id, user, provider, content);
+    return event;
+}
+
+/* An rg_text holding JSON, parsed; the text is freed. */
+static jv *take_text_json(rg_text *text) {
+    rg_str s = rg_text_str(text);
+    jv *parsed = json_parse(s.data, s.len, NULL);
+    CHECK(parsed != NULL);
+    rg_text_free(text);
+    return parsed;
+}
+
+/* Writes an event; the receipt parsed (NULL on failure). */
+static jv *audit_write(rg_audit_trail *trail, const char *event, int64_t now) {
+    rg_text *text = NULL;
+    rg_error *err = NULL;
+    rg_result r = rg_audit_trail_write(trail, U8(event), strlen(event), now, &text, &err);
+    return json_result(r, &text, &err, "rg_audit_trail_write");
+}
+
+static int str_field_is(const jv *object, const char *key, const char *expected) {
+    const char *got = json_str(object, key);
+    return got && strcmp(got, expected) == 0;
+}
+
+/* An rg_error's message does not contain `needle`. */
+static int message_lacks(const rg_error *err, const char *needle) {
+    rg_str message = rg_error_message(err);
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= message.len; i++) {
+        if (memcmp(message.data + i, needle, n) == 0) return 0;
+    }
+    return 1;
+}
+
+static jv *audit_verify_at(const char *location, const char *public_key) {
+    rg_text *text = NULL;
+    rg_error *err = NULL;
+    rg_result r = rg_audit_verify(U8(location), strlen(location), U8(CHAIN_KEY), strlen(CHAIN_KEY), U8(public_key),
+                                  public_key ? strlen(public_key) : 0, &text, &err);
+    return json_result(r, &text, &err, "rg_audit_verify");
+}
+
+static size_t search_count(const char *location, const char *filter) {
+    rg_text *text = NULL;
+    rg_error *err = NULL;
+    rg_result r = rg_audit_search(U8(location), strlen(location), U8(filter), filter ? strlen(filter) : 0, &text, &err);
+    jv *records = json_result(r, &text, &err, "rg_audit_search");
+    size_t n = records && records->type == J_ARRAY ? records->len : (size_t)-1;
+    json_free(records);
+    return n;
+}
+
+static void test_audit_jsonl(const char *scratch) {
+    check_context = "audit: a JSON Lines trail written, verified, searched, exported, tampered with";
+    char dir[4200], file[4300], config[8600];
+    snprintf(dir, sizeof dir, "%s/audit-jsonl-XXXXXX", scratch); /* fresh on every run */
+    if (!mkdtemp(dir)) {
+        CHECK(!"mkdtemp");
+        return;
+    }
+    snprintf(file, sizeof file, "%s/c-api.1.00000.jsonl", dir);
+    snprintf(config, sizeof config,
+             "{\"sink\":{\"type\":\"jsonl\",\"path\":\"%s\"},\"writer\":\"c-api.1\",\"prompt\":\"full\","
+             "\"checkpoint_every\":0,\"checkpoint_interval_ms\":0}",
+             dir);
+    rg_audit_trail *trail = NULL;
+    rg_error *err = NULL;
+    if (!ok(rg_audit_trail_open(U8(config), strlen(config), U8(CHAIN_KEY), strlen(CHAIN_KEY), U8(SIGNING_SEED),
+                                strlen(SIGNING_SEED), NULL, NULL, &trail, &err),
+            err, "rg_audit_trail_open")) {
+        return;
+    }
+    CHECK_STR(rg_audit_trail_writer(trail), "c-api.1");
+    CHECK(rg_audit_trail_writer(trail).data[7] == 0);
+    CHECK_STR(rg_audit_trail_public_key(trail), PUBLIC_KEY);
+
+    /* Three interactions; the first prompt holds an emoji and a character of two bytes. */
+    const char *emoji = "Gr\xc3\xbc\xc3\x9f" "e \xf0\x9f\x99\x82";
+    char *events[3] = {audit_event("e1", "alice", "google-vertex", emoji), audit_event("e2", "bob", "anthropic", "hi"),
+                       audit_event("e3", "alice", "anthropic", "hello")};
+    for (int i = 0; i < 3; i++) {
+        jv *receipt = audit_write(trail, events[i], TA + i);
+        CHECK(str_field_is(receipt, "status", "written"));
+        CHECK(str_field_is(receipt, "writer", "c-api.1"));
+        CHECK(json_get(receipt, "seq") && json_get(receipt, "seq")->number == i);
+        CHECK(json_str(receipt, "mac") && strlen(json_str(receipt, "mac")) == 64);
+        const jv *line = json_get(receipt, "line");
+        CHECK(line && line->type == J_STRING);
+        if (i == 0 && line) CHECK(strstr(line->text, emoji) != NULL); /* raw UTF-8, not escaped */
+        json_free(receipt);
+        free(events[i]);
+    }
+    rg_text *text = NULL, *sentinel = (rg_text *)&check_failures;
+    /* Only a memory trail keeps its lines. */
+    text = sentinel;
+    check_fails(rg_audit_trail_lines(trail, &text, &err), &err, RG_INVALID_ARGUMENT, text == sentinel);
+    CHECK(ok(rg_audit_trail_flush(trail, TA + 3, &err), err, "rg_audit_trail_flush"));
+    jv *closing = json_result(rg_audit_trail_close(trail, TA + 4, &text, &err), &text, &err, "rg_audit_trail_close");
+    CHECK(str_field_is(closing, "status", "written"));
+    json_free(closing);
+    /* Closed: nothing more is written. */
+    text = sentinel;
+    check_fails(rg_audit_trail_write(trail, U8("{\"outcome\":\"allowed\"}"), 21, TA + 5, &text, &err), &err,
+                RG_AUDIT_TRAIL_CLOSED, text == sentinel);
+    check_fails(rg_audit_trail_checkpoint(trail, TA + 5, &text, &err), &err, RG_AUDIT_TRAIL_CLOSED, text == sentinel);
+    rg_audit_trail_free(trail);
+
+    /* Intact, through the directory and through the file; the signatures checked. */
+    jv *report = audit_verify_at(dir, PUBLIC_KEY);
+    CHECK(str_field_is(report, "status", "intact"));
+    CHECK(num(report, "records") == 3);
+    CHECK(num(report, "checkpoints") == 1);
+    CHECK(num(report, "exit_code") == 0);
+    CHECK(is_true(json_get(report, "signatures_checked")));
+    CHECK(json_get(report, "first_bad") && json_get(report, "first_bad")->type == J_NULL);
+    json_free(report);
+    report = audit_verify_at(file, NULL);
+    CHECK(str_field_is(report, "status", "intact"));
+    CHECK(report && !is_true(json_get(report, "signatures_checked")));
+    json_free(report);
+    /* Another key's public key: the checkpoint's signature does not verify. */
+    report = audit_verify_at(dir, "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
+    CHECK(str_field_is(report, "status", "tampered"));
+    CHECK(str_field_is(json_get(report, "first_bad"), "kind", "bad_signature"));
+    json_free(report);
+
+    /* Search by user and by served provider; NULL filter: every interaction. */
+    CHECK_EQ_SIZE(search_count(dir, NULL), 3);
+    CHECK_EQ_SIZE(search_count(dir, "{\"user\":\"alice\"}"), 2);
+    CHECK_EQ_SIZE(search_count(dir, "{\"provider\":\"anthropic\"}"), 2);
+    CHECK_EQ_SIZE(search_count(dir, "{\"user\":\"alice\",\"provider\":\"anthropic\"}"), 1);
+    CHECK_EQ_SIZE(search_count(dir, "{\"user\":\"carol\"}"), 0);
+    CHECK_EQ_SIZE(search_count(dir, "{\"all_kinds\":true}"), 4);
+    text = sentinel;
+    check_fails(rg_audit_search(U8(dir), strlen(dir), U8("{\"user\":"), 8, &text, &err), &err, RG_INVALID_ARGUMENT,
+                text == sentinel);
+
+    /* CSV: a header and a row per interaction; OCSF: a JSON line per interaction. */
+    if (ok(rg_audit_export(U8(dir), strlen(dir), RG_AUDIT_EXPORT_CSV, &text, &err), err, "rg_audit_export csv")) {
+        rg_str csv = rg_text_str(text);
+        size_t rows = 0;
+        for (size_t i = 0; i < csv.len; i++) rows += csv.data[i] == '\n';
+        CHECK_EQ_SIZE(rows, 4);
+        CHECK(strncmp(csv.data, "time,id,", 8) == 0);
+        CHECK(strstr(csv.data, "\ne1,") != NULL || strstr(csv.data, ",e1,") != NULL);
+        rg_text_free(text);
+    }
+    if (ok(rg_audit_export(U8(dir), strlen(dir), RG_AUDIT_EXPORT_OCSF, &text, &err), err, "rg_audit_export ocsf")) {
+        rg_str ocsf = rg_text_str(text);
+        size_t lines = 0;
+        for (const char *p = ocsf.data, *end; (end = strchr(p, '\n')) != NULL; p = end + 1, lines++) {
+            jv *event = json_parse(p, (size_t)(end - p), NULL);
+            CHECK(event != NULL && event->type == J_OBJECT);
+            json_free(event);
+        }
+        CHECK_EQ_SIZE(lines, 3);
+        rg_text_free(text);
+    }
+    text = sentinel;
+    check_fails(rg_audit_export(U8(dir), strlen(dir), 7, &text, &err), &err, RG_INVALID_ARGUMENT, text == sentinel);
+
+    /* One byte of the second line changed: tampered, at line 2. */
+    size_t len = 0;
+    char *log = read_all(file, &len);
+    char *second = log ? strchr(log, '\n') : NULL;
+    char *bob = second ? strstr(second, "\"bob\"") : NULL;
+    CHECK(bob != NULL);
+    if (bob) {
+        bob[3] = 'd';
+        CHECK(write_all(file, log, len));
+        report = audit_verify_at(dir, PUBLIC_KEY);
+        CHECK(str_field_is(report, "status", "tampered"));
+        CHECK(num(json_get(report, "first_bad"), "line") == 2);
+        CHECK(num(report, "exit_code") == 1);
+        json_free(report);
+        /* The same bytes given as text: the same verdict. */
+        if (ok(rg_audit_verify_text(U8(log), len, U8(CHAIN_KEY), strlen(CHAIN_KEY), NULL, 0, &text, &err), err,
+               "rg_audit_verify_text")) {
+            report = take_text_json(text);
+            CHECK(str_field_is(report, "status", "tampered"));
+            CHECK(num(json_get(report, "first_bad"), "line") == 2);
+            CHECK(str_field_is(json_get(report, "first_bad"), "source", "input"));
+            json_free(report);
+        }
+    }
+    /* A torn last line (a crash mid-write) is incomplete, not tampered; bytes that are not UTF-8
+     * are a problem of the log, not an error of the call. */
+    if (log && ok(rg_audit_verify_text(U8(log), len - 5, U8(CHAIN_KEY), strlen(CHAIN_KEY), NULL, 0, &text, &err), err,
+                  "rg_audit_verify_text torn")) {
+        report = take_text_json(text);
+        CHECK(!str_field_is(report, "status", "intact"));
+        json_free(report);
+    }
+    if (ok(rg_audit_verify_text(U8("\xff\xfe\n"), 3, U8(CHAIN_KEY), strlen(CHAIN_KEY), NULL, 0, &text, &err), err,
+           "rg_audit_verify_text not UTF-8")) {
+        report = take_text_json(text);
+        CHECK(str_field_is(report, "status", "tampered"));
+        json_free(report);
+    }
+    free(log);
+
+    /* A log that is not there cannot be read. */
+    char missing[4300];
+    snprintf(missing, sizeof missing, "%s/no-such-log.jsonl", scratch);
+    text = sentinel;
+    check_fails(rg_audit_verify(U8(missing), strlen(missing), U8(CHAIN_KEY), strlen(CHAIN_KEY), NULL, 0, &text, &err),
+                &err, RG_AUDIT_UNREADABLE, text == sentinel);
+    check_fails(rg_audit_search(U8(missing), strlen(missing), NULL, 0, &text, &err), &err, RG_AUDIT_UNREADABLE,
+                text == sentinel);
+}
+
+/* A callback sink: keeps the lines, fails (returning `code`) on the calls listed in `fail`. */
+typedef struct {
+    int fail[4];
+    int code;
+    int calls;
+    char *log;
+    size_t log_len;
+} audit_sink;
+
+static int audit_sink_line(void *user_data, const char *line, size_t len) {
+    audit_sink *sink = user_data;
+    sink->calls++;
+    for (int i = 0; i < 4; i++) {
+        if (sink->fail[i] == sink->calls) return sink->code;
+    }
+    if (line[len] != 0 || memchr(line, '\n', len) != NULL) return 99;
+    sink->log = realloc(sink->log, sink->log_len + len + 2);
+    if (!sink->log) abort();
+    memcpy(sink->log + sink->log_len, line, len);
+    sink->log_len += len;
+    sink->log[sink->log_len++] = '\n';
+    sink->log[sink->log_len] = 0;
+    return 0;
+}
+
+static rg_audit_trail *callback_trail(audit_sink *sink, const char *on_sink_error) {
+    char config[512];
+    snprintf(config, sizeof config,
+             "{\"sink\":{\"type\":\"callback\"},\"writer\":\"c-cb.1\",\"on_sink_error\":\"%s\","
+             "\"checkpoint_every\":0,\"checkpoint_interval_ms\":0}",
+             on_sink_error);
+    rg_audit_trail *trail = NULL;
+    rg_error *err = NULL;
+    ok(rg_audit_trail_open(U8(config), strlen(config), U8(CHAIN_KEY), strlen(CHAIN_KEY), NULL, 0, audit_sink_line, sink,
+                           &trail, &err),
+       err, "rg_audit_trail_open callback");
+    return trail;
+}
+
+static const char *verified_status(const audit_sink *sink) {
+    static char status[32];
+    rg_text *text = NULL;
+    rg_error *err = NULL;
+    status[0] = 0;
+    if (ok(rg_audit_verify_text(U8(sink->log), sink->log_len, U8(CHAIN_KEY), strlen(CHAIN_KEY), NULL, 0, &text, &err),
+           err, "rg_audit_verify_text")) {
+        jv *report = take_text_json(text);
+        snprintf(status, sizeof status, "%s", json_str(report, "status") ? json_str(report, "status") : "");
+        json_free(report);
+    }
+    return status;
+}
+
+static void test_audit_callback(void) {
+    check_context = "audit: a callback sink fails closed, or open when allowed";
+    char *event = audit_event("c1", "alice", "anthropic", "hi");
+    rg_error *err = NULL;
+    rg_text *text = NULL, *sentinel = (rg_text *)&check_failures;
+
+    audit_sink closed = {{2, 0, 0, 0}, 3, 0, NULL, 0};
+    rg_audit_trail *trail = callback_trail(&closed, "deny");
+    if (trail) {
+        jv *receipt = audit_write(trail, event, TA);
+        CHECK(str_field_is(receipt, "status", "written"));
+        json_free(receipt);
+        /* The second line is refused: the write fails closed with the callback's code. */
+        text = sentinel;
+        rg_result r = rg_audit_trail_write(trail, U8(event), strlen(event), TA + 1, &text, &err);
+        CHECK_EQ_SIZE(r, RG_AUDIT_UNAVAILABLE);
+        CHECK(text == sentinel);
+        CHECK(strstr(rg_error_message(err).data, "callback returned 3") != NULL);
+        rg_error_free(err);
+        err = NULL;
+        /* The next write takes the failed one's place: the chain has no gap. */
+        receipt = audit_write(trail, event, TA + 2);
+        CHECK(str_field_is(receipt, "status", "written"));
+        CHECK(num(receipt, "seq") == 1);
+        json_free(receipt);
+        /* Free without close: the closing checkpoint still goes through the callback. */
+        int calls = closed.calls;
+        rg_audit_trail_free(trail);
+        CHECK_EQ_SIZE(closed.calls, calls + 1);
+        CHECK(strcmp(verified_status(&closed), "intact") == 0);
+    }
+    free(closed.log);
+
+    /* Fail open: the refused lines wait and are written once the callback takes lines again. */
+    audit_sink open = {{2, 3, 0, 0}, -1, 0, NULL, 0};
+    trail = callback_trail(&open, "allow");
+    if (trail) {
+        const char *want[] = {"written", "delayed", "delayed", "written"};
+        for (int i = 0; i < 4; i++) {
+            jv *receipt = audit_write(trail, event, TA + i);
+            CHECK(str_field_is(receipt, "status", want[i]));
+            json_free(receipt);
+        }
+        CHECK(ok(rg_audit_trail_flush(trail, TA + 5, &err), err, "flush"));
+        jv *receipt = json_result(rg_audit_trail_close(trail, TA + 6, &text, &err), &text, &err, "close");
+        CHECK(str_field_is(receipt, "status", "written"));
+        json_free(receipt);
+        rg_audit_trail_free(trail);
+        CHECK(strcmp(verified_status(&open), "intact") == 0);
+    }
+    free(open.log);
+
+    /* A callback sink needs a callback, and only a callback sink takes one. */
+    const char *callback_config = "{\"sink\":{\"type\":\"callback\"}}", *memory_config = "{\"sink\":{\"type\":\"memory\"}}";
+    rg_audit_trail *untouched = (rg_audit_trail *)&check_failures;
+    trail = untouched;
+    check_fails(rg_audit_trail_open(U8(callback_config), strlen(callback_config), U8(CHAIN_KEY), strlen(CHAIN_KEY),
+                                    NULL, 0, NULL, NULL, &trail, &err),
+                &err, RG_INVALID_ARGUMENT, trail == untouched);
+    check_fails(rg_audit_trail_open(U8(memory_config), strlen(memory_config), U8(CHAIN_KEY), strlen(CHAIN_KEY), NULL,
+                                    0, audit_sink_line, NULL, &trail, &err),
+                &err, RG_INVALID_ARGUMENT, trail == untouched);
+    free(event);
+}
+
+static rg_audit_trail *memory_trail(const char *writer) {
+    char config[256];
+    snprintf(config, sizeof config,
+             "{\"sink\":{\"type\":\"memory\"},\"writer\":\"%s\",\"checkpoint_every\":0,\"checkpoint_interval_ms\":0}",
+             writer);
+    rg_audit_trail *trail = NULL;
+    rg_error *err = NULL;
+    ok(rg_audit_trail_open(U8(config), strlen(config), U8(CHAIN_KEY), strlen(CHAIN_KEY), NULL, 0, NULL, NULL, &trail,
+                           &err),
+       err, "rg_audit_trail_open memory");
+    return trail;
+}
+
+static void test_audit_arguments(void) {
+    check_context = "audit: arguments, NULLs, UTF-8, keys, secrets out of messages";
+    rg_error *err = NULL;
+    rg_text *text = NULL, *sentinel = (rg_text *)&check_failures;
+    rg_audit_trail *untouched = (rg_audit_trail *)&check_failures, *trail = untouched;
+    const char *memory_config = "{\"sink\":{\"type\":\"memory\"}}";
+    const char *event = "{\"outcome\":\"allowed\"}";
+
+    /* NULL trails, NULL out parameters, NULL with a length. */
+    CHECK_EQ_SIZE(rg_audit_trail_writer(NULL).len, 0);
+    CHECK_EQ_SIZE(rg_audit_trail_public_key(NULL).len, 0);
+    text = sentinel;
+    check_fails(rg_audit_trail_write(NULL, U8(event), strlen(event), TA, &text, &err), &err, RG_INVALID_ARGUMENT,
+                text == sentinel);
+    check_fails(rg_audit_trail_checkpoint(NULL, TA, &text, &err), &err, RG_INVALID_ARGUMENT, text == sentinel);
+    check_fails(rg_audit_trail_close(NULL, TA, &text, &err), &err, RG_INVALID_ARGUMENT, text == sentinel);
+    check_fails(rg_audit_trail_flush(NULL, TA, &err), &err, RG_INVALID_ARGUMENT, 1);
+    check_fails(rg_audit_trail_lines(NULL, &text, &err), &err, RG_INVALID_ARGUMENT, text == sentinel);
+    check_fails(rg_audit_trail_open(U8(memory_config), strlen(memory_config), U8(CHAIN_KEY), strlen(CHAIN_KEY), NULL, 0,
+                                    NULL, NULL, NULL, &err),
+                &err, RG_INVALID_ARGUMENT, 1);
+    check_fails(rg_audit_trail_open(NULL, 3, U8(CHAIN_KEY), strlen(CHAIN_KEY), NULL, 0, NULL, NULL, &trail, &err), &err,
+                RG_INVALID_ARGUMENT, trail == untouched);
+    check_fails(rg_canonical_json(U8("{}"), 2, NULL, &err), &err, RG_INVALID_ARGUMENT, 1);
+    check_fails(rg_audit_verify(NULL, 0, U8(CHAIN_KEY), strlen(CHAIN_KEY), NULL, 0, NULL, &err), &err,
+                RG_INVALID_ARGUMENT, 1);
+    CHECK_EQ_SIZE(rg_audit_trail_write(NULL, NULL, 0, TA, &text, NULL), RG_INVALID_ARGUMENT); /* err may be NULL */
+    rg_audit_trail_free(NULL);
+
+    /* Text that is not UTF-8. */
+    check_fails(rg_audit_trail_open(U8("{\"sink\xff"), 7, U8(CHAIN_KEY), strlen(CHAIN_KEY), NULL, 0, NULL, NULL, &trail,
+                                    &err),
+                &err, RG_INVALID_UTF8, trail == untouched);
+    check_fails(rg_canonical_json(U8("\"\xc3\""), 3, &text, &err), &err, RG_INVALID_UTF8, text == sentinel);
+    check_fails(rg_audit_search(U8("/tmp/\xff"), 6, NULL, 0, &text, &err), &err, RG_INVALID_UTF8, text == sentinel);
+
+    /* Configurations and keys. */
+    const char *tape = "{\"sink\":{\"type\":\"tape\"}}";
+    check_fails(rg_audit_trail_open(U8(tape), strlen(tape), U8(CHAIN_KEY), strlen(CHAIN_KEY), NULL, 0, NULL, NULL,
+                                    &trail, &err),
+                &err, RG_INVALID_ARGUMENT, trail == untouched);
+    const char *short_key = "sk-live-short";
+    rg_result r = rg_audit_trail_open(U8(memory_config), strlen(memory_config), U8(short_key), strlen(short_key), NULL,
+                                      0, NULL, NULL, &trail, &err);
+    CHECK(message_lacks(err, short_key));
+    check_fails(r, &err, RG_AUDIT_KEY_INVALID, trail == untouched);
+    r = rg_audit_trail_open(U8(memory_config), strlen(memory_config), U8(CHAIN_KEY), strlen(CHAIN_KEY), U8(SECRET),
+                            strlen(SECRET), NULL, NULL, &trail, &err);
+    CHECK(message_lacks(err, SECRET));
+    check_fails(r, &err, RG_AUDIT_KEY_INVALID, trail == untouched);
+    r = rg_audit_verify_text(U8("\n"), 1, U8(CHAIN_KEY), strlen(CHAIN_KEY), U8(SECRET), strlen(SECRET), &text, &err);
+    CHECK(message_lacks(err, SECRET));
+    check_fails(r, &err, RG_AUDIT_KEY_INVALID, text == sentinel);
+
+    /* Events: a secret in a bad event never reaches the message; a trail keeps its lines. */
+    trail = memory_trail("c-args.1");
+    if (!trail) return;
+    CHECK_EQ_SIZE(rg_audit_trail_public_key(trail).len, 0); /* unsigned */
+    CHECK(rg_audit_trail_public_key(trail).data != NULL);
+    char bad[512];
+    snprintf(bad, sizeof bad, "{\"outcome\":\"allowed\",\"api_key\":\"%s\"}", SECRET);
+    text = sentinel;
+    r = rg_audit_trail_write(trail, U8(bad), strlen(bad), TA, &text, &err);
+    CHECK(message_lacks(err, SECRET));
+    check_fails(r, &err, RG_INVALID_AUDIT_RECORD, text == sentinel);
+    snprintf(bad, sizeof bad, "{\"outcome\":\"allowed\",\"id\":\"%s", SECRET);
+    r = rg_audit_trail_write(trail, U8(bad), strlen(bad), TA, &text, &err);
+    CHECK(message_lacks(err, SECRET));
+    CHECK(r != RG_OK);
+    rg_error_free(err);
+    err = NULL;
+    check_fails(rg_audit_trail_write(trail, U8("{\"outcome\":\"\xff\"}"), 15, TA, &text, &err), &err, RG_INVALID_UTF8,
+                text == sentinel);
+    /* RG_TIME_NONE: the clock. */
+    jv *receipt = audit_write(trail, event, RG_TIME_NONE);
+    CHECK(str_field_is(receipt, "status", "written"));
+    CHECK(num(receipt, "seq") == 0);
+    json_free(receipt);
+    jv *checkpoint = json_result(rg_audit_trail_checkpoint(trail, RG_TIME_NONE, &text, &err), &text, &err, "checkpoint");
+    CHECK(num(checkpoint, "seq") == 1);
+    json_free(checkpoint);
+    jv *lines = json_result(rg_audit_trail_lines(trail, &text, &err), &text, &err, "rg_audit_trail_lines");
+    CHECK(lines && lines->type == J_ARRAY && lines->len == 2);
+    json_free(lines);
+    rg_audit_trail_free(trail);
+
+    /* RFC 8785. */
+    const char *json = "{\"b\": [1.0, 1e3, \"\\u00e9\"], \"a\": {\"\xf0\x9f\x99\x82\": null, \"z\": true}}";
+    if (ok(rg_canonical_json(U8(json), strlen(json), &text, &err), err, "rg_canonical_json")) {
+        CHECK_STR(rg_text_str(text), "{\"a\":{\"z\":true,\"\xf0\x9f\x99\x82\":null},\"b\":[1,1000,\"\xc3\xa9\"]}");
+        rg_text_free(text);
+    }
+    text = sentinel;
+    check_fails(rg_canonical_json(U8("{\"a\":"), 5, &text, &err), &err, RG_INVALID_JSON, text == sentinel);
+}
+
+/* A policy whose defaults.audit sends records to a callback, keyed by a file. */
+static void test_audit_guard(const char *scratch) {
+    check_context = "audit: records through the guard";
+    char key_path[4200], policy[8600];
+    snprintf(key_path, sizeof key_path, "%s/audit-chain.key", scratch);
+    CHECK(write_all(key_path, CHAIN_KEY, strlen(CHAIN_KEY)));
+    snprintf(policy, sizeof policy,
+             "{\"version\": 1, \"defaults\": {\"models\": {\"allow\": [\"anthropic/*\"]}, \"providers\": "
+             "{\"processing\": [\"EU\"]}, \"audit\": {\"prompt\": \"redacted\", \"response\": \"none\", \"sink\": "
+             "{\"type\": \"callback\"}, \"chain_key\": {\"file\": \"%s\"}}}, \"workspaces\": {\"eu\": {}}, "
+             "\"users\": {\"alice\": {}}}",
+             key_path);
+    rg_guard *guard = NULL, *plain = eu_guard();
+    rg_error *err = NULL;
+    rg_text *text = NULL, *sentinel = (rg_text *)&check_failures;
+    if (!ok(rg_guard_new(U8(policy), strlen(policy), RG_POLICY_JSON, NULL, 0, RG_CATALOG_DEFAULT, &guard, &err), err,
+            "rg_guard_new with audit")) {
+        rg_guard_free(plain);
+        return;
+    }
+    audit_sink sink = {{0, 0, 0, 0}, 0, 0, NULL, 0};
+    rg_audit_trail *trail = NULL, *untouched = (rg_audit_trail *)&check_failures, *other = untouched;
+    if (!ok(rg_guard_open_audit_trail(guard, audit_sink_line, &sink, &trail, &err), err, "rg_guard_open_audit_trail")) {
+        rg_guard_free(guard);
+        rg_guard_free(plain);
+        return;
+    }
+    const char *allowed = "{\"model\":\"anthropic/claude-sonnet-4\",\"messages\":[{\"role\":\"user\",\"content\":"
+                          "\"Mail jane@example.com \xf0\x9f\x99\x82\"}]}";
+    const char *denied = "{\"model\":\"openai/gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    const char *details = "{\"id\":\"i-1\",\"latency_ms\":12,\"estimate_micros\":500}";
+    rg_decision *yes = prepare(guard, ALICE, allowed), *no = prepare(guard, ALICE, denied);
+    CHECK(yes && rg_decision_allowed(yes));
+    CHECK(no && !rg_decision_allowed(no));
+    if (yes && no) {
+        jv *receipt = json_result(rg_guard_audit(guard, trail, U8(ALICE), strlen(ALICE), U8(allowed), strlen(allowed),
+                                                 yes, U8(details), strlen(details), TA, &text, &err),
+                                  &text, &err, "rg_guard_audit allowed");
+        const jv *line = json_get(receipt, "line");
+        jv *record = line && line->type == J_STRING ? json_parse(line->text, line->text_len, NULL) : NULL;
+        CHECK(str_field_is(record, "outcome", "allowed"));
+        CHECK(str_field_is(record, "id", "i-1"));
+        CHECK(str_field_is(json_get(record, "principal"), "user", "alice"));
+        CHECK(str_field_is(json_get(record, "sdk"), "language", "c"));
+        CHECK(str_field_is(json_get(record, "policy"), "hash", rg_guard_policy_hash(guard).data));
+        CHECK(str_field_is(json_get(record, "model"), "requested", "anthropic/claude-sonnet-4"));
+        if (getenv("ROUTEGUARD_SHOW")) fprintf(stderr, "%s\n", line ? line->text : "");
+        /* prompt: redacted keeps the prompt without the personal data the scanner found */
+        CHECK(record && line && strstr(line->text, "jane@example.com") == NULL);
+        CHECK(str_field_is(json_get(record, "prompt"), "mode", "redacted"));
+        const jv *dlp = json_get(record, "dlp");
+        CHECK(dlp && dlp->type == J_ARRAY && dlp->len == 1 && str_field_is(dlp->items[0], "detector", "email_address"));
+        CHECK(record && line && strstr(line->text, "\xf0\x9f\x99\x82") != NULL);
+        CHECK(sink.log && line && strncmp(sink.log, line->text, line->text_len) == 0);
+        json_free(record);
+        json_free(receipt);
+        /* A denial is recorded with its reasons; details may be NULL. */
+        receipt = json_result(rg_guard_audit(guard, trail, U8(ALICE), strlen(ALICE), U8(denied), strlen(denied), no,
+                                             NULL, 0, TA + 1, &text, &err),
+                              &text, &err, "rg_guard_audit denied");
+        line = json_get(receipt, "line");
+        record = line && line->type == J_STRING ? json_parse(line->text, line->text_len, NULL) : NULL;
+        CHECK(str_field_is(record, "outcome", "denied"));
+        const jv *reasons = json_get(json_get(record, "decision"), "reasons");
+        CHECK(reasons && reasons->type == J_ARRAY && reasons->len >= 1 &&
+              str_field_is(reasons->items[0], "code", "model_not_allowed"));
+        json_free(record);
+        json_free(receipt);
+        /* The guard writes to any trail, not only its own. */
+        rg_audit_trail *memory = memory_trail("c-guard.2");
+        receipt = json_result(rg_guard_audit(guard, memory, U8(ALICE), strlen(ALICE), U8(denied), strlen(denied), no,
+                                             NULL, 0, TA + 2, &text, &err),
+                              &text, &err, "rg_guard_audit to a memory trail");
+        CHECK(str_field_is(receipt, "writer", "c-guard.2"));
+        json_free(receipt);
+        rg_audit_trail_free(memory);
+        /* Arguments. */
+        text = sentinel;
+        check_fails(rg_guard_audit(guard, trail, U8(ALICE), strlen(ALICE), U8(denied), strlen(denied), NULL, NULL, 0,
+                                   TA, &text, &err),
+                    &err, RG_INVALID_ARGUMENT, text == sentinel);
+        check_fails(rg_guard_audit(guard, NULL, U8(ALICE), strlen(ALICE), U8(denied), strlen(denied), no, NULL, 0, TA,
+                                   &text, &err),
+                    &err, RG_INVALID_ARGUMENT, text == sentinel);
+        check_fails(rg_guard_audit(NULL, trail, U8(ALICE), strlen(ALICE), U8(denied), strlen(denied), no, NULL, 0, TA,
+                                   &text, &err),
+                    &err, RG_INVALID_ARGUMENT, text == sentinel);
+        check_fails(rg_guard_audit(guard, trail, U8(ALICE), strlen(ALICE), U8(denied), strlen(denied), no, U8("{\"x\":1}"),
+                                   7, TA, &text, &err),
+                    &err, RG_INVALID_ARGUMENT, text == sentinel);
+        check_fails(rg_guard_audit(guard, trail, U8(ALICE), strlen(ALICE), U8("{\xff}"), 3, no, NULL, 0, TA, &text,
+                                   &err),
+                    &err, RG_INVALID_UTF8, text == sentinel);
+    }
+    jv *closing = json_result(rg_audit_trail_close(trail, TA + 3, &text, &err), &text, &err, "close");
+    CHECK(str_field_is(closing, "status", "written"));
+    json_free(closing);
+    rg_audit_trail_free(trail);
+    CHECK(strcmp(verified_status(&sink), "intact") == 0);
+    free(sink.log);
+    /* A policy without defaults.audit opens no trail; a callback sink needs a callback. */
+    check_fails(rg_guard_open_audit_trail(plain, NULL, NULL, &other, &err), &err, RG_INVALID_ARGUMENT,
+                other == untouched);
+    check_fails(rg_guard_open_audit_trail(guard, NULL, NULL, &other, &err), &err, RG_INVALID_ARGUMENT,
+                other == untouched);
+    check_fails(rg_guard_open_audit_trail(NULL, NULL, NULL, &other, &err), &err, RG_INVALID_ARGUMENT, other == untouched);
+    rg_decision_free(yes);
+    rg_decision_free(no);
+    rg_guard_free(guard);
+    rg_guard_free(plain);
+}
+
+typedef struct {
+    rg_audit_trail *trail;
+    int index;
+    int failures;
+} audit_worker_args;
+
+static void *audit_worker(void *p) {
+    audit_worker_args *args = p;
+    char id[32];
+    for (int i = 0; i < 25; i++) {
+        snprintf(id, sizeof id, "t%d-%d", args->index, i);
+        char *event = audit_event(id, "alice", "anthropic", "hi");
+        rg_text *text = NULL;
+        if (rg_audit_trail_write(args->trail, U8(event), strlen(event), RG_TIME_NONE, &text, NULL) != RG_OK) {
+            args->failures++;
+        }
+        rg_text_free(text);
+        free(event);
+    }
+    return NULL;
+}
+
+static void test_audit_threads(void) {
+    check_context = "audit: threads share a trail";
+    audit_sink sink = {{0, 0, 0, 0}, 0, 0, NULL, 0};
+    rg_audit_trail *trail = callback_trail(&sink, "deny");
+    if (!trail) return;
+    pthread_t threads[4];
+    audit_worker_args args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i] = (audit_worker_args){trail, i, 0};
+        CHECK(pthread_create(&threads[i], NULL, audit_worker, &args[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], NULL);
+        CHECK_EQ_SIZE(args[i].failures, 0);
+    }
+    rg_audit_trail_free(trail);
+    CHECK_EQ_SIZE(sink.calls, 101); /* 100 records and the closing checkpoint */
+    CHECK(strcmp(verified_status(&sink), "intact") == 0);
+    free(sink.log);
+}
+
 int main(int argc, char **argv) {
     const char *scratch = argc > 1 ? argv[1] : "/tmp";
     const char *corpus = argc > 2 ? argv[2] : "tests/conformance";
@@ -1416,6 +2039,11 @@ int main(int argc, char **argv) {
     test_ledger_open(scratch);
     test_ledger_race(scratch);
     test_guard_budget(corpus);
+    test_audit_jsonl(scratch);
+    test_audit_callback();
+    test_audit_arguments();
+    test_audit_guard(scratch);
+    test_audit_threads();
     rg_scanner_free(scanner);
     return check_summary("api_test");
 }

@@ -6,7 +6,9 @@
  * the accessors and the JSON forms of decisions and verifications against each other. Budget
  * cases (budget/) run the ledger steps on memory:, a fresh SQLite file and, when
  * ROUTEGUARD_TEST_POSTGRES names a database, a fresh PostgreSQL schema (made with psql), and the
- * guard's reservations on memory:.
+ * guard's reservations on memory:. Audit cases (audit/) write golden records byte for byte
+ * (memory and callback sinks), verify mutated logs (every one-byte change of one of them too),
+ * write records through the guard, and canonicalise JSON (RFC 8785).
  *
  * Usage: conformance <tests/conformance dir> */
 #define _POSIX_C_SOURCE 200809L
@@ -1062,6 +1064,495 @@ done:
     free(response_text);
 }
 
+/* ---- audit/: golden records, verify over mutated logs, records through the guard, RFC 8785 ---- */
+
+/* The directory of the file being run (audit/verify.json and audit/guard.json read records.json
+ * next to them). */
+static const char *current_dir = NULL;
+
+/* audit/records.json, parsed once per file that needs it (freed by run_file). */
+static jv *records_doc = NULL;
+
+static const jv *audit_records(void) {
+    if (!records_doc && current_dir) {
+        char path[4096], message[200];
+        snprintf(path, sizeof path, "%s/records.json", current_dir);
+        records_doc = json_parse_file(path, message);
+        if (!records_doc) {
+            fprintf(stderr, "[%s] %s: %s\n", check_context, path, message);
+            check_failures++;
+        }
+    }
+    return records_doc;
+}
+
+/* The public key of records.json's signing seed (hex), as the Rust runner verifies with it. */
+static const char *VERIFY_PUBLIC_KEY = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+
+/* A growable list of lines (ptr, len), each malloc'd with a NUL. */
+typedef struct {
+    char **items;
+    size_t *lens;
+    size_t len;
+} lines;
+
+static void lines_push(lines *l, const char *text, size_t len) {
+    l->items = realloc(l->items, (l->len + 1) * sizeof *l->items);
+    l->lens = realloc(l->lens, (l->len + 1) * sizeof *l->lens);
+    if (!l->items || !l->lens) abort();
+    l->items[l->len] = malloc(len + 1);
+    if (!l->items[l->len]) abort();
+    memcpy(l->items[l->len], text, len);
+    l->items[l->len][len] = 0;
+    l->lens[l->len++] = len;
+}
+
+static void lines_free(lines *l) {
+    for (size_t i = 0; i < l->len; i++) free(l->items[i]);
+    free(l->items);
+    free(l->lens);
+    memset(l, 0, sizeof *l);
+}
+
+/* The lines joined, each followed by a newline (malloc'd). */
+static char *lines_text(const lines *l, size_t *len) {
+    size_t n = 0;
+    for (size_t i = 0; i < l->len; i++) n += l->lens[i] + 1;
+    char *text = malloc(n + 1), *p = text;
+    if (!text) abort();
+    for (size_t i = 0; i < l->len; i++) {
+        memcpy(p, l->items[i], l->lens[i]);
+        p += l->lens[i];
+        *p++ = '\n';
+    }
+    *p = 0;
+    *len = n;
+    return text;
+}
+
+/* A callback sink that fails (returns 1) on the listed 1-based calls and keeps what it accepted. */
+typedef struct {
+    const jv *fails;
+    size_t calls;
+    lines accepted;
+} sink_state;
+
+static int conformance_sink(void *user_data, const char *line, size_t len) {
+    sink_state *state = user_data;
+    state->calls++;
+    for (size_t i = 0; state->fails && i < state->fails->len; i++) {
+        if ((size_t)state->fails->items[i]->number == state->calls) return 1;
+    }
+    if (line[len] != 0) CHECK(!"a callback line is followed by a NUL");
+    lines_push(&state->accepted, line, len);
+    return 0;
+}
+
+/* Bytes of `text` contain `needle` (memmem is not C99). */
+static int contains(const char *text, size_t len, const char *needle, size_t needle_len) {
+    if (needle_len == 0) return 1;
+    for (size_t i = 0; i + needle_len <= len; i++) {
+        if (memcmp(text + i, needle, needle_len) == 0) return 1;
+    }
+    return 0;
+}
+
+/* A JSON value of a case as a string (ptr, len); NULL when it is not one. */
+static const jv *str_at(const jv *object, const char *key) {
+    const jv *v = json_get(object, key);
+    return v && v->type == J_STRING ? v : NULL;
+}
+
+/* Verifies a log given as bytes; the report parsed (NULL on error, with a failed check). */
+static jv *verify_log(const char *log, size_t len, const jv *chain_key, const jv *public_key) {
+    rg_text *text = NULL;
+    rg_error *err = NULL;
+    rg_result r = rg_audit_verify_text((const uint8_t *)log, len, (const uint8_t *)chain_key->text, chain_key->text_len,
+                                       public_key ? (const uint8_t *)public_key->text : NULL,
+                                       public_key ? public_key->text_len : 0, &text, &err);
+    if (!ok(r, err, "rg_audit_verify_text")) return NULL;
+    return take_json(text, "rg_audit_verify_text");
+}
+
+static int status_is(const jv *report, const char *status) {
+    const char *got = json_str(report, "status");
+    return got && strcmp(got, status) == 0;
+}
+
+/* records.json: steps on a memory trail (or a callback trail failing on the listed calls); the
+ * lines must equal expect_lines byte for byte and verify intact. */
+static void run_audit_records(const char *file, const jv *c) {
+    set_context(file, c);
+    const jv *chain_key = str_at(current_doc, "chain_key"), *signing_key = str_at(current_doc, "signing_key");
+    const jv *steps = json_get(c, "steps"), *fails = json_get(c, "callback_fails");
+    if (!chain_key || !signing_key || !steps || steps->type != J_ARRAY) {
+        CHECK(!"a records case with keys and steps");
+        return;
+    }
+    int callback = fails && fails->type == J_ARRAY;
+    sink_state state = {callback ? fails : NULL, 0, {0}};
+    size_t config_len = 0;
+    char *config = field_json(c, "config", &config_len);
+    rg_audit_trail *trail = NULL;
+    rg_error *err = NULL;
+    rg_result r = rg_audit_trail_open((const uint8_t *)config, config_len, (const uint8_t *)chain_key->text,
+                                      chain_key->text_len, (const uint8_t *)signing_key->text, signing_key->text_len,
+                                      callback ? conformance_sink : NULL, &state, &trail, &err);
+    free(config);
+    if (!ok(r, err, "rg_audit_trail_open")) return;
+    CHECK(rg_audit_trail_writer(trail).len > 0);
+    CHECK_STR(rg_audit_trail_public_key(trail), VERIFY_PUBLIC_KEY);
+    for (size_t i = 0; i < steps->len; i++) {
+        const jv *step = steps->items[i];
+        int64_t now = time_field(step, "now_ms");
+        rg_text *receipt = NULL;
+        char where[64];
+        snprintf(where, sizeof where, "step %zu", i);
+        if (json_get(step, "write")) {
+            size_t event_len = 0;
+            char *event = field_json(step, "write", &event_len);
+            r = rg_audit_trail_write(trail, (const uint8_t *)event, event_len, now, &receipt, &err);
+            free(event);
+        } else if (json_get(step, "checkpoint")) {
+            r = rg_audit_trail_checkpoint(trail, now, &receipt, &err);
+        } else {
+            r = rg_audit_trail_close(trail, now, &receipt, &err);
+        }
+        const char *error = json_str(step, "expect_error");
+        if (error) {
+            if (r == RG_OK) fprintf(stderr, "[%s] %s: expected %s\n", check_context, where, error);
+            CHECK_STR(rg_result_name(r), error);
+            CHECK_STR(rg_error_code(err), error);
+            rg_error_free(err);
+            rg_text_free(receipt);
+            err = NULL;
+        } else if (ok(r, err, where)) {
+            jv *got = take_json(receipt, where);
+            const char *want = json_str(step, "expect_status");
+            const char *status = json_str(got, "status");
+            if (!status || strcmp(status, want ? want : "written") != 0) {
+                fprintf(stderr, "[%s] %s: status %s, expected %s\n", check_context, where, status ? status : "(none)",
+                        want ? want : "written");
+                check_failures++;
+            }
+            json_free(got);
+        }
+    }
+    /* The lines: those the callback accepted (before free closes the trail), or the memory's. */
+    lines got = {0};
+    if (callback) {
+        for (size_t i = 0; i < state.accepted.len; i++) lines_push(&got, state.accepted.items[i], state.accepted.lens[i]);
+    } else {
+        rg_text *text = NULL;
+        if (ok(rg_audit_trail_lines(trail, &text, &err), err, "rg_audit_trail_lines")) {
+            jv *list = take_json(text, "rg_audit_trail_lines");
+            for (size_t i = 0; list && list->type == J_ARRAY && i < list->len; i++) {
+                lines_push(&got, list->items[i]->text, list->items[i]->text_len);
+            }
+            json_free(list);
+        }
+    }
+    rg_audit_trail_free(trail);
+    lines_free(&state.accepted);
+    size_t text_len = 0;
+    char *text = lines_text(&got, &text_len);
+    const jv *absent = json_get(c, "expect_absent");
+    for (size_t i = 0; absent && absent->type == J_ARRAY && i < absent->len; i++) {
+        if (contains(text, text_len, absent->items[i]->text, absent->items[i]->text_len)) {
+            fprintf(stderr, "[%s] the log holds %s\n", check_context, absent->items[i]->text);
+            check_failures++;
+        }
+    }
+    jv public_key = {0};
+    public_key.type = J_STRING;
+    public_key.text = (char *)VERIFY_PUBLIC_KEY;
+    public_key.text_len = strlen(VERIFY_PUBLIC_KEY);
+    jv *report = verify_log(text, text_len, chain_key, &public_key);
+    if (!status_is(report, "intact")) {
+        char *shown = report ? json_write(report, NULL) : NULL;
+        fprintf(stderr, "[%s] the lines do not verify intact: %s\n", check_context, shown ? shown : "(no report)");
+        free(shown);
+        check_failures++;
+    }
+    json_free(report);
+    const jv *want = json_get(c, "expect_lines");
+    if (!want || want->type != J_ARRAY) {
+        CHECK(!"a records case with expect_lines");
+    } else if (want->len != got.len) {
+        fprintf(stderr, "[%s] %zu lines, expected %zu\n", check_context, got.len, want->len);
+        check_failures++;
+    } else {
+        for (size_t i = 0; i < got.len; i++) {
+            const jv *line = want->items[i];
+            if (line->type != J_STRING || line->text_len != got.lens[i] ||
+                memcmp(line->text, got.items[i], got.lens[i]) != 0) {
+                fprintf(stderr, "[%s] line %zu differs:\n  got      %s\n  expected %s\n", check_context, i, got.items[i],
+                        line->type == J_STRING ? line->text : "(not a string)");
+                check_failures++;
+            }
+        }
+    }
+    free(text);
+    lines_free(&got);
+}
+
+/* The log of a records.json case after the case's mutation (malloc'd; the Rust runner's
+ * `mutated_log`). */
+static char *mutated_log(const jv *c, size_t *len) {
+    const jv *records = audit_records(), *cases = json_get(records, "cases"), *source = NULL;
+    const char *name = json_str(c, "log");
+    for (size_t i = 0; name && cases && i < cases->len; i++) {
+        const char *n = json_str(cases->items[i], "name");
+        if (n && strcmp(n, name) == 0) source = cases->items[i];
+    }
+    const jv *expect_lines = json_get(source, "expect_lines");
+    if (!expect_lines || expect_lines->type != J_ARRAY) {
+        fprintf(stderr, "[%s] no records case %s\n", check_context, name ? name : "(none)");
+        check_failures++;
+        return NULL;
+    }
+    lines l = {0};
+    for (size_t i = 0; i < expect_lines->len; i++) {
+        lines_push(&l, expect_lines->items[i]->text, expect_lines->items[i]->text_len);
+    }
+    const jv *m = json_get(c, "mutate"), *v;
+    if ((v = json_get(m, "delete")) && (size_t)v->number < l.len) {
+        size_t at = (size_t)v->number;
+        free(l.items[at]);
+        memmove(l.items + at, l.items + at + 1, (l.len - at - 1) * sizeof *l.items);
+        memmove(l.lens + at, l.lens + at + 1, (l.len - at - 1) * sizeof *l.lens);
+        l.len--;
+    }
+    if ((v = json_get(m, "duplicate")) && (size_t)v->number < l.len) {
+        size_t at = (size_t)v->number;
+        lines_push(&l, l.items[at], l.lens[at]); /* a copy at the end, moved to just after `at` */
+        char *copy = l.items[l.len - 1];
+        size_t n = l.lens[l.len - 1];
+        memmove(l.items + at + 2, l.items + at + 1, (l.len - at - 2) * sizeof *l.items);
+        memmove(l.lens + at + 2, l.lens + at + 1, (l.len - at - 2) * sizeof *l.lens);
+        l.items[at + 1] = copy;
+        l.lens[at + 1] = n;
+    }
+    if ((v = json_get(m, "swap")) && v->type == J_ARRAY && v->len == 2) {
+        size_t a = (size_t)v->items[0]->number, b = (size_t)v->items[1]->number;
+        char *item = l.items[a];
+        size_t n = l.lens[a];
+        l.items[a] = l.items[b];
+        l.lens[a] = l.lens[b];
+        l.items[b] = item;
+        l.lens[b] = n;
+    }
+    if ((v = json_get(m, "keep_lines"))) {
+        while (l.len > (size_t)v->number) free(l.items[--l.len]);
+    }
+    if ((v = json_get(m, "replace"))) {
+        size_t at = (size_t)json_get(v, "line")->number;
+        const jv *from = str_at(v, "from"), *to = str_at(v, "to");
+        for (size_t i = 0; from && to && i + from->text_len <= l.lens[at]; i++) {
+            if (memcmp(l.items[at] + i, from->text, from->text_len) == 0) {
+                size_t n = l.lens[at] - from->text_len + to->text_len;
+                char *line = malloc(n + 1);
+                if (!line) abort();
+                memcpy(line, l.items[at], i);
+                memcpy(line + i, to->text, to->text_len);
+                memcpy(line + i + to->text_len, l.items[at] + i + from->text_len, l.lens[at] - i - from->text_len + 1);
+                free(l.items[at]);
+                l.items[at] = line;
+                l.lens[at] = n;
+                break;
+            }
+        }
+    }
+    char *text = lines_text(&l, len);
+    lines_free(&l);
+    if ((v = json_get(m, "cut_bytes"))) *len -= (size_t)v->number;
+    return text;
+}
+
+/* verify.json: the mutated log verifies with the expected status and first problem; with
+ * flip_every_byte, no one-byte change verifies intact. */
+static void run_audit_verify(const char *file, const jv *c) {
+    set_context(file, c);
+    const jv *chain_key = str_at(c, "chain_key"), *public_key = str_at(c, "public_key");
+    if (!chain_key) chain_key = str_at(audit_records(), "chain_key");
+    if (!public_key) public_key = str_at(current_doc, "public_key");
+    size_t len = 0;
+    char *log = mutated_log(c, &len);
+    if (!log || !chain_key) {
+        free(log);
+        return;
+    }
+    const jv *flip = json_get(c, "flip_every_byte");
+    if (flip && flip->type == J_BOOL && flip->boolean) {
+        size_t last_line_start = 0;
+        for (size_t i = 0; i + 1 < len; i++) {
+            if (log[i] == '\n') last_line_start = i + 1;
+        }
+        for (size_t i = 0; i < len; i++) {
+            log[i] ^= 1;
+            jv *report = verify_log(log, len, chain_key, public_key);
+            log[i] ^= 1;
+            if (!report || status_is(report, "intact") || (i < last_line_start && !status_is(report, "tampered"))) {
+                fprintf(stderr, "[%s] byte %zu flipped: status %s\n", check_context, i,
+                        report ? json_str(report, "status") : "(no report)");
+                check_failures++;
+            }
+            json_free(report);
+        }
+        free(log);
+        return;
+    }
+    jv *report = verify_log(log, len, chain_key, public_key);
+    free(log);
+    if (!report) return;
+    const jv *expect = json_get(c, "expect");
+    const jv *first = json_get(report, "first_bad");
+    char *shown = json_write(report, NULL);
+    const char *status = json_str(expect, "status"), *kind = json_str(expect, "first_kind");
+    const jv *line = json_get(expect, "first_line");
+    if ((status && !status_is(report, status)) || (kind && (!json_str(first, "kind") || strcmp(json_str(first, "kind"), kind))) ||
+        (line && !json_equal(json_get(first, "line"), line))) {
+        fprintf(stderr, "[%s] expected status %s, first %s at line %s; got %s\n", check_context, status ? status : "-",
+                kind ? kind : "-", line ? line->text : "-", shown);
+        check_failures++;
+    }
+    for (size_t k = 0; k < 2; k++) {
+        const char *key = k ? "checkpoints" : "records";
+        const jv *n = json_get(expect, key);
+        if (n && !json_equal(json_get(report, key), n)) {
+            fprintf(stderr, "[%s] %s: expected %s, got %s\n", check_context, key, n->text, shown);
+            check_failures++;
+        }
+    }
+    /* exit_code follows the status, as `routeguard audit verify` exits. */
+    double exit_code = status_is(report, "intact") ? 0 : status_is(report, "incomplete") ? 4 : 1;
+    CHECK(json_get(report, "exit_code") && json_get(report, "exit_code")->number == exit_code);
+    free(shown);
+    json_free(report);
+}
+
+/* `got` holds every key of `expected` (objects on the keys given, lists element by element). */
+static void check_keys(const char *where, const jv *got, const jv *expected) {
+    char path[512];
+    if (expected->type == J_OBJECT) {
+        for (size_t k = 0; k < expected->len; k++) {
+            snprintf(path, sizeof path, "%s.%s", where, expected->keys[k]->text);
+            const jv *value = got && got->type == J_OBJECT ? json_get(got, expected->keys[k]->text) : NULL;
+            check_keys(path, value, expected->items[k]);
+        }
+    } else if (expected->type == J_ARRAY) {
+        if (!got || got->type != J_ARRAY || got->len != expected->len) {
+            char *text = got ? json_write(got, NULL) : NULL;
+            fprintf(stderr, "[%s] %s: expected %zu entries, got %s\n", check_context, where, expected->len,
+                    text ? text : "nothing");
+            free(text);
+            check_failures++;
+            return;
+        }
+        for (size_t i = 0; i < expected->len; i++) {
+            snprintf(path, sizeof path, "%s[%zu]", where, i);
+            check_keys(path, got->items[i], expected->items[i]);
+        }
+    } else if (!json_equal(got, expected)) {
+        char *g = got ? json_write(got, NULL) : NULL, *e = json_write(expected, NULL);
+        fprintf(stderr, "[%s] %s == %s, expected %s\n", check_context, where, g ? g : "(missing)", e);
+        free(g);
+        free(e);
+        check_failures++;
+    }
+}
+
+/* guard.json: prepare, then write the interaction through the guard to a memory trail; the
+ * record holds `expect`. */
+static void run_audit_guard(const char *file, const jv *c) {
+    set_context(file, c);
+    static const char *config = "{\"sink\":{\"type\":\"memory\"},\"writer\":\"guard.1\",\"prompt\":\"full\","
+                                "\"response\":\"full\",\"checkpoint_every\":0,\"checkpoint_interval_ms\":0}";
+    const jv *chain_key = str_at(audit_records(), "chain_key");
+    size_t policy_len = 0, principal_len = 0, request_len = 0, details_len = 0;
+    char *policy = field_json(current_doc, "policy", &policy_len);
+    char *principal = field_json(c, "principal", &principal_len);
+    char *request = field_json(c, "request", &request_len);
+    char *details = field_json(c, "details", &details_len);
+    rg_guard *guard = NULL;
+    rg_decision *decision = NULL;
+    rg_audit_trail *trail = NULL;
+    rg_text *receipt = NULL;
+    rg_error *err = NULL;
+    jv *got = NULL, *record = NULL;
+    if (!chain_key ||
+        !ok(rg_guard_new((const uint8_t *)policy, policy_len, RG_POLICY_JSON, (const uint8_t *)catalog_text,
+                         catalog_len, RG_CATALOG_SNAPSHOT_JSON, &guard, &err),
+            err, "rg_guard_new") ||
+        !ok(rg_guard_prepare(guard, (const uint8_t *)principal, principal_len, (const uint8_t *)request, request_len,
+                             NULL, 0, NULL, &decision, &err),
+            err, "rg_guard_prepare") ||
+        !ok(rg_audit_trail_open((const uint8_t *)config, strlen(config), (const uint8_t *)chain_key->text,
+                                chain_key->text_len, NULL, 0, NULL, NULL, &trail, &err),
+            err, "rg_audit_trail_open") ||
+        !ok(rg_guard_audit(guard, trail, (const uint8_t *)principal, principal_len, (const uint8_t *)request,
+                           request_len, decision, (const uint8_t *)details, details_len, time_field(c, "now_ms"),
+                           &receipt, &err),
+            err, "rg_guard_audit")) {
+        goto done;
+    }
+    got = take_json(receipt, "rg_guard_audit");
+    const jv *line = str_at(got, "line");
+    if (!line) {
+        CHECK(!"the receipt holds the line");
+        goto done;
+    }
+    if (getenv("ROUTEGUARD_SHOW")) fprintf(stderr, "%s: %s\n", json_str(c, "name"), line->text);
+    record = json_parse(line->text, line->text_len, NULL);
+    CHECK(record != NULL);
+    const jv *expect = json_get(c, "expect");
+    if (record && expect) check_keys("record", record, expect);
+    const jv *absent = json_get(c, "expect_absent");
+    for (size_t i = 0; absent && absent->type == J_ARRAY && i < absent->len; i++) {
+        if (contains(line->text, line->text_len, absent->items[i]->text, absent->items[i]->text_len)) {
+            fprintf(stderr, "[%s] the record holds %s\n", check_context, absent->items[i]->text);
+            check_failures++;
+        }
+    }
+done:
+    json_free(got);
+    json_free(record);
+    rg_audit_trail_free(trail);
+    rg_decision_free(decision);
+    rg_guard_free(guard);
+    free(policy);
+    free(principal);
+    free(request);
+    free(details);
+}
+
+/* canonical.json: the canonical form of `input`, byte for byte, or the error code. */
+static void run_audit_canonical(const char *file, const jv *c) {
+    set_context(file, c);
+    const jv *input = str_at(c, "input"), *canonical = str_at(c, "canonical");
+    const char *error = json_str(c, "error");
+    if (!input || (!canonical && !error)) {
+        CHECK(!"a canonical case with input and canonical or error");
+        return;
+    }
+    rg_text *text = NULL;
+    rg_error *err = NULL;
+    rg_result r = rg_canonical_json((const uint8_t *)input->text, input->text_len, &text, &err);
+    if (canonical) {
+        if (!ok(r, err, "rg_canonical_json")) return;
+        rg_str got = rg_text_str(text);
+        if (!str_eq(got, canonical->text, canonical->text_len)) {
+            fprintf(stderr, "[%s] got\n  %.*s\nexpected\n  %s\n", check_context, (int)got.len, got.data, canonical->text);
+            check_failures++;
+        }
+        rg_text_free(text);
+    } else {
+        CHECK_STR(rg_result_name(r), error);
+        CHECK_STR(rg_error_code(err), error);
+        rg_error_free(err);
+    }
+}
+
 typedef void (*case_runner)(const char *file, const jv *c);
 
 static const struct {
@@ -1081,10 +1572,14 @@ static const struct {
     {"policy", "policy_errors.json", "policy_errors", run_policy_errors},
     {"budget", "ledger.json", "ledger", run_ledger},
     {"budget", "guard.json", "guard", run_budget_guard},
+    {"audit", "records.json", "records", run_audit_records},
+    {"audit", "verify.json", "verify", run_audit_verify},
+    {"audit", "guard.json", "guard", run_audit_guard},
+    {"audit", "canonical.json", "canonical", run_audit_canonical},
 };
 
 /* Files that sit next to the cases and are not cases themselves (policy/catalog.json is the
- * catalogue the policy cases run over). */
+ * catalogue the policy cases run over; audit/gen-canonical.mjs wrote audit/canonical.json). */
 static const struct {
     const char *dir;
     const char *file;
@@ -1092,6 +1587,7 @@ static const struct {
     {"dlp", "sample.jsonl"},
     {"dlp", "bench-prompt.txt"},
     {"policy", "catalog.json"},
+    {"audit", "gen-canonical.mjs"},
 };
 
 static int is_companion(const char *dir, const char *name) {
@@ -1139,6 +1635,7 @@ static void run_file(const char *dir, const char *area, const char *name) {
     }
     files_run++;
     current_doc = doc;
+    current_dir = dir;
     for (size_t i = 0; i < cases->len; i++) {
         const char *op = json_str(cases->items[i], "op");
         if (op && strcmp(op, RUNNERS[r].op) != 0) {
@@ -1149,7 +1646,10 @@ static void run_file(const char *dir, const char *area, const char *name) {
         RUNNERS[r].run(name, cases->items[i]);
     }
     current_doc = NULL;
+    current_dir = NULL;
     json_free(doc);
+    json_free(records_doc);
+    records_doc = NULL;
 }
 
 static int list(const char *dir, struct dirent ***entries) {

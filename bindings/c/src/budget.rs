@@ -71,7 +71,10 @@ fn lease(ms: u64) -> Option<u64> {
 ///
 /// # Safety
 /// `out` passed `check_out`.
-pub(crate) unsafe fn json_out<T: Serialize>(out: *mut *mut rg_text, value: &T) -> Result<(), Error> {
+pub(crate) unsafe fn json_out<T: Serialize>(
+    out: *mut *mut rg_text,
+    value: &T,
+) -> Result<(), Error> {
     let json = serde_json::to_string(value)
         .map_err(|e| Error::new(ErrorCode::Internal, format!("encoding the result: {e}")))?;
     // SAFETY: the caller promises `out` passed `check_out`.
