@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.AuditTrail = nativeBinding.AuditTrail
 module.exports.Guard = nativeBinding.Guard
 module.exports.Ledger = nativeBinding.Ledger
 module.exports.Prepared = nativeBinding.Prepared
@@ -843,6 +844,15 @@ module.exports.SpendReport = nativeBinding.SpendReport
 module.exports.Stream = nativeBinding.Stream
 module.exports.Vault = nativeBinding.Vault
 module.exports.Action = nativeBinding.Action
+module.exports.auditExport = nativeBinding.auditExport
+module.exports.auditExportAsync = nativeBinding.auditExportAsync
+module.exports.auditSearch = nativeBinding.auditSearch
+module.exports.auditSearchAsync = nativeBinding.auditSearchAsync
+module.exports.auditVerify = nativeBinding.auditVerify
+module.exports.auditVerifyAsync = nativeBinding.auditVerifyAsync
+module.exports.auditVerifyText = nativeBinding.auditVerifyText
+module.exports.auditVerifyTextAsync = nativeBinding.auditVerifyTextAsync
+module.exports.canonicalJson = nativeBinding.canonicalJson
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.isRouteguardError = nativeBinding.isRouteguardError
 module.exports.Kind = nativeBinding.Kind

@@ -165,3 +165,204 @@ export interface SpendReportJson {
   providers: ProviderShare[]
   hhi: number
 }
+
+/*
+ * Audit trail. Receipts, reports and records are the core's own JSON (snake_case keys, the same
+ * as the log lines and `schemas/audit-record.schema.json`). Times are Unix milliseconds.
+ */
+
+/** A key: bytes, or hex text. The chain key is 32 bytes or more, the signing key a 32-byte
+ * Ed25519 seed, the public key 32 bytes. */
+export type AuditKey = string | Uint8Array
+
+/** How a prompt or response is stored: not at all, as an HMAC, with personal data redacted, or
+ * in full. */
+export type AuditStorage = 'none' | 'hash' | 'redacted' | 'full'
+
+/** Where records go. */
+export type AuditSinkConfig =
+  | {
+      type: 'jsonl'
+      /** A directory of JSON Lines files. */
+      path: string
+      rotate?: { max_mb?: number; daily?: boolean }
+      fsync?: 'every' | 'never' | { interval_ms: number }
+    }
+  | { type: 'postgres'; url: string }
+  /** Lines kept in memory: `trail.lines()`. */
+  | { type: 'memory' }
+  /** Each line handed to the `callback` of `AuditTrail.open` (synchronously). */
+  | { type: 'callback' }
+
+/** The configuration of `AuditTrail.open`. */
+export interface AuditTrailConfig {
+  sink: AuditSinkConfig
+  /** This trail's chain; unique per process run (default `host.pid.start-ms`). */
+  writer?: string
+  /** Default `hash`. */
+  prompt?: AuditStorage
+  /** Default `hash`. */
+  response?: AuditStorage
+  /** `deny` (default): a write the sink refuses throws `audit_unavailable`; `allow`: it is
+   * held back (`delayed`) and the outage is recorded. */
+  on_sink_error?: 'allow' | 'deny'
+  /** A signed checkpoint every N records (0: none). */
+  checkpoint_every?: number
+  /** A signed checkpoint at most this many milliseconds after the last (0: none). */
+  checkpoint_interval_ms?: number
+  /** The SDK written in records (default: this package). */
+  sdk?: { language: string; version: string }
+}
+
+/** What became of a write. */
+export interface AuditReceipt {
+  writer: string
+  /** `delayed`: the sink is down and the trail fails open (held in memory); `unrecorded`: the
+   * backlog was full too. */
+  status: 'written' | 'delayed' | 'unrecorded'
+  seq: number | null
+  mac: string | null
+  /** The record's canonical JSON line (without the newline). */
+  line: string | null
+}
+
+/** Something wrong with a log. */
+export interface AuditProblem {
+  /** `bad_json`, `not_canonical`, `bad_record`, `bad_mac`, `bad_signature`,
+   * `unsigned_checkpoint`, `bad_genesis`, `broken_link`, `missing_records`, `duplicate`,
+   * `out_of_order`, `missing_head` (tampering); `torn_tail`, `open_chain` (incomplete). */
+  kind: string
+  /** Only tampering (or corruption) explains it. */
+  tamper: boolean
+  /** The file (or `postgres`, or `input`) of the line. */
+  source: string
+  /** 1-based line (or row) number. */
+  line: number
+  writer?: string
+  seq?: number
+  message: string
+}
+
+/** One writer's chain as found. */
+export interface AuditWriterSummary {
+  writer: string
+  first_seq: number
+  last_seq: number
+  records: number
+  checkpoints: number
+  /** Ends with a `close` checkpoint. */
+  closed: boolean
+  /** Records after the last checkpoint. */
+  unsealed: number
+}
+
+/** The result of `auditVerify`. */
+export interface AuditVerifyReport {
+  status: 'intact' | 'incomplete' | 'tampered'
+  records: number
+  checkpoints: number
+  /** Checkpoint signatures were checked (a public key was given). */
+  signatures_checked: boolean
+  writers: AuditWriterSummary[]
+  problems: AuditProblem[]
+  /** The first tampering problem, else the first problem; null when intact. */
+  first_bad: AuditProblem | null
+  /** What `routeguard audit verify` exits with: 0 intact, 1 tampered, 4 incomplete. */
+  exit_code: number
+}
+
+/** Which records `auditSearch` keeps (all given conditions). */
+export interface AuditFilter {
+  user?: string
+  workspace?: string
+  /** The provider that served. */
+  provider?: string
+  model?: string
+  outcome?: 'allowed' | 'denied' | 'violation' | 'error' | 'fallback'
+  /** Inclusive. */
+  since_ms?: number
+  /** Exclusive. */
+  until_ms?: number
+  /** Checkpoints and notices too (default: interactions only). */
+  all_kinds?: boolean
+}
+
+/** What followed a decision, for `Guard.audit`. */
+export interface AuditDetails {
+  /** OpenRouter's response (object or JSON text), or the final stream chunk with `usage`. */
+  response?: Record<string, unknown> | string
+  estimate_micros?: number
+  reserved_micros?: number
+  /** Overrides the billed amount worked out from the response's usage. */
+  billed_micros?: number
+  error?: { code: string; message?: string; status?: number; metadata?: Record<string, unknown> }
+  latency_ms?: number
+  id?: string
+  /** RFC 3339. */
+  time?: string
+  stream?: boolean
+  attempts?: { provider?: string; model?: string; status?: number; reason?: string }[]
+  /** The governance path failed and the policy's `on_error: allow` let the request through. */
+  fail_open?: boolean
+  sdk?: { language: string; version: string }
+}
+
+/** One record of an audit log (version 1). Interactions carry the interaction fields,
+ * checkpoints `checkpoint`, notices `notice`. */
+export interface AuditRecord {
+  v: number
+  kind: 'interaction' | 'checkpoint' | 'notice'
+  id?: string
+  /** RFC 3339 UTC with milliseconds. */
+  time?: string
+  writer: string
+  seq: number
+  prev: string
+  mac: string
+  sig?: string
+  outcome?: 'allowed' | 'denied' | 'violation' | 'error' | 'fallback'
+  principal?: { user: string; workspace: string; groups?: string[]; tags?: Record<string, string> }
+  policy?: { version: number; hash: string }
+  model?: { requested?: string; fallbacks?: string[]; served?: string }
+  routing?: {
+    constraints?: Record<string, unknown>
+    served_provider?: string
+    attempts?: { provider?: string; model?: string; status?: number; reason?: string }[]
+  }
+  dlp?: {
+    detector: string
+    category?: string
+    action: string
+    count: number
+    spans?: { path: string; start: number; end: number }[]
+  }[]
+  prompt?: { mode: AuditStorage; hmac_sha256?: string; content?: unknown }
+  response?: { mode: AuditStorage; hmac_sha256?: string; content?: unknown }
+  tokens?: { prompt: number; completion: number; reasoning?: number; cached?: number }
+  cost?: {
+    estimated_micros?: number
+    reserved_micros?: number
+    billed_micros?: number
+    billed_known?: boolean
+  }
+  decision?: {
+    reasons?: { code: string; rule: string; message: string; shadow?: boolean }[]
+    notices?: { code: string; rule: string; message: string; shadow?: boolean }[]
+    fail_open?: boolean
+  }
+  error?: { code: string; message?: string; status?: number; metadata?: unknown }
+  latency_ms?: number
+  generation_id?: string
+  stream?: boolean
+  sdk?: { language: string; version: string }
+  checkpoint?: { reason: string; records: number; public_key?: string }
+  notice?: {
+    code: string
+    message: string
+    delayed?: number
+    unrecorded?: number
+    since?: string
+    until?: string
+    error?: string
+  }
+}

@@ -166,6 +166,207 @@ export interface SpendReportJson {
   hhi: number
 }
 
+/*
+ * Audit trail. Receipts, reports and records are the core's own JSON (snake_case keys, the same
+ * as the log lines and `schemas/audit-record.schema.json`). Times are Unix milliseconds.
+ */
+
+/** A key: bytes, or hex text. The chain key is 32 bytes or more, the signing key a 32-byte
+ * Ed25519 seed, the public key 32 bytes. */
+export type AuditKey = string | Uint8Array
+
+/** How a prompt or response is stored: not at all, as an HMAC, with personal data redacted, or
+ * in full. */
+export type AuditStorage = 'none' | 'hash' | 'redacted' | 'full'
+
+/** Where records go. */
+export type AuditSinkConfig =
+  | {
+      type: 'jsonl'
+      /** A directory of JSON Lines files. */
+      path: string
+      rotate?: { max_mb?: number; daily?: boolean }
+      fsync?: 'every' | 'never' | { interval_ms: number }
+    }
+  | { type: 'postgres'; url: string }
+  /** Lines kept in memory: `trail.lines()`. */
+  | { type: 'memory' }
+  /** Each line handed to the `callback` of `AuditTrail.open` (synchronously). */
+  | { type: 'callback' }
+
+/** The configuration of `AuditTrail.open`. */
+export interface AuditTrailConfig {
+  sink: AuditSinkConfig
+  /** This trail's chain; unique per process run (default `host.pid.start-ms`). */
+  writer?: string
+  /** Default `hash`. */
+  prompt?: AuditStorage
+  /** Default `hash`. */
+  response?: AuditStorage
+  /** `deny` (default): a write the sink refuses throws `audit_unavailable`; `allow`: it is
+   * held back (`delayed`) and the outage is recorded. */
+  on_sink_error?: 'allow' | 'deny'
+  /** A signed checkpoint every N records (0: none). */
+  checkpoint_every?: number
+  /** A signed checkpoint at most this many milliseconds after the last (0: none). */
+  checkpoint_interval_ms?: number
+  /** The SDK written in records (default: this package). */
+  sdk?: { language: string; version: string }
+}
+
+/** What became of a write. */
+export interface AuditReceipt {
+  writer: string
+  /** `delayed`: the sink is down and the trail fails open (held in memory); `unrecorded`: the
+   * backlog was full too. */
+  status: 'written' | 'delayed' | 'unrecorded'
+  seq: number | null
+  mac: string | null
+  /** The record's canonical JSON line (without the newline). */
+  line: string | null
+}
+
+/** Something wrong with a log. */
+export interface AuditProblem {
+  /** `bad_json`, `not_canonical`, `bad_record`, `bad_mac`, `bad_signature`,
+   * `unsigned_checkpoint`, `bad_genesis`, `broken_link`, `missing_records`, `duplicate`,
+   * `out_of_order`, `missing_head` (tampering); `torn_tail`, `open_chain` (incomplete). */
+  kind: string
+  /** Only tampering (or corruption) explains it. */
+  tamper: boolean
+  /** The file (or `postgres`, or `input`) of the line. */
+  source: string
+  /** 1-based line (or row) number. */
+  line: number
+  writer?: string
+  seq?: number
+  message: string
+}
+
+/** One writer's chain as found. */
+export interface AuditWriterSummary {
+  writer: string
+  first_seq: number
+  last_seq: number
+  records: number
+  checkpoints: number
+  /** Ends with a `close` checkpoint. */
+  closed: boolean
+  /** Records after the last checkpoint. */
+  unsealed: number
+}
+
+/** The result of `auditVerify`. */
+export interface AuditVerifyReport {
+  status: 'intact' | 'incomplete' | 'tampered'
+  records: number
+  checkpoints: number
+  /** Checkpoint signatures were checked (a public key was given). */
+  signatures_checked: boolean
+  writers: AuditWriterSummary[]
+  problems: AuditProblem[]
+  /** The first tampering problem, else the first problem; null when intact. */
+  first_bad: AuditProblem | null
+  /** What `routeguard audit verify` exits with: 0 intact, 1 tampered, 4 incomplete. */
+  exit_code: number
+}
+
+/** Which records `auditSearch` keeps (all given conditions). */
+export interface AuditFilter {
+  user?: string
+  workspace?: string
+  /** The provider that served. */
+  provider?: string
+  model?: string
+  outcome?: 'allowed' | 'denied' | 'violation' | 'error' | 'fallback'
+  /** Inclusive. */
+  since_ms?: number
+  /** Exclusive. */
+  until_ms?: number
+  /** Checkpoints and notices too (default: interactions only). */
+  all_kinds?: boolean
+}
+
+/** What followed a decision, for `Guard.audit`. */
+export interface AuditDetails {
+  /** OpenRouter's response (object or JSON text), or the final stream chunk with `usage`. */
+  response?: Record<string, unknown> | string
+  estimate_micros?: number
+  reserved_micros?: number
+  /** Overrides the billed amount worked out from the response's usage. */
+  billed_micros?: number
+  error?: { code: string; message?: string; status?: number; metadata?: Record<string, unknown> }
+  latency_ms?: number
+  id?: string
+  /** RFC 3339. */
+  time?: string
+  stream?: boolean
+  attempts?: { provider?: string; model?: string; status?: number; reason?: string }[]
+  /** The governance path failed and the policy's `on_error: allow` let the request through. */
+  fail_open?: boolean
+  sdk?: { language: string; version: string }
+}
+
+/** One record of an audit log (version 1). Interactions carry the interaction fields,
+ * checkpoints `checkpoint`, notices `notice`. */
+export interface AuditRecord {
+  v: number
+  kind: 'interaction' | 'checkpoint' | 'notice'
+  id?: string
+  /** RFC 3339 UTC with milliseconds. */
+  time?: string
+  writer: string
+  seq: number
+  prev: string
+  mac: string
+  sig?: string
+  outcome?: 'allowed' | 'denied' | 'violation' | 'error' | 'fallback'
+  principal?: { user: string; workspace: string; groups?: string[]; tags?: Record<string, string> }
+  policy?: { version: number; hash: string }
+  model?: { requested?: string; fallbacks?: string[]; served?: string }
+  routing?: {
+    constraints?: Record<string, unknown>
+    served_provider?: string
+    attempts?: { provider?: string; model?: string; status?: number; reason?: string }[]
+  }
+  dlp?: {
+    detector: string
+    category?: string
+    action: string
+    count: number
+    spans?: { path: string; start: number; end: number }[]
+  }[]
+  prompt?: { mode: AuditStorage; hmac_sha256?: string; content?: unknown }
+  response?: { mode: AuditStorage; hmac_sha256?: string; content?: unknown }
+  tokens?: { prompt: number; completion: number; reasoning?: number; cached?: number }
+  cost?: {
+    estimated_micros?: number
+    reserved_micros?: number
+    billed_micros?: number
+    billed_known?: boolean
+  }
+  decision?: {
+    reasons?: { code: string; rule: string; message: string; shadow?: boolean }[]
+    notices?: { code: string; rule: string; message: string; shadow?: boolean }[]
+    fail_open?: boolean
+  }
+  error?: { code: string; message?: string; status?: number; metadata?: unknown }
+  latency_ms?: number
+  generation_id?: string
+  stream?: boolean
+  sdk?: { language: string; version: string }
+  checkpoint?: { reason: string; records: number; public_key?: string }
+  notice?: {
+    code: string
+    message: string
+    delayed?: number
+    unrecorded?: number
+    since?: string
+    until?: string
+    error?: string
+  }
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -173,6 +374,47 @@ export interface SpendReportJson {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * A tamper-evident audit log: each record is chained to the one before by an HMAC under the
+ * chain key, and checkpoints are signed with the signing key (Ed25519) when one is given.
+ * Opened with `AuditTrail.open(config, chainKey, signingKey?, callback?)`; `close()` it when
+ * done (a closing checkpoint seals the chain).
+ */
+export declare class AuditTrail {
+  /**
+   * Opens a trail from its configuration (an object or JSON text: `{sink: {type: 'jsonl',
+   * path} | {type: 'postgres', url} | {type: 'memory'} | {type: 'callback'}, writer?, prompt?,
+   * response?, on_sink_error?, checkpoint_every?, checkpoint_interval_ms?, sdk?}`), the chain
+   * key (32 bytes or more) and the signing key's 32-byte seed. A `callback` sink calls
+   * `callback(line)` with each line, synchronously; a throw (or a returned promise) is a sink
+   * failure: the write throws `audit_unavailable`, or is held back under
+   * `on_sink_error: 'allow'`.
+   */
+  static open(config: AuditTrailConfig | string, chainKey: AuditKey, signingKey?: AuditKey | null, callback?: ((line: string) => void) | null): AuditTrail
+  /** The writer: this trail's chain (one per process run). */
+  get writer(): string
+  /** The checkpoints' Ed25519 public key (hex), or `null` when the trail does not sign. */
+  get publicKey(): string | null
+  /**
+   * Writes an interaction event (an object or JSON text: the record's interaction fields,
+   * e.g. `{outcome, principal, model, prompt, response, tokens, cost, ...}`). The receipt says
+   * `written`, or `delayed` when the sink is down and the trail fails open.
+   */
+  write(event: Record<string, unknown> | string, nowMs?: number | null): AuditReceipt
+  /** Writes a signed checkpoint now. */
+  checkpoint(nowMs?: number | undefined | null): AuditReceipt
+  /** Writes the closing checkpoint and flushes; later writes throw `audit_trail_closed`. */
+  close(nowMs?: number | undefined | null): AuditReceipt
+  /** Writes what a fail-open outage held back, if the sink takes it now, and syncs to disk. */
+  flush(nowMs?: number | undefined | null): void
+  /** The lines written so far (a `memory` sink only). */
+  lines(): Array<string>
+  /** `write` on the libuv thread pool (not for a callback sink). */
+  writeAsync(event: Record<string, unknown> | string, nowMs?: number | null): Promise<AuditReceipt>
+  /** `close` on the libuv thread pool (not for a callback sink). */
+  closeAsync(nowMs?: number | undefined | null): Promise<AuditReceipt>
+}
 
 /**
  * A policy over a provider catalogue: decides about requests before they leave (`prepare`) and
@@ -223,6 +465,20 @@ export declare class Guard {
   reserveAsync(ledger: Ledger, principal: Principal | string, prepared: Prepared, leaseMs?: number | null, nowMs?: number | null): Promise<Reservation>
   /** `settle` on the libuv thread pool. */
   settleAsync(ledger: Ledger, reservationId: string, response?: string | Record<string, unknown> | null, outcome?: SpendOutcome | null, nowMs?: number | null): Promise<SpendRecord>
+  /**
+   * Opens the audit trail the policy's `defaults.audit` describes (keys from the environment
+   * variables or files it names). `callback` serves a `callback` sink (see
+   * `AuditTrail.open`).
+   */
+  openAuditTrail(callback?: ((line: string) => void) | null): AuditTrail
+  /**
+   * Writes the record of one interaction to `trail`: who asked (`principal`), the request as
+   * the caller gave it, the `decision` `prepare` returned for it (the object itself) and what
+   * followed (`details`: `{response?, estimate_micros?, reserved_micros?, billed_micros?,
+   * error?, latency_ms?, id?, time?, stream?, attempts?, fail_open?, sdk?}`). Returns the
+   * receipt.
+   */
+  audit(trail: AuditTrail, principal: Principal | string, request: string | Record<string, unknown>, decision: Decision, details?: AuditDetails | string | null, nowMs?: number | null): AuditReceipt
   /** `verify` on the libuv thread pool. */
   verifyAsync(prepared: Prepared, response: string | Record<string, unknown>): Promise<Verification>
 }
@@ -392,7 +648,52 @@ export interface Applied {
   outputEnd: number
 }
 
-/** The outcome of `prepare`: `prepared` is set exactly when `allowed`. */
+/**
+ * The log at `location` as `csv` (a header and a row per interaction) or `ocsf` (JSON Lines of
+ * OCSF API Activity events).
+ */
+export declare function auditExport(location: string, format: 'csv' | 'ocsf'): string
+
+/** `auditExport` on the libuv thread pool. */
+export declare function auditExportAsync(location: string, format: 'csv' | 'ocsf'): Promise<string>
+
+/**
+ * The records of the log at `location` that `filter` keeps (interactions only unless
+ * `all_kinds`), oldest first.
+ */
+export declare function auditSearch(location: string, filter?: AuditFilter | string | null): AuditRecord[]
+
+/** `auditSearch` on the libuv thread pool. */
+export declare function auditSearchAsync(location: string, filter?: AuditFilter | string | null): Promise<AuditRecord[]>
+
+/**
+ * Checks the log at `location` (a `.jsonl` file, a directory of them, or a PostgreSQL URL) with
+ * the chain key and, when given, the checkpoints' public key. A tampered log is a report with
+ * `status: 'tampered'`, not an error; a log that cannot be read throws `audit_unreadable`.
+ */
+export declare function auditVerify(location: string, chainKey: AuditKey, publicKey?: AuditKey | null): AuditVerifyReport
+
+/** `auditVerify` on the libuv thread pool. */
+export declare function auditVerifyAsync(location: string, chainKey: AuditKey, publicKey?: AuditKey | null): Promise<AuditVerifyReport>
+
+/** Checks a log given as its JSON Lines (a string or bytes). */
+export declare function auditVerifyText(text: string | Uint8Array, chainKey: AuditKey, publicKey?: AuditKey | null): AuditVerifyReport
+
+/** `auditVerifyText` on the libuv thread pool. */
+export declare function auditVerifyTextAsync(text: string | Uint8Array, chainKey: AuditKey, publicKey?: AuditKey | null): Promise<AuditVerifyReport>
+
+/**
+ * The RFC 8785 canonical JSON of `value` (JSON text, or an object written by `JSON.stringify`
+ * first): the bytes records are hashed and signed over. To canonicalise a string value, give
+ * its JSON text (`JSON.stringify(s)`).
+ */
+export declare function canonicalJson(value: string | Record<string, unknown> | unknown[]): string
+
+/**
+ * The outcome of `prepare`: `prepared` is set exactly when `allowed`. The object `prepare`
+ * returns also carries the decision for `Guard.audit` (invisibly: a copy made by spreading or
+ * `JSON.parse` does not).
+ */
 export interface Decision {
   allowed: boolean
   /** Why the request is denied (empty when allowed). */
@@ -598,7 +899,7 @@ export interface RequestScan {
  * The stable name of a routeguard error (`error.code`); see `errorCodes()` for numbers and
  * meanings.
  */
-export type RouteguardErrorCode = 'invalid_utf8' | 'invalid_json' | 'invalid_request' | 'input_too_large' | 'invalid_argument' | 'unknown_pseudonym' | 'invalid_config' | 'invalid_pattern' | 'pattern_too_large' | 'unknown_detector' | 'unknown_validator' | 'duplicate_detector' | 'config_file_unreadable' | 'missing_key' | 'invalid_policy' | 'invalid_glob' | 'unsupported_policy_version' | 'invalid_catalog' | 'unknown_provider' | 'blocked' | 'price_unknown' | 'unknown_reservation' | 'already_settled' | 'ledger_unavailable' | 'invalid_ledger_url' | 'internal'
+export type RouteguardErrorCode = 'invalid_utf8' | 'invalid_json' | 'invalid_request' | 'input_too_large' | 'invalid_argument' | 'unknown_pseudonym' | 'invalid_config' | 'invalid_pattern' | 'pattern_too_large' | 'unknown_detector' | 'unknown_validator' | 'duplicate_detector' | 'config_file_unreadable' | 'missing_key' | 'invalid_policy' | 'invalid_glob' | 'unsupported_policy_version' | 'invalid_catalog' | 'unknown_provider' | 'blocked' | 'price_unknown' | 'unknown_reservation' | 'already_settled' | 'ledger_unavailable' | 'invalid_ledger_url' | 'audit_unavailable' | 'invalid_audit_record' | 'audit_key_invalid' | 'audit_trail_closed' | 'audit_unreadable' | 'internal'
 
 /** The outcome of `verify`. */
 export interface Verification {

@@ -6,8 +6,8 @@
 // `Packed` in bindings/node/src/types.rs) and become objects below, because building objects
 // in JavaScript is far cheaper than through N-API. The methods that return them are wrapped in
 // place on the native prototypes, so instances stay the native classes. `Guard` and `Prepared`
-// (policy decisions: a few reasons, not lists of findings), `Ledger` and `SpendReport` (budgets)
-// pass through as they are.
+// (policy decisions: a few reasons, not lists of findings), `Ledger` and `SpendReport` (budgets),
+// `AuditTrail` and the `audit…` functions (the audit log) pass through as they are.
 
 const binding = require('./binding.js')
 
@@ -127,6 +127,15 @@ Object.defineProperty(Prepared.prototype, Symbol.for('nodejs.util.inspect.custom
   configurable: true,
 })
 
+// An `AuditTrail` shows its writer (never its keys).
+Object.defineProperty(binding.AuditTrail.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value() {
+    return `AuditTrail { writer: ${JSON.stringify(this.writer)} }`
+  },
+  configurable: true,
+})
+
+module.exports.AuditTrail = binding.AuditTrail
 module.exports.Guard = binding.Guard
 module.exports.Ledger = binding.Ledger
 module.exports.Prepared = binding.Prepared
@@ -134,6 +143,15 @@ module.exports.Scanner = binding.Scanner
 module.exports.SpendReport = binding.SpendReport
 module.exports.Stream = binding.Stream
 module.exports.Vault = binding.Vault
+module.exports.auditExport = binding.auditExport
+module.exports.auditExportAsync = binding.auditExportAsync
+module.exports.auditSearch = binding.auditSearch
+module.exports.auditSearchAsync = binding.auditSearchAsync
+module.exports.auditVerify = binding.auditVerify
+module.exports.auditVerifyAsync = binding.auditVerifyAsync
+module.exports.auditVerifyText = binding.auditVerifyText
+module.exports.auditVerifyTextAsync = binding.auditVerifyTextAsync
+module.exports.canonicalJson = binding.canonicalJson
 module.exports.errorCodes = binding.errorCodes
 module.exports.isRouteguardError = binding.isRouteguardError
 module.exports.__napiBindingTarget = binding.__napiBindingTarget

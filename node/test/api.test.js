@@ -305,7 +305,27 @@ describe('scanner', () => {
       Object.keys(routeguard)
         .filter((k) => typeof routeguard[k] === 'function')
         .sort(),
-      ['Guard', 'Ledger', 'Prepared', 'Scanner', 'SpendReport', 'Stream', 'Vault', 'errorCodes', 'isRouteguardError'],
+      [
+        'AuditTrail',
+        'Guard',
+        'Ledger',
+        'Prepared',
+        'Scanner',
+        'SpendReport',
+        'Stream',
+        'Vault',
+        'auditExport',
+        'auditExportAsync',
+        'auditSearch',
+        'auditSearchAsync',
+        'auditVerify',
+        'auditVerifyAsync',
+        'auditVerifyText',
+        'auditVerifyTextAsync',
+        'canonicalJson',
+        'errorCodes',
+        'isRouteguardError',
+      ],
     )
   })
 })

@@ -2,7 +2,8 @@
 // Runs every case of every file of tests/conformance/ against the Node package. The directory is
 // walked, so a file the lead adds later is picked up; a file without a runner here fails. The
 // DLP files run through `Scanner`, the policy files through `Guard`, the budget files through
-// `Ledger` (memory, SQLite, and PostgreSQL when ROUTEGUARD_TEST_POSTGRES names a database).
+// `Ledger` (memory, SQLite, and PostgreSQL when ROUTEGUARD_TEST_POSTGRES names a database), the
+// audit files through `AuditTrail`, `Guard.audit`, `auditVerifyText` and `canonicalJson`.
 
 const assert = require('node:assert/strict')
 const { execFileSync } = require('node:child_process')
@@ -11,12 +12,23 @@ const os = require('node:os')
 const path = require('node:path')
 const { describe, it } = require('node:test')
 
-const { Guard, Ledger, Prepared, Scanner, Vault, errorCodes, isRouteguardError } = require('routeguard')
+const {
+  AuditTrail,
+  Guard,
+  Ledger,
+  Prepared,
+  Scanner,
+  Vault,
+  auditVerifyText,
+  canonicalJson,
+  errorCodes,
+  isRouteguardError,
+} = require('routeguard')
 
 const ROOT = path.resolve(__dirname, '..', '..', 'tests', 'conformance')
 
 /** Files that hold no cases for a binding (documentation, CLI input, benchmark input). */
-const NOT_CASES = new Set(['README.md', 'dlp/sample.jsonl', 'dlp/bench-prompt.txt'])
+const NOT_CASES = new Set(['README.md', 'dlp/sample.jsonl', 'dlp/bench-prompt.txt', 'audit/gen-canonical.mjs'])
 
 /** Files with a runner that are not lists of cases (the error table, the policy catalogue). */
 const NO_CASE_LIST = new Set(['errors.json', 'policy/catalog.json'])
@@ -193,6 +205,81 @@ function ledgerStep(ledger, ids, step) {
     default:
       throw new Error(`unknown ledger op ${step.op}; teach conformance.test.js`)
   }
+}
+
+/** A corpus file by its path under tests/conformance. */
+function corpus(rel) {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, rel), 'utf8'))
+}
+
+/** What the failing callback sink of records.json throws: its class name is the failure's kind. */
+class ConformanceSinkDown extends Error {}
+
+/** Opens a records.json case's trail (its `config` passed through unchanged): a memory sink, or
+ * a callback sink that throws on the listed 1-based calls and keeps the lines it accepted. */
+function openCaseTrail(suite, c) {
+  const accepted = []
+  let callback = null
+  if (Array.isArray(c.callback_fails)) {
+    let calls = 0
+    callback = (line) => {
+      calls += 1
+      if (c.callback_fails.includes(calls)) throw new ConformanceSinkDown('the sink is down')
+      accepted.push(line)
+    }
+  }
+  const trail = AuditTrail.open(c.config, suite.chain_key, suite.signing_key, callback)
+  return { trail, accepted, callback: callback !== null }
+}
+
+/** Runs the steps of a records.json case (`async`: writes and closes through the `…Async`
+ * forms) and gives back the trail's lines. */
+async function runRecordsCase(suite, c, { async = false } = {}) {
+  const { trail, accepted, callback } = openCaseTrail(suite, c)
+  for (const [i, step] of c.steps.entries()) {
+    const where = `step ${i}`
+    const now = step.now_ms
+    let run
+    if ('write' in step) run = () => (async ? trail.writeAsync(step.write, now) : trail.write(step.write, now))
+    else if ('checkpoint' in step) run = () => trail.checkpoint(now)
+    else if ('close' in step) run = () => (async ? trail.closeAsync(now) : trail.close(now))
+    else assert.fail(`${where}: unknown step ${JSON.stringify(step)}; teach conformance.test.js`)
+    if (typeof step.expect_error === 'string') {
+      await assert.rejects(async () => run(), (e) => {
+        assert.equal(e.code, step.expect_error, `${where}: ${e.message}`)
+        assert.ok(isRouteguardError(e))
+        return true
+      }, where)
+      continue
+    }
+    const receipt = await run()
+    assert.equal(receipt.status, step.expect_status ?? 'written', `${where}: ${JSON.stringify(receipt)}`)
+    assert.equal(receipt.writer, c.config.writer, where)
+  }
+  return callback ? accepted : trail.lines()
+}
+
+/** The log of a records.json case after a verify.json case's mutation, as bytes. */
+function mutatedLog(records, c) {
+  const source = records.cases.find((r) => r.name === c.log)
+  assert.ok(source, `no records case ${c.log}`)
+  const lines = [...source.expect_lines]
+  const m = c.mutate ?? {}
+  if (m.delete !== undefined) lines.splice(m.delete, 1)
+  if (m.duplicate !== undefined) lines.splice(m.duplicate + 1, 0, lines[m.duplicate])
+  if (m.swap !== undefined) {
+    const [i, j] = m.swap
+    ;[lines[i], lines[j]] = [lines[j], lines[i]]
+  }
+  if (m.keep_lines !== undefined) lines.length = Math.min(lines.length, m.keep_lines)
+  if (m.replace !== undefined) {
+    const { line, from, to } = m.replace
+    lines[line] = lines[line].replace(from, () => to)
+  }
+  const known = new Set(['delete', 'duplicate', 'swap', 'keep_lines', 'replace', 'cut_bytes'])
+  for (const key of Object.keys(m)) assert.ok(known.has(key), `unknown mutation ${key}; teach conformance.test.js`)
+  const log = Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8')
+  return log.subarray(0, log.length - (m.cut_bytes ?? 0))
 }
 
 const RUNNERS = {
@@ -409,6 +496,105 @@ const RUNNERS = {
         if (c.outcome !== undefined) {
           const record = g.settle(ledger, outcome.id, c.response, c.outcome, c.now_ms)
           assertBudget(record, c.expect_settle, 'settle')
+        }
+      })
+    }
+  },
+
+  'audit/records.json': (doc) => {
+    const { public_key: publicKey } = corpus('audit/verify.json')
+    for (const c of doc.cases) {
+      it(c.name, async () => {
+        const lines = await runRecordsCase(doc, c)
+        assert.ok(Array.isArray(c.expect_lines), 'the case has expect_lines')
+        assert.deepEqual(lines, c.expect_lines, 'the lines, byte for byte')
+        const text = lines.map((l) => `${l}\n`).join('')
+        for (const absent of c.expect_absent ?? []) assert.ok(!text.includes(absent), `the log holds ${absent}`)
+        const report = auditVerifyText(text, doc.chain_key, publicKey)
+        assert.equal(report.status, 'intact', JSON.stringify(report.problems))
+        if (c.callback_fails === undefined) {
+          // The same steps through writeAsync / closeAsync give the same bytes.
+          assert.deepEqual(await runRecordsCase(doc, c, { async: true }), c.expect_lines, 'async lines')
+        } else {
+          // A callback trail refuses the async forms: its function runs on the JavaScript thread.
+          const { trail } = openCaseTrail(doc, c)
+          await assert.rejects(trail.writeAsync({ outcome: 'allowed' }), { code: 'invalid_argument' })
+          await assert.rejects(trail.closeAsync(), { code: 'invalid_argument' })
+        }
+      })
+    }
+  },
+
+  'audit/verify.json': (doc) => {
+    const records = corpus('audit/records.json')
+    for (const c of doc.cases) {
+      it(c.name, () => {
+        const key = c.chain_key ?? records.chain_key
+        const publicKey = c.public_key ?? doc.public_key
+        const log = mutatedLog(records, c)
+        if (c.flip_every_byte === true) {
+          const lastLineStart = log.subarray(0, log.length - 1).lastIndexOf(0x0a) + 1
+          for (let i = 0; i < log.length; i++) {
+            const copy = Buffer.from(log)
+            copy[i] ^= 1
+            const report = auditVerifyText(copy, key, publicKey)
+            assert.notEqual(report.status, 'intact', `byte ${i} flipped went unnoticed`)
+            if (i < lastLineStart) assert.equal(report.status, 'tampered', `byte ${i}`)
+          }
+          return
+        }
+        const report = auditVerifyText(log, key, publicKey)
+        const expect = c.expect
+        const problems = JSON.stringify(report.problems)
+        assert.equal(report.status, expect.status, problems)
+        if (expect.first_kind !== undefined) assert.equal(report.first_bad?.kind, expect.first_kind, problems)
+        if (expect.first_line !== undefined) assert.equal(report.first_bad?.line, expect.first_line, problems)
+        if (expect.records !== undefined) assert.equal(report.records, expect.records, 'records')
+        if (expect.checkpoints !== undefined) assert.equal(report.checkpoints, expect.checkpoints, 'checkpoints')
+        assert.equal(report.exit_code, { intact: 0, tampered: 1, incomplete: 4 }[report.status])
+        // The log as text verifies alike.
+        assert.deepEqual(auditVerifyText(log.toString('utf8'), key, publicKey).status, report.status)
+      })
+    }
+  },
+
+  'audit/guard.json': (doc) => {
+    const records = corpus('audit/records.json')
+    const g = new Guard(doc.policy, { catalog: POLICY_CATALOG })
+    const config = {
+      sink: { type: 'memory' },
+      writer: 'guard.1',
+      prompt: 'full',
+      response: 'full',
+      checkpoint_every: 0,
+      checkpoint_interval_ms: 0,
+    }
+    for (const c of doc.cases) {
+      it(c.name, () => {
+        const decision = g.prepare(c.principal, c.request)
+        const trail = AuditTrail.open(config, records.chain_key)
+        const receipt = g.audit(trail, c.principal, c.request, decision, c.details, c.now_ms)
+        assert.equal(receipt.status, 'written')
+        const record = JSON.parse(receipt.line)
+        assertBudget(record, c.expect, 'record')
+        for (const absent of c.expect_absent ?? []) assert.ok(!receipt.line.includes(absent), `the line holds ${absent}`)
+        // The arguments as JSON text write the same record.
+        const again = AuditTrail.open(JSON.stringify(config), Buffer.from(records.chain_key, 'hex'))
+        const text = (v) => (v === undefined ? undefined : JSON.stringify(v))
+        const line = g.audit(again, text(c.principal), text(c.request), decision, text(c.details), c.now_ms).line
+        assert.equal(line, receipt.line)
+        assert.deepEqual(again.lines(), trail.lines())
+      })
+    }
+  },
+
+  'audit/canonical.json': (doc) => {
+    for (const c of doc.cases) {
+      it(c.name, () => {
+        if (typeof c.canonical === 'string') {
+          assert.equal(canonicalJson(c.input), c.canonical)
+        } else {
+          assertRouteguardError(() => canonicalJson(c.input), c.error)
         }
       })
     }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { it } from 'node:test'
 
-import routeguard, { Guard, Prepared, Scanner, Stream, Vault, errorCodes, isRouteguardError } from 'routeguard'
+import routeguard, { AuditTrail, Guard, Prepared, Scanner, Stream, Vault, canonicalJson, errorCodes, isRouteguardError } from 'routeguard'
 
 it('imports by name from ESM', async () => {
   const scanner = new Scanner({ builtin: { enable: ['credit_card'] } })
@@ -16,6 +16,9 @@ it('imports by name from ESM', async () => {
   const guard = new Guard({ version: 1, defaults: { models: { allow: ['*'] } }, workspaces: { w: {} }, users: { u: {} } })
   const decision = await guard.prepareAsync({ user: 'u', workspace: 'w' }, { model: 'x/y', messages: [] })
   assert.ok(decision.prepared instanceof Prepared)
+  const trail = AuditTrail.open({ sink: { type: 'memory' } }, 'ab'.repeat(32))
+  assert.equal(trail.write({ outcome: 'allowed' }).status, 'written')
+  assert.equal(canonicalJson({ b: 1, a: 2 }), '{"a":2,"b":1}')
 })
 
 it('sees the same module as require()', () => {

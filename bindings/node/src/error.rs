@@ -72,6 +72,11 @@ js_error_codes! {
     AlreadySettled = "already_settled",
     LedgerUnavailable = "ledger_unavailable",
     InvalidLedgerUrl = "invalid_ledger_url",
+    AuditUnavailable = "audit_unavailable",
+    InvalidAuditRecord = "invalid_audit_record",
+    AuditKeyInvalid = "audit_key_invalid",
+    AuditTrailClosed = "audit_trail_closed",
+    AuditUnreadable = "audit_unreadable",
     Internal = "internal",
 }
 

@@ -14,6 +14,7 @@ use routeguard::host::{
 };
 use routeguard::Result as CoreResult;
 
+use crate::audit::{callback_arg, ActiveEnv, AuditTrail, LANGUAGE};
 use crate::budget::{opt_time, opt_whole, to_js, Ledger, LedgerTask};
 use crate::convert::{given, hash_key, invalid_argument, json_arg, parse_json, string_arg};
 use crate::error::js_result;
@@ -100,7 +101,9 @@ impl From<&HostPreparedFinding> for PreparedFinding {
     }
 }
 
-/// The outcome of `prepare`: `prepared` is set exactly when `allowed`.
+/// The outcome of `prepare`: `prepared` is set exactly when `allowed`. The object `prepare`
+/// returns also carries the decision for `Guard.audit` (invisibly: a copy made by spreading or
+/// `JSON.parse` does not).
 #[napi(object, object_from_js = false, use_nullable = true)]
 pub struct Decision {
     pub allowed: bool,
@@ -123,6 +126,58 @@ impl From<HostDecision> for Decision {
             prepared: d.prepared.map(|p| Prepared { inner: Arc::new(p) }),
         }
     }
+}
+
+/// The decision `prepare` made, kept on the `Decision` object it returns (see `decision_object`)
+/// for `Guard.audit`; the prepared request is shared with its `Prepared`.
+struct KeptDecision {
+    /// The decision without its prepared request.
+    decision: HostDecision,
+    prepared: Option<Arc<HostPrepared>>,
+}
+
+/// The JavaScript `Decision` of a core decision, with the decision kept on it.
+fn decision_object(env: &Env, d: HostDecision) -> Result<Object<'_>> {
+    let prepared = d.prepared.map(Arc::new);
+    let kept = KeptDecision {
+        decision: HostDecision {
+            allowed: d.allowed,
+            reasons: d.reasons.clone(),
+            notices: d.notices.clone(),
+            policy_hash: d.policy_hash.clone(),
+            prepared: None,
+        },
+        prepared: prepared.clone(),
+    };
+    let decision = Decision {
+        allowed: d.allowed,
+        reasons: reasons(d.reasons),
+        notices: reasons(d.notices),
+        policy_hash: d.policy_hash,
+        prepared: prepared.map(|inner| Prepared { inner }),
+    };
+    let mut object = Object::from_unknown(decision.into_unknown(env)?)?;
+    object.wrap(kept, None)?;
+    Ok(object)
+}
+
+/// The core decision of a `Decision` argument (the object `prepare` returned).
+fn decision_arg(decision: Unknown<'_>) -> CoreResult<HostDecision> {
+    let not_decision = || {
+        invalid_argument(
+            "`decision` must be the object `prepare` returned (not a copy of it)".to_string(),
+        )
+    };
+    if !matches!(decision.get_type(), Ok(ValueType::Object)) {
+        return Err(not_decision());
+    }
+    let object = Object::from_unknown(decision).map_err(|_| not_decision())?;
+    let kept = object
+        .unwrap::<KeptDecision>()
+        .map_err(|_| not_decision())?;
+    let mut decision = kept.decision.clone();
+    decision.prepared = kept.prepared.as_deref().cloned();
+    Ok(decision)
 }
 
 /// A request that may be sent: DLP applied, `provider.only` set to the compliant endpoints. Keep
@@ -388,18 +443,19 @@ impl Guard {
     /// Decides about an OpenRouter chat request (an object or JSON text) for `principal`: a
     /// denial with reasons, or the request to send.
     #[napi(
-        ts_args_type = "principal: Principal | string, request: string | Record<string, unknown>, options?: PrepareOptions"
+        ts_args_type = "principal: Principal | string, request: string | Record<string, unknown>, options?: PrepareOptions",
+        ts_return_type = "Decision"
     )]
-    pub fn prepare(
+    pub fn prepare<'env>(
         &self,
-        env: &Env,
+        env: &'env Env,
         principal: Unknown<'_>,
         request: Unknown<'_>,
         options: Option<Unknown<'_>>,
-    ) -> Result<Decision> {
+    ) -> Result<Object<'env>> {
         let decision = PrepareArgs::new(env, principal, request, options)
             .and_then(|args| args.run(&self.inner));
-        js_result(env, decision).map(Decision::from)
+        decision_object(env, js_result(env, decision)?)
     }
 
     /// `prepare` on the libuv thread pool.
@@ -559,6 +615,58 @@ impl Guard {
         })
     }
 
+    /// Opens the audit trail the policy's `defaults.audit` describes (keys from the environment
+    /// variables or files it names). `callback` serves a `callback` sink (see
+    /// `AuditTrail.open`).
+    #[napi(ts_args_type = "callback?: ((line: string) => void) | null")]
+    pub fn open_audit_trail(&self, env: &Env, callback: Option<Unknown<'_>>) -> Result<AuditTrail> {
+        let opened = callback_arg(callback).and_then(|callback| {
+            let (sink, state) = callback.unzip();
+            let _active = ActiveEnv::enter(env);
+            let trail = self.inner.open_audit_trail(sink, LANGUAGE, None)?;
+            Ok(AuditTrail::new(trail, state))
+        });
+        js_result(env, opened)
+    }
+
+    /// Writes the record of one interaction to `trail`: who asked (`principal`), the request as
+    /// the caller gave it, the `decision` `prepare` returned for it (the object itself) and what
+    /// followed (`details`: `{response?, estimate_micros?, reserved_micros?, billed_micros?,
+    /// error?, latency_ms?, id?, time?, stream?, attempts?, fail_open?, sdk?}`). Returns the
+    /// receipt.
+    #[napi(
+        ts_args_type = "trail: AuditTrail, principal: Principal | string, request: string | Record<string, unknown>, decision: Decision, details?: AuditDetails | string | null, nowMs?: number | null",
+        ts_return_type = "AuditReceipt"
+    )]
+    // The arguments are the JavaScript call's, in its order.
+    #[allow(clippy::too_many_arguments)]
+    pub fn audit<'env>(
+        &self,
+        env: &'env Env,
+        trail: &AuditTrail,
+        principal: Unknown<'_>,
+        request: Unknown<'_>,
+        decision: Unknown<'_>,
+        details: Option<Unknown<'_>>,
+        now_ms: Option<f64>,
+    ) -> Result<Object<'env>> {
+        let receipt = (|| {
+            let principal = json_arg(env, principal, "principal")?;
+            let request = json_arg(env, request, "request")?;
+            let decision = decision_arg(decision)?;
+            let details = given(details)
+                .map(|d| json_arg(env, d, "details"))
+                .transpose()?
+                .unwrap_or_else(|| "{}".to_string());
+            let now = opt_time(now_ms, "nowMs")?;
+            trail.sync_call(env, |t| {
+                self.inner
+                    .audit(t, &principal, &request, &decision, &details, now)
+            })
+        })();
+        to_js(env, &js_result(env, receipt)?)
+    }
+
     /// `verify` on the libuv thread pool.
     #[napi(
         ts_args_type = "prepared: Prepared, response: string | Record<string, unknown>",
@@ -584,9 +692,9 @@ pub struct PrepareTask {
     args: CoreResult<PrepareArgs>,
 }
 
-impl Task for PrepareTask {
+impl<'task> napi::ScopedTask<'task> for PrepareTask {
     type Output = CoreResult<HostDecision>;
-    type JsValue = Decision;
+    type JsValue = Object<'task>;
 
     fn compute(&mut self) -> Result<Self::Output> {
         Ok(match &self.args {
@@ -595,8 +703,8 @@ impl Task for PrepareTask {
         })
     }
 
-    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<Self::JsValue> {
-        js_result(&env, output).map(Decision::from)
+    fn resolve(&mut self, env: &'task Env, output: Self::Output) -> Result<Self::JsValue> {
+        decision_object(env, js_result(env, output)?)
     }
 }
 

@@ -6,7 +6,10 @@
 //! `…Async` form that runs on the libuv thread pool; both share one inner call into the core.
 //! `Guard` makes the policy decisions (`prepare`, `verify`); a denial is a value, not an error.
 //! `Ledger` holds budget reservations and spend records (`Guard.reserve`, `Guard.settle`).
+//! `AuditTrail` writes the tamper-evident audit log (`Guard.audit`); `auditVerify`,
+//! `auditSearch` and `auditExport` read it.
 
+mod audit;
 mod budget;
 mod convert;
 mod error;
@@ -14,6 +17,11 @@ mod guard;
 mod scanner;
 mod types;
 
+pub use audit::{
+    audit_export, audit_export_async, audit_search, audit_search_async, audit_verify,
+    audit_verify_async, audit_verify_text, audit_verify_text_async, canonical_json, AuditTask,
+    AuditTrail,
+};
 pub use budget::{Ledger, SpendReport};
 pub use error::{error_codes, is_routeguard_error, RouteguardErrorCode};
 pub use guard::{

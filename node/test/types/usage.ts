@@ -1,14 +1,29 @@
 // Compiled by test/types.test.js with `tsc --strict --noEmit`: the published typings describe the
 // API as the tests use it. Not run.
 import {
+  AuditTrail,
   Guard,
   Ledger,
   Prepared,
   Scanner,
   Vault,
+  auditExport,
+  auditExportAsync,
+  auditSearch,
+  auditSearchAsync,
+  auditVerify,
+  auditVerifyAsync,
+  auditVerifyText,
+  auditVerifyTextAsync,
+  canonicalJson,
   errorCodes,
   isRouteguardError,
   type Action,
+  type AuditProblem,
+  type AuditReceipt,
+  type AuditRecord,
+  type AuditTrailConfig,
+  type AuditVerifyReport,
   type BudgetCap,
   type CapStatus,
   type Reservation,
@@ -118,6 +133,37 @@ async function ledgerAsync(): Promise<void> {
 }
 void ledgerAsync
 
+const chainKey = new Uint8Array(32)
+const config: AuditTrailConfig = { sink: { type: 'jsonl', path: 'audit' }, writer: 'w.1', prompt: 'redacted' }
+const trail: AuditTrail = AuditTrail.open(config, chainKey, 'ab'.repeat(32))
+const sinkTrail: AuditTrail = AuditTrail.open('{"sink": {"type": "callback"}}', 'ab'.repeat(32), null, (line: string) => {
+  void line.length
+})
+const receipt: AuditReceipt = trail.write({ outcome: 'allowed' }, Date.now())
+const seq: number | null = receipt.seq
+const sealed: AuditReceipt = trail.checkpoint()
+trail.flush()
+const lines: string[] = sinkTrail.lines()
+const who: string = trail.writer
+const pub: string | null = trail.publicKey
+const closed: AuditReceipt = trail.close()
+const audited: AuditReceipt = guard.audit(trail, { user: 'u', workspace: 'w' }, {}, decision, { latency_ms: 5 }, Date.now())
+const fromPolicy: AuditTrail = guard.openAuditTrail()
+const verified: AuditVerifyReport = auditVerify('audit', chainKey, pub)
+const firstBad: AuditProblem | null = verified.first_bad
+const verifiedText: AuditVerifyReport = auditVerifyText(lines.join('\n'), 'ab'.repeat(32))
+const found: AuditRecord[] = auditSearch('audit', { user: 'u', since_ms: 0 })
+const exported: string = auditExport('audit', 'csv') + canonicalJson({ b: 1, a: [2] }) + canonicalJson('[1]')
+async function audits(): Promise<void> {
+  const r: AuditReceipt = await trail.writeAsync('{}')
+  const c: AuditReceipt = await trail.closeAsync()
+  const v: AuditVerifyReport = await auditVerifyAsync('audit', chainKey)
+  const t: AuditVerifyReport = await auditVerifyTextAsync(new Uint8Array(0), chainKey, chainKey)
+  const s: AuditRecord[] = await auditSearchAsync('audit')
+  const e: string = await auditExportAsync('audit', 'ocsf')
+  void [r, c, v, t, s, e]
+}
+
 try {
   new Scanner('{')
 } catch (e: unknown) {
@@ -139,8 +185,14 @@ guard.verify(decision.prepared, {})
 scanner.redact(text, { action: 'shred' })
 // @ts-expect-error: not an outcome
 ledger.settle('id', { outcome: 'exploded' })
+// @ts-expect-error: not an export format
+auditExport('audit', 'xml')
+// @ts-expect-error: not a storage mode
+AuditTrail.open({ sink: { type: 'memory' }, prompt: 'some' }, chainKey)
 // @ts-expect-error: not an error code
 const wrong: RouteguardErrorCode = 'not_a_code'
 
 void [matched, size, inline, released, pending, country, later, names, wrong, guards, hash, codes, guarded]
 void [backend, denied, states, spent, csv, hhi]
+void [seq, sealed, who, closed, audited, fromPolicy, firstBad, verifiedText, found, exported, audits]
+void [found[0]?.principal?.user, found[0]?.dlp?.[0]?.spans]
