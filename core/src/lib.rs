@@ -14,6 +14,7 @@ pub mod error;
 pub mod guard;
 pub mod host;
 pub mod json;
+pub mod openrouter;
 pub mod policy;
 pub mod routing;
 

@@ -149,13 +149,23 @@ pub fn interaction(
             }
         }
     }
-    // An error inside HTTP 200 (top level) is an upstream error.
     let mut error = details.error;
+    // An error inside HTTP 200 (top level, or in a choice after partial output) is an upstream
+    // error.
     if error.is_none() {
+        let in_choice = || {
+            response
+                .as_ref()?
+                .get("choices")?
+                .as_array()?
+                .iter()
+                .find_map(|c| c.get("error").filter(|e| e.is_object()))
+        };
         if let Some(e) = response
             .as_ref()
             .and_then(|r| r.get("error"))
             .filter(|e| e.is_object())
+            .or_else(in_choice)
         {
             error = Some(upstream_error(e));
         }
