@@ -49,7 +49,7 @@ demo:
 
 ## make test: formatting, lints, every test suite (Rust, Python, Node, C, Go; each runs the
 ## conformance corpus), drift checks of generated files and README snippets, a short fuzz run.
-test: lint unit cli-smoke python node c readme fuzz-smoke
+test: lint mock unit cli-smoke python node c readme fuzz-smoke
 
 lint:
 	$(CARGO) fmt --all --check
@@ -61,6 +61,10 @@ PG_ENV = ROUTEGUARD_TEST_POSTGRES="$${ROUTEGUARD_TEST_POSTGRES:-$$(bash tests/po
 
 unit:
 	$(PG_ENV) $(CARGO) test --workspace -q
+
+## The local OpenRouter stand-in's own tests (standard-library Python).
+mock:
+	python3 -m unittest discover -s tests/mock-openrouter
 
 cli-smoke:
 	$(CARGO) build --release -q -p routeguard-cli
