@@ -899,7 +899,7 @@ export interface RequestScan {
  * The stable name of a routeguard error (`error.code`); see `errorCodes()` for numbers and
  * meanings.
  */
-export type RouteguardErrorCode = 'invalid_utf8' | 'invalid_json' | 'invalid_request' | 'input_too_large' | 'invalid_argument' | 'unknown_pseudonym' | 'invalid_config' | 'invalid_pattern' | 'pattern_too_large' | 'unknown_detector' | 'unknown_validator' | 'duplicate_detector' | 'config_file_unreadable' | 'missing_key' | 'invalid_policy' | 'invalid_glob' | 'unsupported_policy_version' | 'invalid_catalog' | 'unknown_provider' | 'blocked' | 'price_unknown' | 'unknown_reservation' | 'already_settled' | 'ledger_unavailable' | 'invalid_ledger_url' | 'audit_unavailable' | 'invalid_audit_record' | 'audit_key_invalid' | 'audit_trail_closed' | 'audit_unreadable' | 'internal'
+export type RouteguardErrorCode = 'invalid_utf8' | 'invalid_json' | 'invalid_request' | 'input_too_large' | 'invalid_argument' | 'unknown_pseudonym' | 'invalid_config' | 'invalid_pattern' | 'pattern_too_large' | 'unknown_detector' | 'unknown_validator' | 'duplicate_detector' | 'config_file_unreadable' | 'missing_key' | 'invalid_policy' | 'invalid_glob' | 'unsupported_policy_version' | 'invalid_catalog' | 'unknown_provider' | 'blocked' | 'price_unknown' | 'unknown_reservation' | 'already_settled' | 'ledger_unavailable' | 'invalid_ledger_url' | 'audit_unavailable' | 'invalid_audit_record' | 'audit_key_invalid' | 'audit_trail_closed' | 'audit_unreadable' | 'missing_api_key' | 'transport_failed' | 'upstream_error' | 'internal'
 
 /** The outcome of `verify`. */
 export interface Verification {

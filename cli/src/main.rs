@@ -2,6 +2,7 @@
 //! explain policies, show the provider catalogue.
 
 mod audit;
+mod catalog;
 mod policy;
 mod spend;
 
@@ -212,6 +213,19 @@ enum CatalogCommand {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
+    /// Fetch providers, models, their endpoints and ZDR endpoints from the API into DIR (written
+    /// whole or not at all), for `--dir` and the bindings' catalogue directories.
+    Refresh {
+        /// The directory to write (replaced once the new catalogue loads).
+        #[arg(long)]
+        out: PathBuf,
+        /// The API base URL: a regional host or the local stand-in also work.
+        #[arg(long, default_value = "https://openrouter.ai/api/v1")]
+        base_url: String,
+        /// Environment variable holding the OpenRouter API key.
+        #[arg(long, default_value = "OPENROUTER_API_KEY")]
+        key_env: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -290,6 +304,11 @@ fn main() -> ExitCode {
         Command::Catalog(CatalogCommand::Show { model, dir, format }) => {
             policy::catalog_show(model.as_deref(), dir.as_deref(), format)
         }
+        Command::Catalog(CatalogCommand::Refresh {
+            out,
+            base_url,
+            key_env,
+        }) => catalog::refresh(&out, &base_url, &key_env, &today()),
         Command::Spend(SpendCommand::Report {
             ledger,
             by,
@@ -305,6 +324,11 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Today's UTC date, for a refreshed catalogue's `snapshot_date`.
+fn today() -> String {
+    routeguard::budget::window::rfc3339(routeguard::host::now_ms())[..10].to_string()
 }
 
 fn run_audit(command: AuditCommand) -> Result<ExitCode, Error> {

@@ -638,3 +638,90 @@ fn audit_keygen_writes_private_keys_once() {
         "keygen must not overwrite keys"
     );
 }
+
+/// The local OpenRouter stand-in on a free loopback port, stopped on drop.
+struct Mock(std::process::Child, String);
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn mock_openrouter() -> Mock {
+    use std::io::BufRead;
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/mock-openrouter/server.py"
+    );
+    let mut child = Command::new("python3")
+        .args([script, "--port", "0", "--idle-exit", "120"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().trim_start_matches("listening ").to_string();
+    Mock(child, url)
+}
+
+#[test]
+fn catalog_refresh_fetches_the_api_into_a_directory_that_loads() {
+    let mock = mock_openrouter();
+    let out = std::env::temp_dir().join(format!("rg-cli-catalog-{}", std::process::id()));
+    let out_s = out.display().to_string();
+    let base = format!("{}/api/v1", mock.1);
+    let refreshed = Command::new(env!("CARGO_BIN_EXE_routeguard"))
+        .args(["catalog", "refresh", "--out", &out_s, "--base-url", &base])
+        .env("OPENROUTER_API_KEY", "sk-or-v1-cli-test")
+        .output()
+        .unwrap();
+    assert!(
+        refreshed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&refreshed.stderr)
+    );
+    // The stand-in serves the built-in snapshot, so the refreshed catalogue has its counts.
+    let text = String::from_utf8_lossy(&refreshed.stdout);
+    let builtin = format!("{:?}", routeguard::routing::catalog::Catalog::builtin());
+    let counts = |s: &str| s[s.find("providers:").unwrap()..].to_string();
+    assert_eq!(counts(&text).trim(), counts(&builtin).trim(), "{text}");
+    assert!(out
+        .join("endpoints/anthropic/claude-sonnet-4.json")
+        .is_file());
+    let show = routeguard(
+        &[
+            "catalog",
+            "show",
+            "--dir",
+            &out_s,
+            "--model",
+            "anthropic/claude-sonnet-4",
+        ],
+        b"",
+    );
+    assert!(String::from_utf8_lossy(&show.stdout).contains("google-vertex"));
+
+    let no_key = Command::new(env!("CARGO_BIN_EXE_routeguard"))
+        .args([
+            "catalog",
+            "refresh",
+            "--out",
+            &out_s,
+            "--base-url",
+            &base,
+            "--key-env",
+            "RG_NO_KEY_HERE",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(no_key.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_key.stderr).contains("missing_api_key"));
+    assert!(
+        out.join("models.json").is_file(),
+        "a failed refresh keeps the old catalogue"
+    );
+}

@@ -121,6 +121,14 @@ error_table! {
     /// An audit log could not be read (missing file, permissions, database).
     AuditUnreadable = 5004, "audit_unreadable", "an audit log could not be read";
 
+    // 6000-6099: the transport to OpenRouter
+    /// No OpenRouter API key: the environment variable or file named for it is missing or empty.
+    MissingApiKey = 6000, "missing_api_key", "no OpenRouter API key is configured (environment variable or file)";
+    /// OpenRouter could not be reached, or the connection failed or timed out.
+    TransportFailed = 6001, "transport_failed", "OpenRouter could not be reached, or the connection failed or timed out";
+    /// OpenRouter answered with an error status (after the retries the policy allows).
+    UpstreamError = 6002, "upstream_error", "OpenRouter answered with an error status";
+
     // 9000-9099: bugs and the unexpected
     /// An internal invariant failed; this is a bug in routeguard.
     Internal = 9000, "internal", "an internal invariant failed (a bug in routeguard)";
@@ -214,7 +222,7 @@ mod tests {
         for &code in ErrorCode::ALL {
             let area = code.number() / 1000;
             assert!(
-                matches!(area, 1 | 2 | 3 | 4 | 5 | 9),
+                matches!(area, 1 | 2 | 3 | 4 | 5 | 6 | 9),
                 "{} outside the known areas",
                 code.name()
             );

@@ -38,6 +38,9 @@ code                           class                         also a
 ``audit_key_invalid``          AuditKeyInvalidError          ValueError
 ``audit_trail_closed``         AuditTrailClosedError         RuntimeError
 ``audit_unreadable``           AuditUnreadableError          OSError
+``missing_api_key``            MissingApiKeyError            ValueError
+``transport_failed``           TransportFailedError          OSError
+``upstream_error``             UpstreamError                 OSError
 ``internal``                   InternalError                 RuntimeError
 ============================== ============================= ================
 
@@ -72,16 +75,19 @@ from ._native import (
     InvalidRequestError,
     InvalidUtf8Error,
     LedgerUnavailableError,
+    MissingApiKeyError,
     MissingKeyError,
     PatternTooLargeError,
     PriceUnknownError,
     RouteguardError,
+    TransportFailedError,
     UnknownDetectorError,
     UnknownProviderError,
     UnknownPseudonymError,
     UnknownReservationError,
     UnknownValidatorError,
     UnsupportedPolicyVersionError,
+    UpstreamError,
 )
 
 #: Every error class by its code name (one per code of the native table) (``"invalid_config"`` -> :class:`InvalidConfigError`).
@@ -113,14 +119,17 @@ __all__ = [
     "InvalidRequestError",
     "InvalidUtf8Error",
     "LedgerUnavailableError",
+    "MissingApiKeyError",
     "MissingKeyError",
     "PatternTooLargeError",
     "PriceUnknownError",
     "RouteguardError",
+    "TransportFailedError",
     "UnknownDetectorError",
     "UnknownProviderError",
     "UnknownPseudonymError",
     "UnknownReservationError",
     "UnknownValidatorError",
     "UnsupportedPolicyVersionError",
+    "UpstreamError",
 ]

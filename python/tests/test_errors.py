@@ -41,6 +41,9 @@ BUILTIN = {
     "audit_key_invalid": ValueError,
     "audit_trail_closed": RuntimeError,
     "audit_unreadable": OSError,
+    "missing_api_key": ValueError,
+    "transport_failed": OSError,
+    "upstream_error": OSError,
     "internal": RuntimeError,
 }
 

@@ -86,6 +86,9 @@ static void test_version_and_table(void) {
         {RG_AUDIT_KEY_INVALID, "audit_key_invalid"},
         {RG_AUDIT_TRAIL_CLOSED, "audit_trail_closed"},
         {RG_AUDIT_UNREADABLE, "audit_unreadable"},
+        {RG_MISSING_API_KEY, "missing_api_key"},
+        {RG_TRANSPORT_FAILED, "transport_failed"},
+        {RG_UPSTREAM_ERROR, "upstream_error"},
         {RG_INTERNAL, "internal"},
     };
     CHECK_EQ_SIZE(sizeof HEADER / sizeof *HEADER, rg_result_count());

@@ -8,8 +8,8 @@ use crate::panic::guard;
 
 /// What every fallible function returns: `RG_OK` (0) or the stable number of the error, the same
 /// number in every routeguard language. Numbers are grouped by area (1000s input, 2000s
-/// configuration, 3000s DLP outcomes, 4000s budgets, 5000s the audit trail, 9000s bugs) and
-/// never reused.
+/// configuration, 3000s DLP outcomes, 4000s budgets, 5000s the audit trail, 6000s the transport
+/// to OpenRouter, 9000s bugs) and never reused.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum rg_result {
@@ -75,6 +75,12 @@ pub enum rg_result {
     RG_AUDIT_TRAIL_CLOSED = 5003,
     /// An audit log could not be read.
     RG_AUDIT_UNREADABLE = 5004,
+    /// No OpenRouter API key is configured (environment variable or file).
+    RG_MISSING_API_KEY = 6000,
+    /// OpenRouter could not be reached, or the connection failed or timed out.
+    RG_TRANSPORT_FAILED = 6001,
+    /// OpenRouter answered with an error status.
+    RG_UPSTREAM_ERROR = 6002,
     /// An internal invariant failed or a panic was caught: a bug in routeguard.
     RG_INTERNAL = 9000,
 }
@@ -113,6 +119,9 @@ impl rg_result {
             ErrorCode::AuditKeyInvalid => rg_result::RG_AUDIT_KEY_INVALID,
             ErrorCode::AuditTrailClosed => rg_result::RG_AUDIT_TRAIL_CLOSED,
             ErrorCode::AuditUnreadable => rg_result::RG_AUDIT_UNREADABLE,
+            ErrorCode::MissingApiKey => rg_result::RG_MISSING_API_KEY,
+            ErrorCode::TransportFailed => rg_result::RG_TRANSPORT_FAILED,
+            ErrorCode::UpstreamError => rg_result::RG_UPSTREAM_ERROR,
             ErrorCode::Internal => rg_result::RG_INTERNAL,
         }
     }

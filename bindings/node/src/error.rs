@@ -77,6 +77,9 @@ js_error_codes! {
     AuditKeyInvalid = "audit_key_invalid",
     AuditTrailClosed = "audit_trail_closed",
     AuditUnreadable = "audit_unreadable",
+    MissingApiKey = "missing_api_key",
+    TransportFailed = "transport_failed",
+    UpstreamError = "upstream_error",
     Internal = "internal",
 }
 

@@ -56,6 +56,9 @@ pub(crate) fn exception_spec(code: ErrorCode) -> (&'static str, Builtin) {
         C::AuditKeyInvalid => ("AuditKeyInvalidError", Builtin::Value),
         C::AuditTrailClosed => ("AuditTrailClosedError", Builtin::Runtime),
         C::AuditUnreadable => ("AuditUnreadableError", Builtin::OS),
+        C::MissingApiKey => ("MissingApiKeyError", Builtin::Value),
+        C::TransportFailed => ("TransportFailedError", Builtin::OS),
+        C::UpstreamError => ("UpstreamError", Builtin::OS),
         C::Blocked => ("BlockedError", Builtin::None),
         C::Internal => ("InternalError", Builtin::Runtime),
     }

@@ -31,6 +31,17 @@ use crate::error::{Error, ErrorCode, Result};
 /// The embedded snapshot, curated from public facts (see `core/data/catalog/README.md`).
 const BUILTIN_SNAPSHOT: &str = include_str!("../../data/catalog/snapshot.json");
 
+/// The sections of the built-in snapshot that OpenRouter's API does not serve (provider data
+/// policies, the countries of region-pinned endpoints), as JSON, for a refreshed catalogue.
+pub fn curated_sections() -> (serde_json::Value, serde_json::Value) {
+    let snapshot: serde_json::Value =
+        serde_json::from_str(BUILTIN_SNAPSHOT).expect("the built-in snapshot is JSON");
+    (
+        snapshot["data_policies"].clone(),
+        snapshot["endpoint_regions"].clone(),
+    )
+}
+
 /// A provider as `/providers` lists it, with routeguard's curated data policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Provider {
