@@ -11,6 +11,8 @@ pub mod audit;
 pub mod budget;
 pub mod dlp;
 pub mod error;
+#[cfg(feature = "transport")]
+pub mod governed;
 pub mod guard;
 pub mod host;
 pub mod json;
