@@ -5,12 +5,15 @@
 use std::time::Instant;
 
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use crate::audit::record::ErrorRef;
 use crate::audit::Receipt;
 use crate::budget::SpendRecord;
 use crate::error::{Error, ErrorCode, Result};
-use crate::host::{now_ms, HostAuditTrail, HostDecision, HostGuard, HostLedger, HostReason};
+use crate::host::{
+    now_ms, Details, HostAuditTrail, HostDecision, HostGuard, HostLedger, HostReason,
+};
 use crate::openrouter::transport::Transport;
 
 /// What the application gets back.
@@ -59,12 +62,11 @@ impl GovernedClient {
             .prepare(principal_json, request_json, None, None)?;
         let elapsed = |started: Instant| started.elapsed().as_millis() as u64;
         let Some(prepared) = decision.prepared.clone() else {
-            let audit = self.audit(
-                principal_json,
-                request_json,
-                &decision,
-                json!({"latency_ms": elapsed(started)}),
-            )?;
+            let details = Details {
+                latency_ms: Some(elapsed(started)),
+                ..Details::default()
+            };
+            let audit = self.audit(principal_json, request_json, &decision, details)?;
             return Ok(GovernedAnswer {
                 allowed: false,
                 reasons: decision.reasons,
@@ -74,17 +76,13 @@ impl GovernedClient {
                 audit,
             });
         };
-        let mut details = json!({});
+        let mut details = Details::default();
         let mut held = None;
         if let Some(ledger) = &self.ledger {
             let reservation = self
                 .guard
                 .reserve(ledger, principal_json, &prepared, None, None)?;
-            details["estimate_micros"] = reservation
-                .estimate
-                .as_ref()
-                .map(|e| e.reserve_micros)
-                .into();
+            details.estimate_micros = reservation.estimate.as_ref().map(|e| e.reserve_micros);
             if !reservation.outcome.reserved {
                 let reasons: Vec<HostReason> = reservation
                     .outcome
@@ -99,7 +97,7 @@ impl GovernedClient {
                     policy_hash: decision.policy_hash.clone(),
                     prepared: None,
                 };
-                details["latency_ms"] = elapsed(started).into();
+                details.latency_ms = Some(elapsed(started));
                 let audit = self.audit(principal_json, request_json, &denied, details)?;
                 return Ok(GovernedAnswer {
                     allowed: false,
@@ -110,7 +108,7 @@ impl GovernedClient {
                     audit,
                 });
             }
-            details["reserved_micros"] = reservation.outcome.amount_micros.into();
+            details.reserved_micros = Some(reservation.outcome.amount_micros);
             held = reservation.outcome.id;
         }
 
@@ -129,8 +127,12 @@ impl GovernedClient {
             Err(e) => {
                 // Nothing came back: the reservation is charged until reconciled, and the record says why.
                 settle(None, "failed")?;
-                details["error"] = json!({"code": e.code().name(), "message": e.message()});
-                details["latency_ms"] = elapsed(started).into();
+                details.error = Some(ErrorRef {
+                    code: e.code().name().into(),
+                    message: Some(e.message().into()),
+                    ..ErrorRef::default()
+                });
+                details.latency_ms = Some(elapsed(started));
                 self.audit(principal_json, request_json, &decision, details)?;
                 return Err(e);
             }
@@ -163,16 +165,19 @@ impl GovernedClient {
                 ),
             ));
             if !answer.is_success() {
-                details["error"] = json!({
-                    "code": format!("upstream_{}", answer.status),
-                    "status": answer.status,
-                    "message": answer.body["error"]["message"].as_str(),
-                    "metadata": answer.body["error"].get("metadata").filter(|m| m.is_object()),
+                details.error = Some(ErrorRef {
+                    code: format!("upstream_{}", answer.status),
+                    status: Some(answer.status),
+                    message: answer.body["error"]["message"].as_str().map(String::from),
+                    metadata: answer.body["error"]
+                        .get("metadata")
+                        .filter(|m| m.is_object())
+                        .cloned(),
                 });
             }
         }
-        details["response"] = answer.body.clone();
-        details["latency_ms"] = elapsed(started).into();
+        details.response = Some(answer.body);
+        details.latency_ms = Some(elapsed(started));
         let audit = self.audit(principal_json, request_json, &decision, details)?;
         Ok(GovernedAnswer {
             allowed: reasons.is_empty(),
@@ -191,19 +196,18 @@ impl GovernedClient {
         principal_json: &str,
         request_json: &str,
         decision: &HostDecision,
-        details: Value,
+        details: Details,
     ) -> Result<Option<Receipt>> {
         let Some(trail) = &self.trail else {
             return Ok(None);
         };
-        let details = strip_nulls(details);
         self.guard
-            .audit(
+            .audit_with(
                 trail,
                 principal_json,
                 request_json,
                 decision,
-                &details.to_string(),
+                details,
                 Some(now_ms()),
             )
             .map(Some)
@@ -214,14 +218,5 @@ impl GovernedClient {
                     format!("writing the audit record: {}", e.message()),
                 ),
             })
-    }
-}
-
-fn strip_nulls(value: Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
-        }
-        other => other,
     }
 }

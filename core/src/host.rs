@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde::Serialize;
 
 use crate::audit::chain::decode_key_text;
-use crate::audit::compose::{interaction, reason_refs, DecisionView, Details};
+pub use crate::audit::compose::Details;
+use crate::audit::compose::{interaction, reason_refs, DecisionView};
 use crate::audit::config::{Opened, TrailConfig};
 use crate::audit::export::Filter;
 use crate::audit::record::Sdk;
@@ -1120,10 +1121,26 @@ impl HostGuard {
         decision: &HostDecision,
         details_json: &str,
     ) -> Result<AuditRecord> {
+        self.audit_event_with(
+            principal_json,
+            request_json,
+            decision,
+            Details::parse(details_json)?,
+        )
+    }
+
+    /// [`audit_event`](Self::audit_event) with the details already as values (the governed call
+    /// has them so, and need not write them as JSON to read them back).
+    pub fn audit_event_with(
+        &self,
+        principal_json: &str,
+        request_json: &str,
+        decision: &HostDecision,
+        details: Details,
+    ) -> Result<AuditRecord> {
         let principal = parse_principal(principal_json)?;
         let request: serde_json::Value = serde_json::from_str(request_json)
             .map_err(|e| Error::new(ErrorCode::InvalidJson, format!("request: {e}")))?;
-        let details = Details::parse(details_json)?;
         let refs = |reasons: &[HostReason]| {
             reason_refs(reasons.iter().map(|r| {
                 (
@@ -1158,7 +1175,21 @@ impl HostGuard {
         details_json: &str,
         now: Option<i64>,
     ) -> Result<Receipt> {
-        let event = self.audit_event(principal_json, request_json, decision, details_json)?;
+        let details = Details::parse(details_json)?;
+        self.audit_with(trail, principal_json, request_json, decision, details, now)
+    }
+
+    /// [`audit`](Self::audit) with the details as values.
+    pub fn audit_with(
+        &self,
+        trail: &HostAuditTrail,
+        principal_json: &str,
+        request_json: &str,
+        decision: &HostDecision,
+        details: Details,
+        now: Option<i64>,
+    ) -> Result<Receipt> {
+        let event = self.audit_event_with(principal_json, request_json, decision, details)?;
         trail.trail.write(event, now.unwrap_or_else(now_ms))
     }
 }

@@ -3,44 +3,16 @@
 //! upstream error, and an audit sink that fails closed; one audit record per call throughout.
 #![cfg(feature = "transport")]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+#[path = "support/mock_openrouter.rs"]
+mod mock_openrouter;
 
+use mock_openrouter::{runtime, start as mock, Mock};
 use routeguard::audit::sink::LineCallback;
 use routeguard::governed::GovernedClient;
 use routeguard::host::{CatalogSource, HostAuditTrail, HostGuard, HostLedger, PolicySource};
 use routeguard::openrouter::transport::{ApiKey, Transport, TransportConfig};
 use routeguard::ErrorCode;
 use serde_json::{json, Value};
-
-struct Mock(Child, String);
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn mock() -> Mock {
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/mock-openrouter/server.py"
-    );
-    let mut child = Command::new("python3")
-        .args([script, "--port", "0", "--idle-exit", "120"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    Mock(
-        child,
-        line.trim().trim_start_matches("listening ").to_string(),
-    )
-}
 
 const POLICY: &str = r#"{"version": 1,
   "defaults": {"models": {"allow": ["anthropic/*", "mistralai/*"]}},
@@ -56,7 +28,7 @@ fn client(mock: &Mock, callback: Option<LineCallback>) -> GovernedClient {
     let transport = Transport::new(
         ApiKey::new("sk-or-v1-governed-test").unwrap(),
         TransportConfig {
-            base_url: format!("{}/api/v1", mock.1),
+            base_url: mock.base_url(),
             backoff_ms: 5,
             ..TransportConfig::default()
         },
@@ -77,28 +49,6 @@ fn client(mock: &Mock, callback: Option<LineCallback>) -> GovernedClient {
         ledger: Some(HostLedger::open("memory:").unwrap()),
         trail: Some(trail),
     }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-fn control(mock: &Mock, path: &str, body: Value) -> Value {
-    runtime().block_on(async {
-        let client = reqwest::Client::new();
-        let request = if body.is_null() {
-            client.get(format!("{}/_mock/{path}", mock.1))
-        } else {
-            client
-                .post(format!("{}/_mock/{path}", mock.1))
-                .body(body.to_string())
-        };
-        let bytes = request.send().await.unwrap().bytes().await.unwrap();
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
-    })
 }
 
 fn records(client: &GovernedClient) -> Vec<Value> {
@@ -122,7 +72,7 @@ fn an_eu_only_call_is_sent_with_eu_endpoints_served_in_the_eu_settled_and_record
     assert!(answer.allowed, "{:?}", answer.reasons);
     let response = answer.response.unwrap();
     assert!(response["choices"][0]["message"]["content"].is_string());
-    let sent = control(&mock, "requests", Value::Null);
+    let sent = runtime().block_on(mock.requests());
     let only = &sent.as_array().unwrap().last().unwrap()["body"]["provider"]["only"];
     assert!(!only.as_array().unwrap().is_empty());
     assert!(
@@ -145,11 +95,10 @@ fn an_eu_only_call_is_sent_with_eu_endpoints_served_in_the_eu_settled_and_record
 fn a_provider_outside_the_policy_is_a_violation_withheld_but_charged() {
     let mock = mock();
     let client = client(&mock, None);
-    control(
-        &mock,
+    runtime().block_on(mock.control(
         "script",
         json!([{"serve": {"provider": "anthropic", "model": "anthropic/claude-sonnet-4"}}]),
-    );
+    ));
     let answer = runtime().block_on(client.chat(ALICE, REQUEST)).unwrap();
     assert!(!answer.allowed);
     assert_eq!(answer.reasons[0].code, "provider_violation");
@@ -181,7 +130,8 @@ fn denials_never_leave_and_budget_denials_name_the_cap() {
         .unwrap();
     assert!(!denied.allowed && denied.status.is_none());
     assert_eq!(
-        control(&mock, "requests", Value::Null)
+        runtime()
+            .block_on(mock.requests())
             .as_array()
             .unwrap()
             .len(),
@@ -198,7 +148,8 @@ fn denials_never_leave_and_budget_denials_name_the_cap() {
         over.reasons[0].message
     );
     assert_eq!(
-        control(&mock, "requests", Value::Null)
+        runtime()
+            .block_on(mock.requests())
             .as_array()
             .unwrap()
             .len(),
@@ -222,7 +173,7 @@ fn denials_never_leave_and_budget_denials_name_the_cap() {
 fn an_upstream_error_is_settled_and_recorded_as_an_error() {
     let mock = mock();
     let client = client(&mock, None);
-    control(&mock, "script", json!([{"status": 402}]));
+    runtime().block_on(mock.control("script", json!([{"status": 402}])));
     let answer = runtime().block_on(client.chat(ALICE, REQUEST)).unwrap();
     assert!(!answer.allowed);
     assert_eq!(answer.status, Some(402));

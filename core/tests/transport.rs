@@ -3,86 +3,26 @@
 //! finish chunk, in-band errors and cut connections, and the generation record's delay.
 #![cfg(feature = "transport")]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+#[path = "support/mock_openrouter.rs"]
+mod mock_openrouter;
 
+use mock_openrouter::{runtime, start as mock, Mock};
 use routeguard::openrouter::transport::{ApiKey, StreamStart, Transport, TransportConfig};
 use routeguard::openrouter::StreamEnd;
 use routeguard::ErrorCode;
-use serde_json::{json, Value};
-
-struct Mock {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn mock() -> Mock {
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/mock-openrouter/server.py"
-    );
-    let mut child = Command::new("python3")
-        .args([script, "--port", "0", "--idle-exit", "120"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs the stand-in");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-        .to_string();
-    Mock { child, url }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
+use serde_json::json;
 
 impl Mock {
     fn transport(&self, config: TransportConfig) -> Transport {
         Transport::new(
             ApiKey::new("sk-or-v1-test-key-never-printed").unwrap(),
             TransportConfig {
-                base_url: format!("{}/api/v1", self.url),
+                base_url: self.base_url(),
                 backoff_ms: 10,
                 ..config
             },
         )
         .unwrap()
-    }
-
-    async fn control(&self, path: &str, body: Value) -> Value {
-        let client = reqwest::Client::new();
-        let response = client
-            .post(format!("{}/_mock/{path}", self.url))
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
-        serde_json::from_slice(&response.bytes().await.unwrap()).unwrap_or(Value::Null)
-    }
-
-    async fn requests(&self) -> Value {
-        let response = reqwest::Client::new()
-            .get(format!("{}/_mock/requests", self.url))
-            .send()
-            .await
-            .unwrap();
-        serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
     }
 }
 

@@ -7,9 +7,8 @@
 use std::ffi::{c_char, c_int, c_void};
 
 use routeguard::audit::sink::LineCallback;
-use routeguard::audit::verify::VerifyReport;
 use routeguard::host::{self, HostAuditTrail};
-use routeguard::{Error, ErrorCode};
+use routeguard::Error;
 
 use crate::budget::{json_out, time};
 use crate::error::{rg_error, rg_result};
@@ -362,25 +361,6 @@ pub unsafe extern "C" fn rg_audit_trail_lines(
     unsafe { report(outcome, err) }
 }
 
-/// A verification report as JSON: the core's fields plus `first_bad` (the first tampering
-/// problem, else the first problem, else null) and `exit_code` (0 intact, 1 tampered, 4
-/// incomplete).
-///
-/// # Safety
-/// `out` passed `check_out`.
-unsafe fn report_out(out: *mut *mut rg_text, report: &VerifyReport) -> Result<(), Error> {
-    let encode =
-        |e: serde_json::Error| Error::new(ErrorCode::Internal, format!("encoding the report: {e}"));
-    let mut value = serde_json::to_value(report).map_err(encode)?;
-    let first_bad = serde_json::to_value(report.first_bad()).map_err(encode)?;
-    if let Some(object) = value.as_object_mut() {
-        object.insert("first_bad".into(), first_bad);
-        object.insert("exit_code".into(), report.exit_code().into());
-    }
-    // SAFETY: forwarded contract.
-    unsafe { json_out(out, &value) }
-}
-
 /// Verifies the log at `location` (a JSON Lines file, a directory of them, or a `postgres://`
 /// URL) with `chain_key` (hex text or raw bytes) and, when `public_key` is given (hex text or 32
 /// raw bytes; NULL or length 0: signatures unchecked), the checkpoints' signatures. Stores the
@@ -415,7 +395,7 @@ pub unsafe extern "C" fn rg_audit_verify(
         };
         let verified = host::audit_verify(location, chain_key, public_key)?;
         // SAFETY: `out` passed `check_out`.
-        unsafe { report_out(out, &verified) }
+        unsafe { json_out(out, &verified) }
     });
     // SAFETY: the caller promises `err` is NULL or writable.
     unsafe { report(outcome, err) }
@@ -451,7 +431,7 @@ pub unsafe extern "C" fn rg_audit_verify_text(
         };
         let verified = host::audit_verify_text(log, chain_key, public_key)?;
         // SAFETY: `out` passed `check_out`.
-        unsafe { report_out(out, &verified) }
+        unsafe { json_out(out, &verified) }
     });
     // SAFETY: the caller promises `err` is NULL or writable.
     unsafe { report(outcome, err) }

@@ -19,7 +19,6 @@ use napi::bindgen_prelude::*;
 use napi::JsError;
 use napi_derive::napi;
 use routeguard::audit::sink::LineCallback;
-use routeguard::audit::verify::VerifyReport;
 use routeguard::host::{self, HostAuditTrail};
 use routeguard::{ErrorCode, Result as CoreResult};
 use serde::Serialize;
@@ -181,25 +180,6 @@ fn log_text_arg(value: Unknown<'_>) -> CoreResult<Vec<u8>> {
     }
 }
 
-/// A verification report as JSON: the core's fields plus `first_bad` (the first tampering
-/// problem, else the first problem, else null) and `exit_code` (what `routeguard audit verify`
-/// exits with: 0 intact, 1 tampered, 4 incomplete).
-#[derive(Serialize)]
-struct ReportJson<'a> {
-    #[serde(flatten)]
-    report: &'a VerifyReport,
-    first_bad: Option<&'a routeguard::audit::verify::Problem>,
-    exit_code: u8,
-}
-
-fn report_json(report: &VerifyReport) -> ReportJson<'_> {
-    ReportJson {
-        report,
-        first_bad: report.first_bad(),
-        exit_code: report.exit_code(),
-    }
-}
-
 fn json_text<T: Serialize>(value: &T) -> CoreResult<String> {
     serde_json::to_string(value)
         .map_err(|e| routeguard::Error::new(ErrorCode::Internal, e.to_string()))
@@ -268,7 +248,7 @@ pub fn audit_verify<'env>(
 ) -> Result<Object<'env>> {
     let report = verify_args(location, chain_key, public_key)
         .and_then(|(location, key, public)| host::audit_verify(&location, &key, public.as_deref()));
-    to_js(env, &report_json(&js_result(env, report)?))
+    to_js(env, &js_result(env, report)?)
 }
 
 /// Checks a log given as its JSON Lines (a string or bytes).
@@ -284,7 +264,7 @@ pub fn audit_verify_text<'env>(
 ) -> Result<Object<'env>> {
     let report = verify_text_args(text, chain_key, public_key)
         .and_then(|(text, key, public)| host::audit_verify_text(&text, &key, public.as_deref()));
-    to_js(env, &report_json(&js_result(env, report)?))
+    to_js(env, &js_result(env, report)?)
 }
 
 /// The records of the log at `location` that `filter` keeps (interactions only unless
@@ -335,7 +315,7 @@ pub fn audit_verify_async(
     AuditTask::json(move || {
         let (location, key, public) = args?;
         let report = host::audit_verify(&location, &key, public.as_deref())?;
-        json_text(&report_json(&report))
+        json_text(&report)
     })
 }
 
@@ -353,7 +333,7 @@ pub fn audit_verify_text_async(
     AuditTask::json(move || {
         let (text, key, public) = args?;
         let report = host::audit_verify_text(&text, &key, public.as_deref())?;
-        json_text(&report_json(&report))
+        json_text(&report)
     })
 }
 

@@ -8,9 +8,8 @@ use std::path::PathBuf;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyString};
 use routeguard::audit::sink::LineCallback;
-use routeguard::audit::verify::VerifyReport;
 use routeguard::host::{self, HostAuditTrail};
 use routeguard::{Error, ErrorCode};
 
@@ -74,16 +73,6 @@ pub(crate) fn line_callback(function: Py<PyAny>) -> LineCallback {
         })
         .unwrap_or_else(|| Err("PythonFinalizing".to_owned()))
     })
-}
-
-/// A verification report as a dict, plus `first_bad` (the first tampering problem, else the
-/// first problem, else None) and `exit_code` (0 intact, 1 tampered, 4 incomplete).
-fn report_to_py<'py>(py: Python<'py>, report: &VerifyReport) -> PyResult<Bound<'py, PyAny>> {
-    let out = to_py(py, report)?;
-    let dict = out.cast::<PyDict>()?;
-    dict.set_item("first_bad", to_py(py, &report.first_bad())?)?;
-    dict.set_item("exit_code", report.exit_code())?;
-    Ok(out)
 }
 
 /// An append-only, hash-chained audit trail: one record per interaction, checkpoints (signed
@@ -213,7 +202,7 @@ pub(crate) fn audit_verify<'py>(
     let report = py
         .detach(|| host::audit_verify(&location, &chain_key, public_key.as_deref()))
         .py_err(py)?;
-    report_to_py(py, &report)
+    to_py(py, &report)
 }
 
 /// Checks a log given as its JSON Lines (str or bytes).
@@ -233,7 +222,7 @@ pub(crate) fn audit_verify_text<'py>(
     let report = py
         .detach(|| host::audit_verify_text(&text, &chain_key, public_key.as_deref()))
         .py_err(py)?;
-    report_to_py(py, &report)
+    to_py(py, &report)
 }
 
 /// The records of the log at `location` that `filter` keeps (a dict or JSON text: `{user?,

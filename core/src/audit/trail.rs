@@ -267,11 +267,7 @@ impl AuditTrail {
             records: state.chain.records,
             public_key: self.signer.as_ref().map(|s| s.public_key().hex()),
         };
-        let mut body = base_body(Kind::Checkpoint, now_ms);
-        body.insert(
-            "id".into(),
-            format!("{}:{}", self.options.writer, state.chain.next_seq).into(),
-        );
+        let mut body = self.trail_body(Kind::Checkpoint, state, now_ms);
         body.insert("checkpoint".into(), to_value(&info));
         let sealed = state.chain.seal(body, &self.key, self.signer.as_ref())?;
         state.sink.append(&sealed.line, now_ms)?;
@@ -279,6 +275,21 @@ impl AuditTrail {
         state.since_checkpoint = 0;
         state.last_checkpoint_ms = Some(now_ms);
         Ok(self.receipt("written", &sealed))
+    }
+
+    /// The fields of a record the trail writes itself (checkpoint, notice); its id is `writer:seq`
+    /// like an interaction's default.
+    fn trail_body(&self, kind: Kind, state: &State, now_ms: i64) -> Map<String, Value> {
+        let mut body = Map::new();
+        body.insert("v".into(), RECORD_VERSION.into());
+        body.insert("kind".into(), to_value(&kind));
+        body.insert("time".into(), rfc3339(now_ms).into());
+        body.insert("id".into(), self.default_id(state.chain.next_seq).into());
+        body
+    }
+
+    fn default_id(&self, seq: u64) -> String {
+        format!("{}:{seq}", self.options.writer)
     }
 
     fn receipt(&self, status: &'static str, sealed: &Sealed) -> Receipt {
@@ -363,11 +374,7 @@ impl AuditTrail {
             until: Some(rfc3339(now_ms)),
             error: Some(outage.error.name().into()),
         };
-        let mut body = base_body(Kind::Notice, now_ms);
-        body.insert(
-            "id".into(),
-            format!("{}:{}", self.options.writer, state.chain.next_seq).into(),
-        );
+        let mut body = self.trail_body(Kind::Notice, state, now_ms);
         body.insert("notice".into(), to_value(&notice));
         let sealed = state.chain.seal(body, &self.key, self.signer.as_ref())?;
         if let Err(e) = state.sink.append(&sealed.line, now_ms) {
@@ -411,9 +418,7 @@ impl AuditTrail {
         event.v = RECORD_VERSION;
         event.kind = Some(Kind::Interaction);
         event.time.get_or_insert_with(|| rfc3339(now_ms));
-        event
-            .id
-            .get_or_insert_with(|| format!("{}:{seq}", self.options.writer));
+        event.id.get_or_insert_with(|| self.default_id(seq));
         if event.sdk.is_none() {
             event.sdk = self.options.sdk.clone();
         }
@@ -483,14 +488,6 @@ impl Drop for AuditTrail {
             let _ = self.close(now);
         }
     }
-}
-
-fn base_body(kind: Kind, now_ms: i64) -> Map<String, Value> {
-    let mut body = Map::new();
-    body.insert("v".into(), RECORD_VERSION.into());
-    body.insert("kind".into(), to_value(&kind));
-    body.insert("time".into(), rfc3339(now_ms).into());
-    body
 }
 
 fn to_value<T: serde::Serialize>(value: &T) -> Value {

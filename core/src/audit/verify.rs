@@ -60,7 +60,8 @@ pub struct WriterSummary {
     pub unsealed: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Serialised with two derived fields every reader wants: `first_bad` and `exit_code`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VerifyReport {
     /// `intact`, `incomplete` (a crash or a live writer: torn last line or open chain) or
     /// `tampered`.
@@ -73,7 +74,24 @@ pub struct VerifyReport {
     pub problems: Vec<Problem>,
 }
 
+impl Serialize for VerifyReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("VerifyReport", 8)?;
+        out.serialize_field("status", self.status)?;
+        out.serialize_field("records", &self.records)?;
+        out.serialize_field("checkpoints", &self.checkpoints)?;
+        out.serialize_field("signatures_checked", &self.signatures_checked)?;
+        out.serialize_field("writers", &self.writers)?;
+        out.serialize_field("problems", &self.problems)?;
+        out.serialize_field("first_bad", &self.first_bad())?;
+        out.serialize_field("exit_code", &self.exit_code())?;
+        out.end()
+    }
+}
+
 impl VerifyReport {
+    /// The first tampering problem, else the first problem.
     pub fn first_bad(&self) -> Option<&Problem> {
         self.problems
             .iter()
