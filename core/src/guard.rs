@@ -476,6 +476,28 @@ impl Guard {
         self.verify_served(&prepared.models, &prepared.providers, response_json)
     }
 
+    /// The filter for the answer to `principal`'s request: the enforced detectors when the
+    /// policy scans answers, and `vault` (the one `prepare` filled) when it restores pseudonyms.
+    pub fn response_filter(
+        &self,
+        principal: &Principal,
+        vault: Vault,
+        hash_key: Option<Vec<u8>>,
+    ) -> Result<crate::dlp::ResponseFilter> {
+        let effective = match self.effective(principal)? {
+            Ok(effective) => effective,
+            Err(_) => return Ok(crate::dlp::ResponseFilter::new(None, None, None)),
+        };
+        let resolved = &effective.resolved;
+        let scanner = if resolved.response_scan {
+            effective.enforced.clone()
+        } else {
+            None
+        };
+        let restore = resolved.restore_pseudonyms.then_some(vault);
+        Ok(crate::dlp::ResponseFilter::new(scanner, restore, hash_key))
+    }
+
     /// The caps that apply to `principal` (every level's budgets on its path), or the reasons
     /// the policy does not know the principal.
     pub fn caps(

@@ -6,6 +6,11 @@
 //! so that slicing the caller's string with them yields the match; byte offsets ride along for logs
 //! that must agree across languages.
 
+mod client;
+pub use client::{ClientOptions, HostBegun, HostCall, HostGovernor};
+#[cfg(feature = "transport")]
+pub use client::{HostChatStream, HostClient};
+
 use std::borrow::Borrow;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -579,6 +584,24 @@ impl HostGuard {
 
     pub fn policy_hash(&self) -> &str {
         self.guard.policy().hash()
+    }
+
+    /// The policy's `on_error: allow`: a failing store lets requests through, recorded as such.
+    pub fn fails_open(&self) -> bool {
+        self.guard.policy().on_error_allows()
+    }
+
+    /// The filter for the answer to a prepared request (see [`Guard::response_filter`]).
+    pub fn response_filter(
+        &self,
+        principal_json: &str,
+        vault: &SharedVault,
+        hash_key: Option<&[u8]>,
+    ) -> Result<crate::dlp::ResponseFilter> {
+        let principal = parse_principal(principal_json)?;
+        let vault = vault.lock().clone();
+        self.guard
+            .response_filter(&principal, vault, hash_key.map(<[u8]>::to_vec))
     }
 
     /// Decides about a chat request (JSON) for a principal (JSON: `user`, `workspace`, optional

@@ -11,7 +11,6 @@ pub mod audit;
 pub mod budget;
 pub mod dlp;
 pub mod error;
-#[cfg(feature = "transport")]
 pub mod governed;
 pub mod guard;
 pub mod host;

@@ -48,6 +48,10 @@ pub struct Details {
     pub fail_open: bool,
     #[serde(default)]
     pub sdk: Option<Sdk>,
+    /// What response DLP found in the answer (paths under `/choices/`); the governed call
+    /// fills it, callers writing their own records do not.
+    #[serde(skip)]
+    pub response_findings: Vec<PreparedFinding>,
 }
 
 impl Details {
@@ -269,7 +273,7 @@ pub fn interaction(
         .filter(|r| {
             r.constraints.is_some() || r.served_provider.is_some() || !r.attempts.is_empty()
         }),
-        dlp: dlp_entries(decision.findings),
+        dlp: dlp_entries(decision.findings.iter().chain(&details.response_findings)),
         prompt,
         response: response_content,
         tokens,
@@ -318,7 +322,7 @@ fn upstream_error(error: &Value) -> ErrorRef {
 }
 
 /// Findings grouped by detector and action, in first-seen order: counts and spans, no values.
-fn dlp_entries(findings: &[PreparedFinding]) -> Vec<DlpEntry> {
+fn dlp_entries<'f>(findings: impl Iterator<Item = &'f PreparedFinding>) -> Vec<DlpEntry> {
     let mut order: Vec<(String, String)> = Vec::new();
     let mut groups: BTreeMap<(String, String), DlpEntry> = BTreeMap::new();
     for f in findings {

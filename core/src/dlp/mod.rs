@@ -6,6 +6,7 @@ pub mod checksum;
 pub mod config;
 pub mod detector;
 pub mod request;
+pub mod response;
 pub mod scanner;
 pub mod stream;
 #[cfg(test)]
@@ -17,5 +18,6 @@ pub use actions::{Applied, Rewriter, Rewritten, Vault};
 pub use config::{CustomDetector, MaskConfig, ScannerConfig};
 pub use detector::{Action, Kind, Matcher, Spec, Start};
 pub use request::{scan_request, scan_request_json, InlineData, RequestFinding, RequestScan};
+pub use response::ResponseFilter;
 pub use scanner::{DetectorInfo, Finding, Scanner};
 pub use stream::{Released, StreamScanner};

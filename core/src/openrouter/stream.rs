@@ -78,15 +78,25 @@ impl StreamAssembler {
                 Ok(Delta::default())
             }
             SseEvent::Data(text) => {
-                let chunk: Value = serde_json::from_str(text).map_err(|e| {
-                    Error::new(
-                        ErrorCode::InvalidJson,
-                        format!("stream chunk {} is not JSON: {e}", self.chunks + 1),
-                    )
-                })?;
+                let chunk = self.parse(text)?;
                 self.push_chunk(&chunk)
             }
         }
+    }
+
+    /// The next chunk's JSON; the error names the chunk by number, never its content.
+    pub fn parse(&self, text: &str) -> Result<Value> {
+        serde_json::from_str(text).map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidJson,
+                format!(
+                    "stream chunk {} is not JSON (line {}, column {})",
+                    self.chunks + 1,
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })
     }
 
     /// Takes one parsed chunk.
@@ -178,6 +188,11 @@ impl StreamAssembler {
             }
         }
         Ok(delta)
+    }
+
+    /// `[DONE]` arrived.
+    pub fn done(&self) -> bool {
+        self.done
     }
 
     /// Chunks taken so far.

@@ -418,15 +418,21 @@ impl ChatStream {
     /// closed). A read error ends the stream with `transport_failed`; what arrived before it
     /// stays in [`assembler`](Self::assembler).
     pub async fn next(&mut self) -> Result<Option<Delta>> {
+        Ok(self.next_chunk().await?.map(|(_, delta)| delta))
+    }
+
+    /// [`next`](Self::next) with the chunk itself, for callers that pass chunks on.
+    pub async fn next_chunk(&mut self) -> Result<Option<(Value, Delta)>> {
         loop {
             if let Some(event) = self.pending.pop_front() {
-                let done = event == SseEvent::Done;
-                let delta = self.assembler.push(&event)?;
-                if done {
+                let SseEvent::Data(text) = &event else {
+                    self.assembler.push(&event)?;
                     self.ended = true;
                     return Ok(None);
-                }
-                return Ok(Some(delta));
+                };
+                let chunk = self.assembler.parse(text)?;
+                let delta = self.assembler.push_chunk(&chunk)?;
+                return Ok(Some((chunk, delta)));
             }
             if self.ended {
                 return Ok(None);

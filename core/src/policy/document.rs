@@ -206,6 +206,24 @@ pub struct DlpRules {
     /// keeps its parent's selection instead of the default "everything").
     #[serde(skip)]
     pub(crate) given: BTreeSet<String>,
+    /// What happens to the model's answer in a governed call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<ResponseDlp>,
+}
+
+/// DLP on the answer. A lower level can only narrow: any level that turns `scan` on scans, and
+/// pseudonyms are restored only when some level asks for it and none refuses.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseDlp {
+    /// Scan the answer's text, reasoning and tool-call arguments with this level's detectors
+    /// and apply their actions (`block` redacts in an answer: what streamed cannot be recalled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<bool>,
+    /// Put the values behind the prompt's `pseudonymize` tokens back into the answer the caller
+    /// receives (the vault lives for one call, in memory only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore_pseudonyms: Option<bool>,
 }
 
 /// A spending cap. Parsed and validated here; enforced by the budget engine.

@@ -93,6 +93,10 @@ pub struct Resolved {
     pub max_tokens: Option<(u64, String)>,
     /// The organisation's audit settings (audit is configured at `defaults` only).
     pub audit: Option<AuditSettings>,
+    /// Scan the answer with the enforced detectors (some enforced level says `response.scan`).
+    pub response_scan: bool,
+    /// Restore pseudonyms in the answer (some enforced level asks, none refuses).
+    pub restore_pseudonyms: bool,
 }
 
 impl Resolved {
@@ -646,6 +650,14 @@ pub(crate) fn resolve(
         .copied()
         .collect();
     let dlp = merge_dlp(&dlp_enforced, dlp_index);
+    let response_rules = dlp_enforced.iter().filter_map(|(_, d)| d.response.as_ref());
+    let response_scan = response_rules.clone().any(|r| r.scan == Some(true));
+    let restore_pseudonyms = response_rules
+        .clone()
+        .any(|r| r.restore_pseudonyms == Some(true))
+        && !response_rules
+            .clone()
+            .any(|r| r.restore_pseudonyms == Some(false));
     let dlp_shadow = if dlp_enforced.len() < dlp_levels.len() {
         merge_dlp(&dlp_levels, dlp_index)
     } else {
@@ -692,6 +704,8 @@ pub(crate) fn resolve(
         budgets,
         max_tokens,
         audit: doc.defaults.audit.clone(),
+        response_scan,
+        restore_pseudonyms,
     })
 }
 
