@@ -19,8 +19,10 @@ lib:
 	$(CARGO) build --release -q -p routeguard-c
 
 ## make demo: scan the sample prompt, show what was found and what would leave, where a request
-## may be served, a budget reservation settled and reported, and an audit trail written, verified
-## and read back.
+## may be served, a budget reservation settled and reported, an audit trail written, verified
+## and read back; then governed calls end to end (OpenRouter when OPENROUTER_API_KEY is set, else
+## the local stand-in): a masked prompt, a blocked secret, EU-only routing, a fallback that stays
+## in the EU, a budget denial and a streamed answer, the trail verified and the spend reported.
 # A demo key only: real keys come from `routeguard audit keygen` or a secret store.
 DEMO_AUDIT_KEY := 64656d6f206b6579206f6e6c793a206e6576657220757365206d6520666f7221
 DEMO_AUDIT := $(or $(CARGO_TARGET_DIR),target)/demo-audit
@@ -46,6 +48,9 @@ demo:
 	ROUTEGUARD_AUDIT_KEY=$(DEMO_AUDIT_KEY) $(CARGO) run --release -q -p routeguard --example audit -- $(DEMO_AUDIT)
 	ROUTEGUARD_AUDIT_KEY=$(DEMO_AUDIT_KEY) $(BIN) audit verify $(DEMO_AUDIT) --public-key $(DEMO_AUDIT).pub
 	$(BIN) audit tail $(DEMO_AUDIT)
+	@echo
+	@echo "== Governed calls (routeguard chat): examples/policy.yaml end to end =="
+	BIN=$(BIN) DEMO=$(or $(CARGO_TARGET_DIR),target)/demo-governed bash examples/demo-governed.sh
 
 ## make test: formatting, lints, every test suite (Rust, Python, Node, C, Go; each runs the
 ## conformance corpus), drift checks of generated files and README snippets, a short fuzz run.

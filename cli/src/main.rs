@@ -3,6 +3,7 @@
 
 mod audit;
 mod catalog;
+mod chat;
 mod policy;
 mod spend;
 
@@ -81,6 +82,42 @@ enum Command {
     /// The audit trail: verify, export, tail, search, keygen.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// One governed call: the policy, DLP, routing, budget and audit applied, then OpenRouter
+    /// (or the base URL given). Exit 0 when answered, 1 when refused, withheld or failed upstream.
+    Chat {
+        /// The policy file (YAML or JSON); its audit section, when present, records the call.
+        #[arg(long)]
+        policy: PathBuf,
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        workspace: String,
+        /// The principal's groups (repeatable).
+        #[arg(long = "group")]
+        groups: Vec<String>,
+        /// The model, then fallbacks (repeatable: sent as `models`).
+        #[arg(long = "model", required = true)]
+        models: Vec<String>,
+        #[arg(long)]
+        max_tokens: Option<u64>,
+        /// Stream the answer as it comes.
+        #[arg(long)]
+        stream: bool,
+        /// Reserve and settle on this ledger (`sqlite:PATH`, `postgres://...`, `memory:`).
+        #[arg(long)]
+        ledger: Option<String>,
+        /// The API base URL (default: $OPENROUTER_BASE_URL, else OpenRouter).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Environment variable holding the OpenRouter API key.
+        #[arg(long, default_value = "OPENROUTER_API_KEY")]
+        key_env: String,
+        /// Print the whole answer as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The user message.
+        prompt: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -316,6 +353,33 @@ fn main() -> ExitCode {
             format,
         }) => spend::report(&ledger, &by, &window, format),
         Command::Audit(command) => run_audit(command),
+        Command::Chat {
+            policy,
+            user,
+            workspace,
+            groups,
+            models,
+            max_tokens,
+            stream,
+            ledger,
+            base_url,
+            key_env,
+            json,
+            prompt,
+        } => chat::chat(&chat::ChatArgs {
+            policy: &policy,
+            user: &user,
+            workspace: &workspace,
+            groups: &groups,
+            models: &models,
+            prompt: &prompt,
+            max_tokens,
+            stream,
+            ledger: ledger.as_deref(),
+            base_url: base_url.as_deref(),
+            key_env: &key_env,
+            json,
+        }),
     };
     match result {
         Ok(code) => code,

@@ -586,6 +586,11 @@ impl HostGuard {
         self.guard.policy().hash()
     }
 
+    /// The policy has a `defaults.audit` section (so every call must be recorded).
+    pub fn audits(&self) -> bool {
+        self.guard.policy().audit().is_some()
+    }
+
     /// The policy's `on_error: allow`: a failing store lets requests through, recorded as such.
     pub fn fails_open(&self) -> bool {
         self.guard.policy().on_error_allows()
