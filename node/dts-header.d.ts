@@ -366,3 +366,144 @@ export interface AuditRecord {
     error?: string
   }
 }
+
+/*
+ * The governed call: one call that applies the policy, reserves the budget, sends to OpenRouter,
+ * checks who served, filters the answer, settles and writes one audit record. Answers are the
+ * core's own JSON (snake_case keys), the same in every language.
+ */
+
+/** A DLP finding of a governed call (request paths under `/messages`, answer under `/choices`). */
+export interface GovernedFinding {
+  path: string
+  detector: string
+  category: string
+  action: string
+  start?: number
+  end?: number
+}
+
+/** What a governed call ended with. Denials, violations and upstream errors are answers with
+ * `allowed: false`, not errors. */
+export interface GovernedAnswer {
+  /** Sent, served inside the policy and answered without error. */
+  allowed: boolean
+  /** Why not: the policy's reasons, a budget denial, a violation, an upstream error. */
+  reasons: { code: string; rule: string; message: string; shadow: boolean }[]
+  /** What did not deny: shadow rules, removed fallbacks, a lowered `max_tokens`, failing open. */
+  notices: { code: string; rule: string; message: string; shadow: boolean }[]
+  /** OpenRouter's response as the application may see it (for a stream, the chunks put back
+   * together); `null` when nothing was sent. */
+  response: ChatCompletion | null
+  /** OpenRouter's HTTP status, when it was called. */
+  status: number | null
+  stream: boolean
+  findings: GovernedFinding[]
+  spend: SpendRecord | null
+  audit: AuditReceipt | null
+  /** The governance path failed and the policy's `on_error: allow` let the call through. */
+  fail_open: boolean
+}
+
+/** An OpenRouter chat completion (or an error body), loosely typed. */
+export interface ChatCompletion {
+  id?: string
+  model?: string
+  provider?: string
+  choices?: {
+    index?: number
+    message?: { role?: string; content?: string | null; [key: string]: unknown }
+    finish_reason?: string | null
+    [key: string]: unknown
+  }[]
+  usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number; cost?: number; [key: string]: unknown }
+  error?: { code?: number | string; message?: string; metadata?: unknown }
+  [key: string]: unknown
+}
+
+/** A chunk of an OpenRouter stream (filtered), loosely typed. */
+export interface ChatChunk {
+  id?: string
+  model?: string
+  provider?: string
+  choices?: {
+    index?: number
+    delta?: { role?: string; content?: string | null; [key: string]: unknown }
+    finish_reason?: string | null
+    [key: string]: unknown
+  }[]
+  usage?: { prompt_tokens?: number; completion_tokens?: number; cost?: number; [key: string]: unknown }
+  error?: { code?: number | string; message?: string; metadata?: unknown }
+  [key: string]: unknown
+}
+
+/** How a `Client` reaches OpenRouter; every field optional. The key is read from `apiKeyFile`
+ * (first line), else from the environment variable `apiKeyEnv` (default `OPENROUTER_API_KEY`). */
+export interface ClientOptions {
+  ledger?: Ledger | null
+  trail?: AuditTrail | null
+  /** Default `$OPENROUTER_BASE_URL`, else `https://openrouter.ai/api/v1`. */
+  baseUrl?: string
+  apiKeyEnv?: string
+  apiKeyFile?: string
+  /** `HTTP-Referer` and `X-Title` (OpenRouter's app attribution). */
+  referer?: string
+  title?: string
+  timeoutMs?: number
+  connectTimeoutMs?: number
+  maxRetries?: number
+  backoffMs?: number
+  /** The key of the policy's `hash` action, as hex. */
+  hashKeyHex?: string
+}
+
+/** A `fetch` for OpenAI-compatible SDKs (`new OpenAI({fetch})`). */
+export type GovernedFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
+/** A governed client: routeguard's own connection to OpenRouter. */
+export declare class Client {
+  constructor(guard: Guard, options?: ClientOptions)
+  /** The base URL calls go to. */
+  get baseUrl(): string
+  /** One governed chat completion (on the libuv thread pool). */
+  chat(principal: Principal | string, request: string | Record<string, unknown>): Promise<GovernedAnswer>
+  /** `chat`, blocking the JavaScript thread (works with a `callback` audit sink). */
+  chatSync(principal: Principal | string, request: string | Record<string, unknown>): GovernedAnswer
+  /** A governed stream, once the first byte arrived (or at once for a refusal). */
+  stream(principal: Principal | string, request: string | Record<string, unknown>): Promise<ChatStream>
+  /** A WHATWG `fetch`: `POST …/chat/completions` becomes a governed call for `principal`
+   * (refusals and violations are 403 with `error.metadata.routeguard`); other paths are 404. */
+  fetch(principal: Principal | string): GovernedFetch
+}
+
+/** A governed stream: `for await (const chunk of stream)`, then `answer`. Leaving the loop early
+ * cancels the call (settled and recorded as cancelled). */
+export declare class ChatStream implements AsyncIterable<ChatChunk> {
+  /** The answer once the stream is over (at once for a refusal), else `null`. */
+  get answer(): GovernedAnswer | null
+  /** Refused before anything was sent: no chunk will come. */
+  get refused(): boolean
+  /** The next chunk, or `null` once the stream is over. */
+  next(): Promise<ChatChunk | null>
+  /** Stops reading: the call is settled and recorded as cancelled. */
+  cancel(): Promise<void>
+  [Symbol.asyncIterator](): AsyncIterator<ChatChunk>
+}
+
+/** The governed call for callers that do their own HTTP. */
+export declare class Governor {
+  constructor(guard: Guard, options?: { ledger?: Ledger | null; trail?: AuditTrail | null; hashKeyHex?: string })
+  /** Decides and reserves: `{refused: answer}` (recorded; send nothing) or a `Call` to send. */
+  begin(principal: Principal | string, request: string | Record<string, unknown>): { refused: GovernedAnswer } | Call
+}
+
+/** A call begun by `Governor.begin`. */
+export declare class Call {
+  /** The request to POST to OpenRouter's `/chat/completions`. */
+  get request(): Record<string, unknown>
+  get requestJson(): string
+  /** Completes with OpenRouter's HTTP status and body (text or an object): the answer. */
+  complete(status: number, body: string | Record<string, unknown>): GovernedAnswer
+  /** Ends the call without an answer: the caller's HTTP failed (`message` is recorded). */
+  fail(message: string): void
+}

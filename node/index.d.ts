@@ -367,6 +367,147 @@ export interface AuditRecord {
   }
 }
 
+/*
+ * The governed call: one call that applies the policy, reserves the budget, sends to OpenRouter,
+ * checks who served, filters the answer, settles and writes one audit record. Answers are the
+ * core's own JSON (snake_case keys), the same in every language.
+ */
+
+/** A DLP finding of a governed call (request paths under `/messages`, answer under `/choices`). */
+export interface GovernedFinding {
+  path: string
+  detector: string
+  category: string
+  action: string
+  start?: number
+  end?: number
+}
+
+/** What a governed call ended with. Denials, violations and upstream errors are answers with
+ * `allowed: false`, not errors. */
+export interface GovernedAnswer {
+  /** Sent, served inside the policy and answered without error. */
+  allowed: boolean
+  /** Why not: the policy's reasons, a budget denial, a violation, an upstream error. */
+  reasons: { code: string; rule: string; message: string; shadow: boolean }[]
+  /** What did not deny: shadow rules, removed fallbacks, a lowered `max_tokens`, failing open. */
+  notices: { code: string; rule: string; message: string; shadow: boolean }[]
+  /** OpenRouter's response as the application may see it (for a stream, the chunks put back
+   * together); `null` when nothing was sent. */
+  response: ChatCompletion | null
+  /** OpenRouter's HTTP status, when it was called. */
+  status: number | null
+  stream: boolean
+  findings: GovernedFinding[]
+  spend: SpendRecord | null
+  audit: AuditReceipt | null
+  /** The governance path failed and the policy's `on_error: allow` let the call through. */
+  fail_open: boolean
+}
+
+/** An OpenRouter chat completion (or an error body), loosely typed. */
+export interface ChatCompletion {
+  id?: string
+  model?: string
+  provider?: string
+  choices?: {
+    index?: number
+    message?: { role?: string; content?: string | null; [key: string]: unknown }
+    finish_reason?: string | null
+    [key: string]: unknown
+  }[]
+  usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number; cost?: number; [key: string]: unknown }
+  error?: { code?: number | string; message?: string; metadata?: unknown }
+  [key: string]: unknown
+}
+
+/** A chunk of an OpenRouter stream (filtered), loosely typed. */
+export interface ChatChunk {
+  id?: string
+  model?: string
+  provider?: string
+  choices?: {
+    index?: number
+    delta?: { role?: string; content?: string | null; [key: string]: unknown }
+    finish_reason?: string | null
+    [key: string]: unknown
+  }[]
+  usage?: { prompt_tokens?: number; completion_tokens?: number; cost?: number; [key: string]: unknown }
+  error?: { code?: number | string; message?: string; metadata?: unknown }
+  [key: string]: unknown
+}
+
+/** How a `Client` reaches OpenRouter; every field optional. The key is read from `apiKeyFile`
+ * (first line), else from the environment variable `apiKeyEnv` (default `OPENROUTER_API_KEY`). */
+export interface ClientOptions {
+  ledger?: Ledger | null
+  trail?: AuditTrail | null
+  /** Default `$OPENROUTER_BASE_URL`, else `https://openrouter.ai/api/v1`. */
+  baseUrl?: string
+  apiKeyEnv?: string
+  apiKeyFile?: string
+  /** `HTTP-Referer` and `X-Title` (OpenRouter's app attribution). */
+  referer?: string
+  title?: string
+  timeoutMs?: number
+  connectTimeoutMs?: number
+  maxRetries?: number
+  backoffMs?: number
+  /** The key of the policy's `hash` action, as hex. */
+  hashKeyHex?: string
+}
+
+/** A `fetch` for OpenAI-compatible SDKs (`new OpenAI({fetch})`). */
+export type GovernedFetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
+/** A governed client: routeguard's own connection to OpenRouter. */
+export declare class Client {
+  constructor(guard: Guard, options?: ClientOptions)
+  /** The base URL calls go to. */
+  get baseUrl(): string
+  /** One governed chat completion (on the libuv thread pool). */
+  chat(principal: Principal | string, request: string | Record<string, unknown>): Promise<GovernedAnswer>
+  /** `chat`, blocking the JavaScript thread (works with a `callback` audit sink). */
+  chatSync(principal: Principal | string, request: string | Record<string, unknown>): GovernedAnswer
+  /** A governed stream, once the first byte arrived (or at once for a refusal). */
+  stream(principal: Principal | string, request: string | Record<string, unknown>): Promise<ChatStream>
+  /** A WHATWG `fetch`: `POST …/chat/completions` becomes a governed call for `principal`
+   * (refusals and violations are 403 with `error.metadata.routeguard`); other paths are 404. */
+  fetch(principal: Principal | string): GovernedFetch
+}
+
+/** A governed stream: `for await (const chunk of stream)`, then `answer`. Leaving the loop early
+ * cancels the call (settled and recorded as cancelled). */
+export declare class ChatStream implements AsyncIterable<ChatChunk> {
+  /** The answer once the stream is over (at once for a refusal), else `null`. */
+  get answer(): GovernedAnswer | null
+  /** Refused before anything was sent: no chunk will come. */
+  get refused(): boolean
+  /** The next chunk, or `null` once the stream is over. */
+  next(): Promise<ChatChunk | null>
+  /** Stops reading: the call is settled and recorded as cancelled. */
+  cancel(): Promise<void>
+  [Symbol.asyncIterator](): AsyncIterator<ChatChunk>
+}
+
+/** The governed call for callers that do their own HTTP. */
+export declare class Governor {
+  constructor(guard: Guard, options?: { ledger?: Ledger | null; trail?: AuditTrail | null; hashKeyHex?: string })
+  /** Decides and reserves: `{refused: answer}` (recorded; send nothing) or a `Call` to send. */
+  begin(principal: Principal | string, request: string | Record<string, unknown>): { refused: GovernedAnswer } | Call
+}
+
+/** A call begun by `Governor.begin`. */
+export declare class Call {
+  /** The request to POST to OpenRouter's `/chat/completions`. */
+  get request(): Record<string, unknown>
+  get requestJson(): string
+  /** Completes with OpenRouter's HTTP status and body (text or an object): the answer. */
+  complete(status: number, body: string | Record<string, unknown>): GovernedAnswer
+  /** Ends the call without an answer: the caller's HTTP failed (`message` is recorded). */
+  fail(message: string): void
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -526,6 +667,81 @@ export declare class Ledger {
   recordsAsync(sinceMs?: number | null, untilMs?: number | null): Promise<SpendRecord[]>
   /** `report` on the libuv thread pool. */
   reportAsync(by?: string | undefined | null, window?: string | undefined | null, nowMs?: number | undefined | null): Promise<SpendReport>
+}
+
+/**
+ * A call begun by `NativeGovernor.begin`, to be completed with OpenRouter's status and body (or
+ * failed). Dropped without either, it is settled and recorded as cancelled.
+ */
+export declare class NativeCall {
+  /** The request to POST to OpenRouter's `/chat/completions`, as JSON text. */
+  get request(): string
+  /**
+   * Completes the call with OpenRouter's HTTP status and body (text): verify, response DLP,
+   * settle, record. Returns the answer as JSON text; a second completion throws
+   * `invalid_argument`.
+   */
+  complete(status: number, body: string): string
+  /** Ends the call without an answer (the caller's HTTP failed); `message` is recorded. */
+  fail(message: string): void
+}
+
+/**
+ * A governed stream: chunks (JSON text, OpenRouter's chunk shape, filtered) until `null`, then
+ * the answer. Dropped unfinished, it is cancelled (settled and recorded as cancelled).
+ */
+export declare class NativeChatStream {
+  /** The next chunk as JSON text, or `null` once the stream is over (libuv thread pool). */
+  next(): Promise<string | null>
+  /** `next`, blocking the JavaScript thread. */
+  nextSync(): string | null
+  /** Stops reading: the call is settled and recorded as cancelled (libuv thread pool). */
+  cancel(): Promise<void>
+  /** `cancel`, blocking the JavaScript thread. */
+  cancelSync(): void
+  /** The answer as JSON text once the stream is over (at once for a refusal), else `null`. */
+  answer(): string | null
+}
+
+/**
+ * A governed client with routeguard's own connection to OpenRouter (wrapped by `Client` in
+ * `index.js`). The OpenRouter key comes from `api_key_file` or the environment, never from the
+ * application's code.
+ */
+export declare class NativeClient {
+  /**
+   * A client over `guard`, settling on `ledger` and recording on `trail` when given;
+   * `options` (an object or JSON text): `{base_url?, api_key_env?, api_key_file?, referer?,
+   * title?, timeout_ms?, connect_timeout_ms?, max_retries?, backoff_ms?, hash_key_hex?}`.
+   */
+  constructor(guard: Guard, ledger?: Ledger | null, trail?: AuditTrail | null, options?: string | Record<string, unknown> | null)
+  /** The base URL calls go to. */
+  get baseUrl(): string
+  /** One governed chat completion on the libuv thread pool: the answer as JSON text. */
+  chat(principal: Principal | string, request: string | Record<string, unknown>): Promise<string>
+  /** `chat`, blocking the JavaScript thread. */
+  chatSync(principal: Principal | string, request: string | Record<string, unknown>): string
+  /**
+   * A governed stream on the libuv thread pool, resolved once the first byte arrived (or at
+   * once for a refusal).
+   */
+  stream(principal: Principal | string, request: string | Record<string, unknown>): Promise<NativeChatStream>
+  /** `stream`, blocking the JavaScript thread until the first byte. */
+  streamSync(principal: Principal | string, request: string | Record<string, unknown>): NativeChatStream
+}
+
+/** The governed call for callers that send the request themselves (wrapped by `Governor`). */
+export declare class NativeGovernor {
+  /**
+   * A governor over `guard`, settling on `ledger` and recording on `trail` when given;
+   * `options` is read for `hash_key_hex` only.
+   */
+  constructor(guard: Guard, ledger?: Ledger | null, trail?: AuditTrail | null, options?: string | Record<string, unknown> | null)
+  /**
+   * Decides and reserves: `{refused: answerJson}` (recorded; nothing to send) or a call whose
+   * `request` is to be POSTed to OpenRouter's `/chat/completions`.
+   */
+  begin(principal: Principal | string, request: string | Record<string, unknown>): NativeRefused | NativeCall
 }
 
 /**
@@ -789,6 +1005,11 @@ export declare function isRouteguardError(error: unknown): error is RouteguardEr
 
 /** r" Whether a detector finds personal data or a secret. */
 export type Kind = 'pii' | 'secret'
+
+/** A refused call: the answer as JSON text; nothing is sent. */
+export interface NativeRefused {
+  refused: string
+}
 
 /** A DLP finding in a prepared request: where and what, never the value. */
 export interface PreparedFinding {

@@ -135,9 +135,313 @@ Object.defineProperty(binding.AuditTrail.prototype, Symbol.for('nodejs.util.insp
   configurable: true,
 })
 
+// The governed call. The native classes (`NativeClient`, `NativeChatStream`, `NativeGovernor`,
+// `NativeCall`) hand answers and chunks over as JSON text; the classes below parse them into
+// objects, make a stream async-iterable, and build the WHATWG `fetch` drop-in.
+
+/** The client options (camelCase here) as the core's snake_case JSON; unknown keys throw. */
+const CLIENT_OPTIONS = {
+  baseUrl: 'base_url',
+  apiKeyEnv: 'api_key_env',
+  apiKeyFile: 'api_key_file',
+  referer: 'referer',
+  title: 'title',
+  timeoutMs: 'timeout_ms',
+  connectTimeoutMs: 'connect_timeout_ms',
+  maxRetries: 'max_retries',
+  backoffMs: 'backoff_ms',
+  hashKeyHex: 'hash_key_hex',
+}
+
+function splitOptions(options, allowed, what) {
+  if (options === undefined || options === null) options = {}
+  if (typeof options !== 'object') throw new TypeError(`routeguard: ${what} options must be an object`)
+  const { ledger = null, trail = null, ...rest } = options
+  const core = {}
+  for (const [key, value] of Object.entries(rest)) {
+    if (!(key in allowed)) {
+      throw new TypeError(`routeguard: unknown ${what} option \`${key}\` (expected ledger, trail, ${Object.keys(allowed).join(', ')})`)
+    }
+    if (value !== undefined && value !== null) core[allowed[key]] = value
+  }
+  return { ledger, trail, json: JSON.stringify(core) }
+}
+
+const parseAnswer = (text) => (text === null || text === undefined ? null : JSON.parse(text))
+
+/** A governed stream: `for await (const chunk of stream)` gives OpenRouter's chunks (filtered);
+ * `answer` is set once the stream is over (at once for a refusal). Leaving the loop early
+ * cancels the call (settled and recorded as cancelled). */
+class ChatStream {
+  #native
+  #answer = null
+  #finished = false
+
+  constructor(native) {
+    this.#native = native
+    this.#answer = parseAnswer(native.answer())
+    this.#finished = this.#answer !== null
+  }
+
+  /** The answer once the stream is over, else `null`. */
+  get answer() {
+    if (this.#answer === null) this.#answer = parseAnswer(this.#native.answer())
+    return this.#answer
+  }
+
+  /** Refused before anything was sent (or failed before the first token): no chunk will come. */
+  get refused() {
+    return this.#finished && this.#answer !== null && this.#answer.status === null
+  }
+
+  /** The next chunk, or `null` once the stream is over. */
+  async next() {
+    if (this.#finished) return null
+    const text = await this.#native.next()
+    if (text === null) {
+      this.#finished = true
+      return null
+    }
+    return JSON.parse(text)
+  }
+
+  /** Stops reading: the call is settled and recorded as cancelled. No-op once over. */
+  async cancel() {
+    if (this.#finished && this.answer !== null) return
+    this.#finished = true
+    await this.#native.cancel()
+  }
+
+  [Symbol.asyncIterator]() {
+    return {
+      next: async () => {
+        const chunk = await this.next()
+        return chunk === null ? { done: true, value: undefined } : { done: false, value: chunk }
+      },
+      return: async () => {
+        await this.cancel()
+        return { done: true, value: undefined }
+      },
+    }
+  }
+}
+
+/** The body of an SSE event. */
+const sse = (text) => `data: ${text}\n\n`
+
+/** Whether an answer is an upstream error only (no refusal or violation of routeguard's). */
+function upstreamOnly(answer) {
+  return answer.reasons.length > 0 && answer.reasons.every((r) => r.code === 'upstream_error')
+}
+
+/** The 403 envelope of a refusal or a violation: OpenRouter's error shape, routeguard's answer
+ * (without the response) under `metadata.routeguard`. */
+function refusalBody(answer) {
+  const { response, ...routeguard } = answer
+  const why = answer.reasons.map((r) => `${r.code}: ${r.message}`).join('; ') || 'refused'
+  return { error: { code: 403, message: `routeguard: ${why}`, metadata: { routeguard } } }
+}
+
+function jsonResponse(status, body) {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+}
+
+/** The HTTP response a finished (or refused) answer stands for. */
+function answerResponse(answer) {
+  if (answer.allowed) return jsonResponse(200, answer.response)
+  if (upstreamOnly(answer) && answer.response !== null) return jsonResponse(answer.status ?? 502, answer.response)
+  return jsonResponse(403, refusalBody(answer))
+}
+
+const BAD_INPUT = new Set(['invalid_json', 'invalid_request', 'invalid_argument', 'input_too_large', 'invalid_utf8'])
+
+/** A routeguard error of bad input as a 400; anything else (transport, store, audit) rejects. */
+function errorResponse(error) {
+  if (binding.isRouteguardError(error) && BAD_INPUT.has(error.code)) {
+    return jsonResponse(400, { error: { code: 400, message: error.message, metadata: { routeguard: { code: error.code } } } })
+  }
+  throw error
+}
+
+/** The URL, method and body text of a fetch call (`input` a string, a URL or a Request). */
+async function fetchParts(input, init) {
+  init = init || {}
+  const isRequest = typeof input === 'object' && input !== null && !(input instanceof URL) && typeof input.url === 'string'
+  const url = isRequest ? input.url : String(input)
+  const method = String(init.method || (isRequest ? input.method : 'GET')).toUpperCase()
+  let body = init.body
+  if ((body === undefined || body === null) && isRequest && input.body !== null) body = await input.text()
+  if (body !== undefined && body !== null && typeof body !== 'string') body = await new Response(body).text()
+  const signal = init.signal || (isRequest ? input.signal : undefined)
+  return { url, method, body: body ?? '', signal }
+}
+
+/** The SSE response of an allowed stream: chunks as they arrive, then `[DONE]`; a violation
+ * found on the way ends with a 403 error event. Cancelling the body cancels the call. */
+function streamResponse(stream, signal) {
+  const encoder = new TextEncoder()
+  const onAbort = () => stream.cancel().catch(() => {})
+  if (signal) signal.addEventListener('abort', onAbort, { once: true })
+  const body = new ReadableStream({
+    async pull(controller) {
+      try {
+        const chunk = await stream.next()
+        if (chunk !== null) {
+          controller.enqueue(encoder.encode(sse(JSON.stringify(chunk))))
+          return
+        }
+        const answer = stream.answer
+        if (answer !== null && !answer.allowed && !upstreamOnly(answer)) {
+          controller.enqueue(encoder.encode(sse(JSON.stringify(refusalBody(answer)))))
+        }
+        controller.enqueue(encoder.encode(sse('[DONE]')))
+        if (signal) signal.removeEventListener('abort', onAbort)
+        controller.close()
+      } catch (error) {
+        controller.error(error)
+      }
+    },
+    async cancel() {
+      if (signal) signal.removeEventListener('abort', onAbort)
+      await stream.cancel()
+    },
+  })
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+  })
+}
+
+/** A governed client: routeguard's own connection to OpenRouter, over a guard with its ledger
+ * and audit trail. The OpenRouter key comes from `apiKeyFile` or the environment. */
+class Client {
+  #native
+
+  constructor(guard, options) {
+    const { ledger, trail, json } = splitOptions(options, CLIENT_OPTIONS, 'client')
+    this.#native = new binding.NativeClient(guard, ledger, trail, json)
+  }
+
+  /** The base URL calls go to. */
+  get baseUrl() {
+    return this.#native.baseUrl
+  }
+
+  /** One governed chat completion (on the libuv thread pool): the answer. */
+  async chat(principal, request) {
+    return JSON.parse(await this.#native.chat(principal, request))
+  }
+
+  /** `chat`, blocking the JavaScript thread (works with a callback audit sink). */
+  chatSync(principal, request) {
+    return JSON.parse(this.#native.chatSync(principal, request))
+  }
+
+  /** A governed stream, once the first byte arrived (or at once for a refusal). */
+  async stream(principal, request) {
+    return new ChatStream(await this.#native.stream(principal, request))
+  }
+
+  /** A WHATWG `fetch` for OpenAI-compatible SDKs: `POST …/chat/completions` becomes a governed
+   * call for `principal`; everything else is a 404. The SDK's Authorization header is ignored. */
+  fetch(principal) {
+    const client = this
+    return async function routeguardFetch(input, init) {
+      const { url, method, body, signal } = await fetchParts(input, init)
+      let path
+      try {
+        path = new URL(url).pathname
+      } catch {
+        path = url
+      }
+      if (method !== 'POST' || !path.replace(/\/+$/, '').endsWith('/chat/completions')) {
+        return jsonResponse(404, {
+          error: { code: 404, message: `routeguard governs chat completions only (POST …/chat/completions), not ${method} ${path}` },
+        })
+      }
+      let request
+      try {
+        request = JSON.parse(body)
+      } catch {
+        return jsonResponse(400, { error: { code: 400, message: 'routeguard: the request body is not JSON' } })
+      }
+      try {
+        if (request !== null && typeof request === 'object' && request.stream === true) {
+          const stream = await client.stream(principal, request)
+          if (stream.answer !== null) return answerResponse(stream.answer)
+          return streamResponse(stream, signal)
+        }
+        return answerResponse(await client.chat(principal, request))
+      } catch (error) {
+        return errorResponse(error)
+      }
+    }
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return `Client { baseUrl: ${JSON.stringify(this.baseUrl)} }`
+  }
+}
+
+/** A call begun by `Governor.begin`: POST `request` to OpenRouter's `/chat/completions`
+ * yourself, then `complete(status, body)` (or `fail(message)` when the HTTP failed). */
+class Call {
+  #native
+
+  constructor(native) {
+    this.#native = native
+  }
+
+  /** The request to send, as an object. */
+  get request() {
+    return JSON.parse(this.#native.request)
+  }
+
+  /** The request to send, as JSON text. */
+  get requestJson() {
+    return this.#native.request
+  }
+
+  /** Completes with OpenRouter's HTTP status and body (text or an object): the answer. */
+  complete(status, body) {
+    const text = typeof body === 'string' ? body : JSON.stringify(body)
+    return JSON.parse(this.#native.complete(status, text))
+  }
+
+  /** Ends the call without an answer: the caller's HTTP failed (`message` is recorded). */
+  fail(message) {
+    this.#native.fail(String(message))
+  }
+}
+
+/** The governed call for callers that do their own HTTP. */
+class Governor {
+  #native
+
+  constructor(guard, options) {
+    const { ledger, trail, json } = splitOptions(options, { hashKeyHex: 'hash_key_hex' }, 'governor')
+    this.#native = new binding.NativeGovernor(guard, ledger, trail, json)
+  }
+
+  /** Decides and reserves: `{refused: answer}` (recorded; send nothing) or a `Call` to send. */
+  begin(principal, request) {
+    const begun = this.#native.begin(principal, request)
+    if (begun instanceof binding.NativeCall) return new Call(begun)
+    return { refused: JSON.parse(begun.refused) }
+  }
+}
+
+module.exports.ChatStream = ChatStream
+module.exports.Call = Call
+module.exports.Client = Client
+module.exports.Governor = Governor
 module.exports.AuditTrail = binding.AuditTrail
 module.exports.Guard = binding.Guard
 module.exports.Ledger = binding.Ledger
+module.exports.NativeCall = binding.NativeCall
+module.exports.NativeChatStream = binding.NativeChatStream
+module.exports.NativeClient = binding.NativeClient
+module.exports.NativeGovernor = binding.NativeGovernor
 module.exports.Prepared = binding.Prepared
 module.exports.Scanner = binding.Scanner
 module.exports.SpendReport = binding.SpendReport

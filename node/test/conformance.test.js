@@ -3,17 +3,22 @@
 // walked, so a file the lead adds later is picked up; a file without a runner here fails. The
 // DLP files run through `Scanner`, the policy files through `Guard`, the budget files through
 // `Ledger` (memory, SQLite, and PostgreSQL when ROUTEGUARD_TEST_POSTGRES names a database), the
-// audit files through `AuditTrail`, `Guard.audit`, `auditVerifyText` and `canonicalJson`.
+// audit files through `AuditTrail`, `Guard.audit`, `auditVerifyText` and `canonicalJson`, the
+// governed calls through `Client` and `Governor` against the local OpenRouter stand-in.
 
 const assert = require('node:assert/strict')
 const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const { describe, it } = require('node:test')
+const { after, before, describe, it } = require('node:test')
+
+const { keyFile, startMock } = require('./support/mock-openrouter.js')
 
 const {
   AuditTrail,
+  Client,
+  Governor,
   Guard,
   Ledger,
   Prepared,
@@ -600,6 +605,80 @@ const RUNNERS = {
     }
   },
 
+  'governed/calls.json': (doc) => {
+    const { chain_key: chainKey } = corpus('audit/records.json')
+    let mock
+    let key
+    before(async () => {
+      mock = await startMock()
+      key = keyFile('sk-or-v1-conformance')
+    })
+    after(() => mock.stop())
+    const textOf = (response) => response?.choices?.[0]?.message?.content ?? ''
+    for (const c of doc.cases) {
+      it(c.name, async () => {
+        await mock.reset()
+        if (c.script !== undefined && c.script !== null) await mock.script(c.script)
+        const guard = new Guard(doc.policies[c.policy])
+        const ledger = new Ledger('memory:')
+        const trail = AuditTrail.open(
+          { sink: { type: 'memory' }, writer: 'governed.1', prompt: 'full', response: 'hash' },
+          Buffer.from(chainKey, 'hex'),
+        )
+        let answer
+        let text = ''
+        let chunks = 0
+        if (c.mode === 'chat') {
+          const client = new Client(guard, { ledger, trail, baseUrl: mock.base, backoffMs: 5, apiKeyFile: key })
+          answer = await client.chat(c.principal, c.request)
+          text = textOf(answer.response)
+        } else if (c.mode === 'stream') {
+          const client = new Client(guard, { ledger, trail, baseUrl: mock.base, backoffMs: 5, apiKeyFile: key })
+          const stream = await client.stream(c.principal, c.request)
+          for await (const chunk of stream) {
+            chunks += 1
+            text += chunk.choices?.[0]?.delta?.content ?? ''
+          }
+          answer = stream.answer
+        } else if (c.mode === 'complete') {
+          const begun = new Governor(guard, { ledger, trail }).begin(c.principal, c.request)
+          if ('refused' in begun) {
+            answer = begun.refused
+          } else {
+            const response = await fetch(`${mock.base}/chat/completions`, {
+              method: 'POST',
+              headers: { authorization: 'Bearer sk-or-v1-conformance', 'content-type': 'application/json' },
+              body: begun.requestJson,
+            })
+            answer = begun.complete(response.status, await response.text())
+            text = textOf(answer.response)
+          }
+        } else {
+          assert.fail(`unknown mode ${c.mode}`)
+        }
+        assertLike(answer, c.expect, 'answer')
+        if (c.expect_text !== undefined) assert.equal(text, c.expect_text, 'text')
+        if (c.expect_chunks_min !== undefined) assert.ok(chunks >= c.expect_chunks_min, `${chunks} chunks`)
+        if ('expect_sent' in c) {
+          const sent = await mock.chatBodies()
+          if (c.expect_sent === null) assert.equal(sent.length, 0, 'a request was sent')
+          else {
+            assert.ok(sent.length > 0, 'no request was sent')
+            assertLike(sent.at(-1), c.expect_sent, 'sent')
+          }
+        }
+        const lines = trail.lines().filter((line) => JSON.parse(line).kind === 'interaction')
+        assert.equal(lines.length, 1, 'one interaction record')
+        if (c.expect_record !== undefined) assertLike(JSON.parse(lines[0]), c.expect_record, 'record')
+        for (const absent of c.expect_absent ?? []) {
+          assert.ok(!lines[0].includes(absent), `the record holds ${absent}`)
+          assert.ok(!JSON.stringify(answer).includes(absent), `the answer holds ${absent}`)
+        }
+        if (c.expect_spend_records !== undefined) assert.equal(ledger.records().length, c.expect_spend_records, 'settlements')
+      })
+    }
+  },
+
   'policy/policy_errors.json': (doc) => {
     for (const c of doc.cases) {
       it(c.name, () => {
@@ -614,6 +693,21 @@ const RUNNERS = {
       })
     }
   },
+}
+
+/** `actual` matches `expected` as everywhere in the corpus: objects on the keys given, lists in
+ * length and order, other values equal. */
+function assertLike(actual, expected, where) {
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${where}: not a list`)
+    assert.equal(actual.length, expected.length, `${where}: length`)
+    expected.forEach((e, i) => assertLike(actual[i], e, `${where}[${i}]`))
+  } else if (expected !== null && typeof expected === 'object') {
+    assert.ok(actual !== null && typeof actual === 'object', `${where}: not an object (${JSON.stringify(actual)})`)
+    for (const [key, value] of Object.entries(expected)) assertLike(actual[key], value, `${where}.${key}`)
+  } else {
+    assert.deepEqual(actual, expected, where)
+  }
 }
 
 function walk(dir, prefix = '') {

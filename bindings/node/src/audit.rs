@@ -411,6 +411,11 @@ impl AuditTrail {
         call(&self.inner)
     }
 
+    /// Whether the trail writes to a JavaScript callback (usable from the JavaScript thread only).
+    pub(crate) fn has_callback(&self) -> bool {
+        self.callback.is_some()
+    }
+
     /// The trail for an async call, refused for a callback sink.
     fn for_async(&self, method: &str) -> CoreResult<HostAuditTrail> {
         if self.callback.is_some() {

@@ -388,7 +388,7 @@ fn verify_args(
 /// safe.
 #[napi]
 pub struct Guard {
-    inner: HostGuard,
+    pub(crate) inner: HostGuard,
 }
 
 #[napi]

@@ -7,10 +7,13 @@
 //! `Guard` makes the policy decisions (`prepare`, `verify`); a denial is a value, not an error.
 //! `Ledger` holds budget reservations and spend records (`Guard.reserve`, `Guard.settle`).
 //! `AuditTrail` writes the tamper-evident audit log (`Guard.audit`); `auditVerify`,
-//! `auditSearch` and `auditExport` read it.
+//! `auditSearch` and `auditExport` read it. `NativeClient` (the governed call to OpenRouter,
+//! whole or streamed) and `NativeGovernor` (the same for callers that do their own HTTP) are
+//! wrapped by `Client` and `Governor` in `node/index.js`.
 
 mod audit;
 mod budget;
+mod client;
 mod convert;
 mod error;
 mod guard;
@@ -23,6 +26,7 @@ pub use audit::{
     AuditTrail,
 };
 pub use budget::{Ledger, SpendReport};
+pub use client::{Blocking, NativeCall, NativeChatStream, NativeClient, NativeGovernor, Refused};
 pub use error::{error_codes, is_routeguard_error, RouteguardErrorCode};
 pub use guard::{
     Decision, Guard, GuardOptions, PrepareOptions, Prepared, PreparedFinding, PreparedJson,

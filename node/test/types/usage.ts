@@ -2,6 +2,10 @@
 // API as the tests use it. Not run.
 import {
   AuditTrail,
+  Call,
+  ChatStream,
+  Client,
+  Governor,
   Guard,
   Ledger,
   Prepared,
@@ -191,6 +195,30 @@ auditExport('audit', 'xml')
 AuditTrail.open({ sink: { type: 'memory' }, prompt: 'some' }, chainKey)
 // @ts-expect-error: not an error code
 const wrong: RouteguardErrorCode = 'not_a_code'
+
+// The governed call.
+async function governed(): Promise<void> {
+  const client = new Client(new Guard('{}'), { ledger: new Ledger('memory:'), baseUrl: 'http://127.0.0.1:1/api/v1', maxRetries: 0 })
+  const answer = await client.chat({ user: 'u', workspace: 'w' }, { model: 'x/y', messages: [] })
+  const allowed: boolean = answer.allowed
+  const content: string | null | undefined = answer.response?.choices?.[0]?.message?.content
+  const stream: ChatStream = await client.stream({ user: 'u', workspace: 'w' }, { model: 'x/y', messages: [], stream: true })
+  for await (const chunk of stream) void chunk.choices?.[0]?.delta?.content
+  const after: number | null | undefined = stream.answer?.status
+  const governedFetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response> = client.fetch({ user: 'u', workspace: 'w' })
+  const begun = new Governor(new Guard('{}')).begin({ user: 'u', workspace: 'w' }, { model: 'x/y', messages: [] })
+  if (begun instanceof Call) {
+    const done: boolean = begun.complete(200, '{}').allowed
+    begun.fail('x')
+    void done
+  } else {
+    void begun.refused.reasons[0]?.code
+  }
+  // @ts-expect-error: the key never comes from the application's code
+  new Client(new Guard('{}'), { apiKey: 'sk-or-v1-x' })
+  void [allowed, content, after, governedFetch]
+}
+void governed
 
 void [matched, size, inline, released, pending, country, later, names, wrong, guards, hash, codes, guarded]
 void [backend, denied, states, spent, csv, hhi]
