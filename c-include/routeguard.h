@@ -25,7 +25,7 @@
  * from the object it came from and stays valid until that object is freed.
  *
  * Ownership. Every object made by a function (rg_scanner_new, rg_scanner_scan, rg_guard_new,
- * rg_guard_prepare, ...) is owned by the caller and freed with the matching *_free function;
+ * rg_guard_prepare, rg_client_new, rg_governor_begin, ...) is owned by the caller and freed with the matching *_free function;
  * every *_free accepts NULL. Objects returned by accessors as const pointers (*_get, *_findings,
  * *_reasons, *_notices, rg_decision_prepared) are borrowed from their owner: never free them, and
  * do not use them after the owner is freed (an rg_prepared lives as long as its rg_decision).
@@ -39,9 +39,10 @@
  * library installs a Rust panic hook that prints nothing, so no scanned text reaches stderr.
  *
  * Threads. rg_scanner, rg_guard, rg_vault, rg_ledger, rg_audit_trail and all result objects
- * (rg_decision with its rg_prepared, rg_verification, ...) are immutable or internally locked:
- * each may be used from many threads at once (an audit trail's callback then runs on whichever
- * thread writes). rg_options may be shared by concurrent calls once built, but a setter
+ * (rg_decision with its rg_prepared, rg_verification, ...), rg_client, rg_governor and rg_call
+ * are immutable or internally locked: each may be used from many threads at once (an audit
+ * trail's callback then runs on whichever thread writes; a chunk callback on the thread that
+ * called rg_client_stream). rg_options may be shared by concurrent calls once built, but a setter
  * must not run while another thread uses the same options. An rg_stream is used by one thread at
  * a time (it may move between threads). Freeing an object while another thread uses it is undefined.
  *
@@ -165,6 +166,17 @@ typedef struct rg_applied rg_applied;
 // `rg_audit_trail_free`, which closes it first when `rg_audit_trail_close` was not called.
 typedef struct rg_audit_trail rg_audit_trail;
 
+// A governed call begun by `rg_governor_begin`: the budget is reserved and the request to send
+// is ready (`rg_call_request`). End it once with `rg_call_complete` (OpenRouter's answer) or
+// `rg_call_fail` (the caller's HTTP failed), then free it with `rg_call_free`; a call freed
+// unfinished is settled and recorded as cancelled. Internally locked.
+typedef struct rg_call rg_call;
+
+// A governed client: a guard with its ledger and audit trail, and routeguard's own connection to
+// OpenRouter. Internally synchronised: one client may be used from many threads at once. Free
+// it with `rg_client_free` once no call uses it.
+typedef struct rg_client rg_client;
+
 // The outcome of `rg_guard_prepare`: allowed (with the request to send) or denied (with
 // reasons). Immutable, so it may be read from many threads at once. Free it with
 // `rg_decision_free`, which also frees its prepared request, reasons and notices.
@@ -180,6 +192,12 @@ typedef struct rg_finding rg_finding;
 // A list of findings, in text order. Made by `rg_scanner_scan` (free it with `rg_findings_free`)
 // or borrowed from a redaction, request scan or stream release (then never freed on its own).
 typedef struct rg_findings rg_findings;
+
+// A governor: a guard with its ledger and audit trail, for callers that send requests with
+// their own HTTP (`rg_governor_begin`, then `rg_call_complete` or `rg_call_fail`). Immutable:
+// one governor may be used from many threads at once. Free it with `rg_governor_free`; calls
+// begun by it stay valid after.
+typedef struct rg_governor rg_governor;
 
 // A policy over a provider catalogue. Immutable: one guard may be used from many threads at
 // once. Free it with `rg_guard_free` once no call uses it; decisions and verifications do not
@@ -283,6 +301,17 @@ typedef int (*rg_audit_line_callback)(void *user_data,
 
 // How `rg_audit_export` writes the log: one of the `RG_AUDIT_EXPORT_*` values.
 typedef uint32_t rg_audit_export_format;
+
+// The function `rg_client_stream` calls with each chunk as it arrives: `chunk` is the chunk's
+// JSON (OpenRouter's `chat.completion.chunk` shape, after the policy's response filtering), `len`
+// bytes of UTF-8 followed by a NUL byte not counted in `len`; it is valid only during the call.
+// Return 0 to go on; anything else cancels the stream: routeguard stops reading, settles the
+// budget and records the call as cancelled, and `rg_client_stream` still returns the answer.
+// The callback runs on the thread that called `rg_client_stream`; it must not unwind or
+// `longjmp`, and must not free the client.
+typedef int (*rg_chunk_fn)(void *user_data,
+                           const char *chunk,
+                           size_t len);
 
 // The built-in default profile (every detector, default actions); `config` must be empty.
 #define RG_CONFIG_DEFAULT 0
@@ -1522,6 +1551,175 @@ rg_result rg_guard_audit(const struct rg_guard *guard,
                          int64_t now_ms,
                          struct rg_text **out,
                          struct rg_error **err);
+
+// Makes a governed client over `guard` and, when not NULL, `ledger` (budgets are reserved and
+// settled on it) and `trail` (each call writes one record to it), and stores it in `*out`. The
+// client holds its own references: the guard, ledger and trail may be freed before it.
+// `options` (JSON; NULL or empty: all defaults) is `{base_url?, api_key_env?, api_key_file?,
+// referer?, title?, timeout_ms?, connect_timeout_ms?, max_retries?, backoff_ms?,
+// hash_key_hex?}`. The API key is read from `api_key_file`, else from the environment variable
+// `api_key_env` (default `OPENROUTER_API_KEY`), never from the application; the base URL
+// defaults to `$OPENROUTER_BASE_URL`, else `https://openrouter.ai/api/v1`. Options that are not
+// valid are `RG_INVALID_ARGUMENT`, no key `RG_MISSING_API_KEY`.
+//
+// # Safety
+// `guard` is NULL or live; `ledger` and `trail` are NULL or live; `options` is NULL (only with
+// `options_len == 0`) or readable for `options_len` bytes; `out` is writable; `err` is NULL or
+// writable.
+rg_result rg_client_new(const struct rg_guard *guard,
+                        const struct rg_ledger *ledger,
+                        const struct rg_audit_trail *trail,
+                        const uint8_t *options,
+                        size_t options_len,
+                        struct rg_client **out,
+                        struct rg_error **err);
+
+// Frees a client. NULL is a no-op.
+//
+// # Safety
+// `client` is NULL or an `rg_client` not freed before, that no other thread is using.
+void rg_client_free(struct rg_client *client);
+
+// The base URL the client sends to (e.g. `https://openrouter.ai/api/v1`). Valid until the
+// client is freed; empty for NULL.
+//
+// # Safety
+// `client` is NULL or a live `rg_client`.
+struct rg_str rg_client_base_url(const struct rg_client *client);
+
+// Makes one governed chat completion for `principal` (JSON: `{user, workspace, groups?, tags?}`)
+// with `request` (JSON: an OpenRouter chat request, not streamed), blocking until it is over,
+// and stores the answer in `*out` as JSON: `{allowed, reasons: [{code, rule, message, shadow}],
+// notices, response (OpenRouter's response as the application may see it, or null), status,
+// stream, findings: [{path, detector, category, action, start, end}], spend (or null), audit
+// (the record's receipt, or null), fail_open}`. A denial, a provider outside the policy
+// (content withheld), or an upstream error is an answer with `allowed: false`, not an error.
+// Errors: bad input (`RG_INVALID_JSON`, `RG_INVALID_REQUEST`, ...), OpenRouter unreachable
+// (`RG_TRANSPORT_FAILED`), a ledger or audit sink that fails (`RG_LEDGER_UNAVAILABLE`,
+// `RG_AUDIT_UNAVAILABLE`).
+//
+// # Safety
+// `client` is NULL or live; `principal` and `request` are NULL (only with a length of 0) or
+// readable for their lengths; `out` is writable; `err` is NULL or writable.
+rg_result rg_client_chat(const struct rg_client *client,
+                         const uint8_t *principal,
+                         size_t principal_len,
+                         const uint8_t *request,
+                         size_t request_len,
+                         struct rg_text **out,
+                         struct rg_error **err);
+
+// Makes one governed, streamed chat completion (as `rg_client_chat`; the request is sent with
+// `stream: true`), calling `callback` (when not NULL) with `user_data` for each chunk as it
+// arrives, and stores the answer in `*out` once the stream is over (for a refusal, at once,
+// without a chunk). The answer's `response` holds the whole message assembled from the chunks.
+// A non-zero return from `callback` cancels the stream: no further chunk is read, the call is
+// settled and recorded as cancelled, and the answer is still stored. Errors as for
+// `rg_client_chat`; an error while reading settles and records the call before it is returned.
+//
+// # Safety
+// `client` is NULL or live; `principal` and `request` are NULL (only with a length of 0) or
+// readable for their lengths; `callback` is NULL or a function of the documented type;
+// `out` is writable; `err` is NULL or writable.
+rg_result rg_client_stream(const struct rg_client *client,
+                           const uint8_t *principal,
+                           size_t principal_len,
+                           const uint8_t *request,
+                           size_t request_len,
+                           rg_chunk_fn callback,
+                           void *user_data,
+                           struct rg_text **out,
+                           struct rg_error **err);
+
+// Makes a governor over `guard` and, when not NULL, `ledger` and `trail` (as `rg_client_new`)
+// and stores it in `*out`. Of `options` (JSON; NULL or empty: none) only `hash_key_hex` is read
+// (other client options are accepted and ignored); options that are not valid are
+// `RG_INVALID_ARGUMENT`. No API key is needed: the caller sends the requests.
+//
+// # Safety
+// `guard` is NULL or live; `ledger` and `trail` are NULL or live; `options` is NULL (only with
+// `options_len == 0`) or readable for `options_len` bytes; `out` is writable; `err` is NULL or
+// writable.
+rg_result rg_governor_new(const struct rg_guard *guard,
+                          const struct rg_ledger *ledger,
+                          const struct rg_audit_trail *trail,
+                          const uint8_t *options,
+                          size_t options_len,
+                          struct rg_governor **out,
+                          struct rg_error **err);
+
+// Frees a governor. NULL is a no-op. Calls it began stay valid.
+//
+// # Safety
+// `governor` is NULL or an `rg_governor` not freed before, that no other thread is using.
+void rg_governor_free(struct rg_governor *governor);
+
+// Begins a governed call for `principal` with `request` (JSON, as for `rg_client_chat`):
+// applies the policy and reserves the budget. On success exactly one of the two out parameters
+// is set to an object and the other to NULL:
+// - the request may be sent: `*call_out` receives the call (send `rg_call_request` to
+//   OpenRouter's `/chat/completions`, then `rg_call_complete` or `rg_call_fail`, then
+//   `rg_call_free`) and `*refused_out` is set to NULL;
+// - the request is refused (a denial or a budget denial; it must not be sent, and the record
+//   is already written): `*call_out` is set to NULL and `*refused_out` receives the answer
+//   (JSON, as for `rg_client_chat`, with `allowed: false`).
+//
+// Errors (bad input, a ledger or audit sink that fails) write neither.
+//
+// # Safety
+// `governor` is NULL or live; `principal` and `request` are NULL (only with a length of 0) or
+// readable for their lengths; `call_out` and `refused_out` are writable; `err` is NULL or
+// writable.
+rg_result rg_governor_begin(const struct rg_governor *governor,
+                            const uint8_t *principal,
+                            size_t principal_len,
+                            const uint8_t *request,
+                            size_t request_len,
+                            struct rg_call **call_out,
+                            struct rg_text **refused_out,
+                            struct rg_error **err);
+
+// The request to send (compact JSON), as the policy prepared it: POST it to
+// `<base URL>/chat/completions` with `Authorization: Bearer <key>` and `Content-Type:
+// application/json`. Valid until the call is freed; empty for NULL.
+//
+// # Safety
+// `call` is NULL or a live `rg_call`.
+struct rg_str rg_call_request(const struct rg_call *call);
+
+// Completes the call with OpenRouter's HTTP `status` and response `body` (any bytes of UTF-8;
+// a body that is not JSON is read as an upstream error): checks who served, filters the
+// answer, settles the budget and writes the record. Stores the answer in `*out` (JSON, as for
+// `rg_client_chat`). A call already completed or failed is `RG_INVALID_ARGUMENT`.
+//
+// # Safety
+// `call` is NULL or live; `body` is NULL (only with `body_len == 0`) or readable for
+// `body_len` bytes; `out` is writable; `err` is NULL or writable.
+rg_result rg_call_complete(struct rg_call *call,
+                           uint16_t status,
+                           const uint8_t *body,
+                           size_t body_len,
+                           struct rg_text **out,
+                           struct rg_error **err);
+
+// Ends the call without an answer because the caller's HTTP failed: settles the budget and
+// records the failure with `message` (say what failed; do not put prompt text or keys in it).
+// A call already completed or failed is `RG_INVALID_ARGUMENT`.
+//
+// # Safety
+// `call` is NULL or live; `message` is NULL (only with `message_len == 0`) or readable for
+// `message_len` bytes; `err` is NULL or writable.
+rg_result rg_call_fail(struct rg_call *call,
+                       const uint8_t *message,
+                       size_t message_len,
+                       struct rg_error **err);
+
+// Frees a call. A call neither completed nor failed is settled and recorded as cancelled
+// first. NULL is a no-op.
+//
+// # Safety
+// `call` is NULL or an `rg_call` not freed before, that no other thread is using.
+void rg_call_free(struct rg_call *call);
 
 #ifdef __cplusplus
 }  // extern "C"

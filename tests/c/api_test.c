@@ -2020,6 +2020,247 @@ static void test_audit_threads(void) {
     free(sink.log);
 }
 
+/* ---- the governed call: clients, governors and calls (no network: refusals, an unreachable
+ * OpenRouter, and completions with bodies made here; the stand-in runs in conformance) ---- */
+
+static const char *SONNET = "{\"model\": \"anthropic/claude-sonnet-4\", \"messages\": [{\"role\": \"user\", "
+                            "\"content\": \"Hi\"}], \"max_tokens\": 50}";
+static const char *GPT = "{\"model\": \"openai/gpt-4o\", \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}";
+
+static int never_called(void *user_data, const char *chunk, size_t len) {
+    (void)chunk;
+    (void)len;
+    (*(int *)user_data)++;
+    return 0;
+}
+
+/* The interaction records of a memory trail, as one text (malloc'd); their count in `*count`. */
+static char *interactions(const rg_audit_trail *trail, size_t *count) {
+    rg_text *text = NULL;
+    rg_error *err = NULL;
+    *count = 0;
+    if (!ok(rg_audit_trail_lines(trail, &text, &err), err, "rg_audit_trail_lines")) return calloc(1, 1);
+    rg_str s = rg_text_str(text);
+    jv *all = json_parse(s.data, s.len, NULL);
+    char *joined = calloc(1, 1);
+    size_t joined_len = 0;
+    for (size_t i = 0; all && i < all->len; i++) {
+        const jv *line = all->items[i];
+        if (!strstr(line->text, "\"kind\":\"interaction\"")) continue;
+        (*count)++;
+        joined = realloc(joined, joined_len + line->text_len + 2);
+        memcpy(joined + joined_len, line->text, line->text_len);
+        joined_len += line->text_len;
+        joined[joined_len++] = '\n';
+        joined[joined_len] = 0;
+    }
+    json_free(all);
+    rg_text_free(text);
+    return joined;
+}
+
+static void test_governed_client(void) {
+    check_context = "governed: clients (arguments, keys, refusals, an unreachable OpenRouter)";
+    rg_error *err = NULL;
+    rg_text *text = NULL, *sentinel = (rg_text *)&check_failures;
+    rg_client *untouched = (rg_client *)&check_failures, *client = untouched;
+    rg_guard *guard = eu_guard();
+    rg_audit_trail *trail = memory_trail("c-governed.1");
+    if (!guard || !trail) return;
+    const char *unreachable = "{\"base_url\": \"http://127.0.0.1:9/api/v1\", \"api_key_env\": \"RG_C_TEST_KEY\", "
+                              "\"max_retries\": 0, \"connect_timeout_ms\": 2000}";
+
+    /* NULLs, UTF-8, options, a missing key: *out keeps the caller's value. */
+    check_fails(rg_client_new(NULL, NULL, NULL, NULL, 0, &client, &err), &err, RG_INVALID_ARGUMENT, client == untouched);
+    check_fails(rg_client_new(guard, NULL, NULL, U8(unreachable), strlen(unreachable), NULL, &err), &err,
+                RG_INVALID_ARGUMENT, 1);
+    check_fails(rg_client_new(guard, NULL, NULL, NULL, 3, &client, &err), &err, RG_INVALID_ARGUMENT, client == untouched);
+    check_fails(rg_client_new(guard, NULL, NULL, U8("{\"title\": \"\xff\"}"), 14, &client, &err), &err, RG_INVALID_UTF8,
+                client == untouched);
+    check_fails(rg_client_new(guard, NULL, NULL, U8("{\"nope\": 1}"), 11, &client, &err), &err, RG_INVALID_ARGUMENT,
+                client == untouched);
+    unsetenv("RG_C_TEST_KEY");
+    check_fails(rg_client_new(guard, NULL, trail, U8(unreachable), strlen(unreachable), &client, &err), &err,
+                RG_MISSING_API_KEY, client == untouched);
+    CHECK_EQ_SIZE(rg_client_base_url(NULL).len, 0);
+    text = sentinel;
+    check_fails(rg_client_chat(NULL, U8(ALICE), strlen(ALICE), U8(SONNET), strlen(SONNET), &text, &err), &err,
+                RG_INVALID_ARGUMENT, text == sentinel);
+    check_fails(rg_client_stream(NULL, U8(ALICE), strlen(ALICE), U8(SONNET), strlen(SONNET), NULL, NULL, &text, &err),
+                &err, RG_INVALID_ARGUMENT, text == sentinel);
+    rg_client_free(NULL);
+
+    setenv("RG_C_TEST_KEY", SECRET, 1);
+    if (!ok(rg_client_new(guard, NULL, trail, U8(unreachable), strlen(unreachable), &client, &err), err,
+            "rg_client_new")) {
+        goto done;
+    }
+    CHECK_STR(rg_client_base_url(client), "http://127.0.0.1:9/api/v1");
+    check_fails(rg_client_chat(client, U8(ALICE), strlen(ALICE), U8(SONNET), strlen(SONNET), NULL, &err), &err,
+                RG_INVALID_ARGUMENT, 1);
+    check_fails(rg_client_chat(client, U8("{\"user\": \"\xc3\"}"), 12, U8(SONNET), strlen(SONNET), &text, &err), &err,
+                RG_INVALID_UTF8, text == sentinel);
+    check_fails(rg_client_stream(client, U8(ALICE), strlen(ALICE), U8("\xff"), 1, NULL, NULL, &text, &err), &err,
+                RG_INVALID_UTF8, text == sentinel);
+    check_fails(rg_client_chat(client, U8(ALICE), strlen(ALICE), U8("{\"model\""), 8, &text, &err), &err,
+                RG_INVALID_JSON, text == sentinel);
+
+    /* A denial is an answer, not an error, and never leaves: the stream answers at once. */
+    if (ok(rg_client_chat(client, U8(ALICE), strlen(ALICE), U8(GPT), strlen(GPT), &text, &err), err, "chat denied")) {
+        jv *answer = take_text_json(text);
+        CHECK(json_get(answer, "allowed") && json_get(answer, "allowed")->type == J_BOOL &&
+              !json_get(answer, "allowed")->boolean);
+        CHECK(json_get(answer, "response") && json_get(answer, "response")->type == J_NULL);
+        json_free(answer);
+    }
+    int chunks = 0;
+    text = sentinel;
+    if (ok(rg_client_stream(client, U8(ALICE), strlen(ALICE), U8(GPT), strlen(GPT), never_called, &chunks, &text, &err),
+           err, "stream denied")) {
+        CHECK(text != sentinel && strstr(rg_text_str(text).data, "\"model_not_allowed\"") != NULL);
+        rg_text_free(text);
+    }
+    CHECK_EQ_SIZE(chunks, 0);
+
+    /* OpenRouter unreachable: RG_TRANSPORT_FAILED, settled and recorded, the key never in the message. */
+    text = sentinel;
+    rg_result r = rg_client_chat(client, U8(ALICE), strlen(ALICE), U8(SONNET), strlen(SONNET), &text, &err);
+    CHECK(message_lacks(err, SECRET));
+    CHECK(message_lacks(err, "Hi"));
+    check_fails(r, &err, RG_TRANSPORT_FAILED, text == sentinel);
+    size_t count;
+    char *records = interactions(trail, &count);
+    CHECK_EQ_SIZE(count, 3);
+    CHECK(strstr(records, SECRET) == NULL);
+    free(records);
+done:
+    unsetenv("RG_C_TEST_KEY");
+    rg_client_free(client == untouched ? NULL : client);
+    rg_audit_trail_free(trail);
+    rg_guard_free(guard);
+}
+
+static void test_governed_calls(void) {
+    check_context = "governed: governors and calls (begin, request, complete twice, fail, free unfinished)";
+    rg_error *err = NULL;
+    rg_text *text = NULL, *sentinel = (rg_text *)&check_failures;
+    rg_governor *governor = NULL, *untouched_governor = (rg_governor *)&check_failures;
+    rg_call *call = NULL, *untouched = (rg_call *)&check_failures;
+    rg_guard *guard = eu_guard();
+    rg_ledger *ledger = open_ledger("memory:");
+    rg_audit_trail *trail = memory_trail("c-governed.2");
+    if (!guard || !ledger || !trail) return;
+
+    governor = untouched_governor;
+    check_fails(rg_governor_new(NULL, ledger, trail, NULL, 0, &governor, &err), &err, RG_INVALID_ARGUMENT,
+                governor == untouched_governor);
+    check_fails(rg_governor_new(guard, ledger, trail, NULL, 0, NULL, &err), &err, RG_INVALID_ARGUMENT, 1);
+    check_fails(rg_governor_new(guard, ledger, trail, U8("\xff"), 1, &governor, &err), &err, RG_INVALID_UTF8,
+                governor == untouched_governor);
+    check_fails(rg_governor_new(guard, ledger, trail, U8("{\"hash_key_hex\": \"zz\"}"), 22, &governor, &err), &err,
+                RG_INVALID_ARGUMENT, governor == untouched_governor);
+    rg_governor_free(NULL);
+    if (!ok(rg_governor_new(guard, ledger, trail, NULL, 0, &governor, &err), err, "rg_governor_new")) return;
+
+    /* begin: NULLs and bad text write neither output. */
+    call = untouched;
+    text = sentinel;
+    check_fails(rg_governor_begin(NULL, U8(ALICE), strlen(ALICE), U8(SONNET), strlen(SONNET), &call, &text, &err), &err,
+                RG_INVALID_ARGUMENT, call == untouched && text == sentinel);
+    check_fails(rg_governor_begin(governor, U8(ALICE), strlen(ALICE), U8(SONNET), strlen(SONNET), NULL, &text, &err),
+                &err, RG_INVALID_ARGUMENT, text == sentinel);
+    check_fails(rg_governor_begin(governor, U8(ALICE), strlen(ALICE), U8(SONNET), strlen(SONNET), &call, NULL, &err),
+                &err, RG_INVALID_ARGUMENT, call == untouched);
+    check_fails(rg_governor_begin(governor, U8("\xff"), 1, U8(SONNET), strlen(SONNET), &call, &text, &err), &err,
+                RG_INVALID_UTF8, call == untouched && text == sentinel);
+    check_fails(rg_governor_begin(governor, U8(ALICE), strlen(ALICE), NULL, 5, &call, &text, &err), &err,
+                RG_INVALID_ARGUMENT, call == untouched && text == sentinel);
+
+    /* A refusal: no call, the answer. */
+    if (ok(rg_governor_begin(governor, U8(ALICE), strlen(ALICE), U8(GPT), strlen(GPT), &call, &text, &err), err,
+           "begin denied")) {
+        CHECK(call == NULL);
+        CHECK(text != NULL && text != sentinel && strstr(rg_text_str(text).data, "\"allowed\":false") != NULL);
+        rg_text_free(text == sentinel ? NULL : text);
+    }
+
+    /* A call to send: its request, one completion, then a second completion and a fail refused. */
+    call = untouched;
+    text = sentinel;
+    if (ok(rg_governor_begin(governor, U8(ALICE), strlen(ALICE), U8(SONNET), strlen(SONNET), &call, &text, &err), err,
+           "begin allowed")) {
+        CHECK(text == NULL);
+        CHECK(call != NULL && call != untouched);
+        rg_governor_free(governor); /* the call outlives its governor */
+        governor = NULL;
+        rg_str request = rg_call_request(call);
+        CHECK(request.data[request.len] == 0);
+        CHECK(strstr(request.data, "\"anthropic/claude-sonnet-4\"") != NULL);
+        CHECK(strstr(request.data, "\"provider\"") != NULL);
+        CHECK_EQ_SIZE(rg_call_request(NULL).len, 0);
+        const char *body = "{\"id\": \"gen-1\", \"model\": \"anthropic/claude-sonnet-4\", \"provider\": \"Google\", "
+                           "\"choices\": [{\"index\": 0, \"finish_reason\": \"stop\", \"message\": {\"role\": "
+                           "\"assistant\", \"content\": \"Hallo\"}}], \"usage\": {\"prompt_tokens\": 5, "
+                           "\"completion_tokens\": 2, \"total_tokens\": 7}}";
+        text = sentinel;
+        check_fails(rg_call_complete(NULL, 200, U8(body), strlen(body), &text, &err), &err, RG_INVALID_ARGUMENT,
+                    text == sentinel);
+        check_fails(rg_call_complete(call, 200, U8(body), strlen(body), NULL, &err), &err, RG_INVALID_ARGUMENT, 1);
+        check_fails(rg_call_complete(call, 200, U8("{\"\xff\"}"), 5, &text, &err), &err, RG_INVALID_UTF8,
+                    text == sentinel);
+        /* The checks above left the call open: it still completes once. */
+        if (ok(rg_call_complete(call, 200, U8(body), strlen(body), &text, &err), err, "rg_call_complete")) {
+            jv *answer = take_text_json(text);
+            CHECK(json_get(answer, "allowed") != NULL);
+            CHECK(json_get(answer, "status") && json_get(answer, "status")->number == 200);
+            json_free(answer);
+        }
+        text = sentinel;
+        check_fails(rg_call_complete(call, 200, U8(body), strlen(body), &text, &err), &err, RG_INVALID_ARGUMENT,
+                    text == sentinel);
+        check_fails(rg_call_fail(call, U8("late"), 4, &err), &err, RG_INVALID_ARGUMENT, 1);
+        rg_call_free(call);
+    }
+    rg_call_free(NULL);
+    check_fails(rg_call_fail(NULL, NULL, 0, &err), &err, RG_INVALID_ARGUMENT, 1);
+
+    /* A failed call, and a call freed unfinished: each settled and recorded. */
+    if (!governor && !ok(rg_governor_new(guard, ledger, trail, NULL, 0, &governor, &err), err, "rg_governor_new")) {
+        goto done;
+    }
+    for (int freed = 0; freed < 2; freed++) {
+        call = NULL;
+        text = NULL;
+        if (!ok(rg_governor_begin(governor, U8(ALICE), strlen(ALICE), U8(SONNET), strlen(SONNET), &call, &text, &err),
+                err, "begin")) {
+            continue;
+        }
+        CHECK(call != NULL && text == NULL);
+        if (!freed) {
+            check_fails(rg_call_fail(call, U8("\xff"), 1, &err), &err, RG_INVALID_UTF8, 1);
+            CHECK(ok(rg_call_fail(call, U8("connection reset"), 16, &err), err, "rg_call_fail"));
+        }
+        rg_call_free(call);
+    }
+    size_t count;
+    char *records = interactions(trail, &count);
+    CHECK_EQ_SIZE(count, 4); /* denied, completed, failed, cancelled */
+    CHECK(strstr(records, "connection reset") != NULL);
+    CHECK(strstr(records, "\"cancelled\"") != NULL);
+    free(records);
+    rg_text *settled = NULL;
+    if (ok(rg_ledger_records(ledger, RG_TIME_NONE, RG_TIME_NONE, &settled, &err), err, "rg_ledger_records")) {
+        jv *list = take_text_json(settled);
+        CHECK_EQ_SIZE(list ? list->len : 0, 3);
+        json_free(list);
+    }
+done:
+    rg_governor_free(governor);
+    rg_audit_trail_free(trail);
+    rg_ledger_free(ledger);
+    rg_guard_free(guard);
+}
+
 int main(int argc, char **argv) {
     const char *scratch = argc > 1 ? argv[1] : "/tmp";
     const char *corpus = argc > 2 ? argv[2] : "tests/conformance";
@@ -2047,6 +2288,8 @@ int main(int argc, char **argv) {
     test_audit_arguments();
     test_audit_guard(scratch);
     test_audit_threads();
+    test_governed_client();
+    test_governed_calls();
     rg_scanner_free(scanner);
     return check_summary("api_test");
 }

@@ -2,7 +2,8 @@
 # The C package's whole suite: builds librouteguard (release), checks the committed header for
 # drift, writes the pkg-config file, then compiles and runs every C test linked statically and
 # dynamically, under AddressSanitizer (with LeakSanitizer) and valgrind, plus the README quick
-# start and the Go (cgo) program. Honours CARGO_TARGET_DIR (default: the repo's target/).
+# start, the governed-call example (own HTTP with libcurl, rg_client against the local OpenRouter
+# stand-in) and the Go (cgo) program. Honours CARGO_TARGET_DIR (default: the repo's target/).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -15,10 +16,13 @@ mkdir -p "$out"
 step() { printf '\n== %s\n' "$*"; }
 timed() { local t0=$SECONDS; "$@"; echo "   ($((SECONDS - t0)) s)"; }
 
-# Tools: gcc, valgrind, pkg-config and go are expected; install only what is missing (Debian).
+# Tools: gcc, valgrind, pkg-config, go, python3 (the OpenRouter stand-in) and libcurl's headers
+# (the conformance runner and the governed-call example do their own HTTP) are expected; install
+# only what is missing (Debian).
 missing=()
-for tool in gcc valgrind pkg-config; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+for tool in gcc valgrind pkg-config python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 command -v go >/dev/null || missing+=(golang-go)
+[[ -f /usr/include/curl/curl.h || -f /usr/include/x86_64-linux-gnu/curl/curl.h ]] || missing+=(libcurl4-openssl-dev)
 if ((${#missing[@]})); then
   if command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
     apt-get install -y -q "${missing[@]}"
@@ -59,11 +63,19 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 for prog in api_test conformance; do
   srcs=("tests/c/$prog.c" tests/c/json.c)
-  gcc "${cflags[@]}" "${asan[@]}" "${srcs[@]}" "${shared[@]}" -o "$out/$prog-asan-shared"
-  gcc "${cflags[@]}" "${asan[@]}" "${srcs[@]}" "${static[@]}" -o "$out/$prog-asan-static"
-  gcc "${cflags[@]}" "${srcs[@]}" "${shared[@]}" -o "$out/$prog-shared"
-  gcc "${cflags[@]}" "${srcs[@]}" "${static[@]}" -o "$out/$prog-static"
+  extra=()
+  [[ $prog == conformance ]] && extra=(-lcurl)
+  gcc "${cflags[@]}" "${asan[@]}" "${srcs[@]}" "${shared[@]}" "${extra[@]}" -o "$out/$prog-asan-shared"
+  gcc "${cflags[@]}" "${asan[@]}" "${srcs[@]}" "${static[@]}" "${extra[@]}" -o "$out/$prog-asan-static"
+  gcc "${cflags[@]}" "${srcs[@]}" "${shared[@]}" "${extra[@]}" -o "$out/$prog-shared"
+  gcc "${cflags[@]}" "${srcs[@]}" "${static[@]}" "${extra[@]}" -o "$out/$prog-static"
 done
+# The governed-call example, built as its header comment says (pkg-config and -lcurl).
+gcc "${cflags[@]}" tests/c/governed_curl.c $(pkg-config --cflags --libs routeguard) -lcurl \
+  -Wl,-rpath,"$(pkg-config --variable=libdir routeguard)" -o "$out/governed_curl-shared"
+gcc "${cflags[@]}" "${asan[@]}" tests/c/governed_curl.c $(pkg-config --cflags --libs routeguard) -lcurl \
+  -Wl,-rpath,"$(pkg-config --variable=libdir routeguard)" -o "$out/governed_curl-asan-shared"
+gcc "${cflags[@]}" tests/c/governed_curl.c "${static[@]}" -lcurl -o "$out/governed_curl-static"
 # The quick starts (scanner, guard) are built the way the README says: through pkg-config.
 for snippet in quickstart guard_quickstart; do
   gcc "${cflags[@]}" "tests/c/$snippet.c" $(pkg-config --cflags --libs routeguard) \
@@ -111,6 +123,30 @@ for variant in shared asan-shared static; do
   fi
 done
 echo "$expected"
+
+step "the governed call: own HTTP (libcurl), blocking and streamed through rg_client, against the stand-in"
+mock_log="$scratch/mock-openrouter.out"
+python3 tests/mock-openrouter/server.py --port 0 --idle-exit 120 >"$mock_log" &
+mock_pid=$!
+trap 'kill "$mock_pid" 2>/dev/null || true; rm -rf "$scratch"' EXIT
+for _ in $(seq 100); do grep -q '^listening ' "$mock_log" && break; sleep 0.1; done
+mock_url=$(sed -n 's/^listening //p' "$mock_log")
+[[ -n "$mock_url" ]] || { echo "the OpenRouter stand-in did not start" >&2; exit 1; }
+expected='own HTTP: allowed=true content="mock reply to 1 message"
+chat: allowed=true content="mock reply to 1 message"
+stream: several chunks, answer: allowed=true content="mock reply to 1 message"
+stopped stream: 1 chunk, answer cancelled'
+for variant in shared asan-shared static; do
+  run=("$out/governed_curl-$variant")
+  [[ $variant == static ]] && run=("${valgrind[@]}" "${run[@]}")
+  got=$(OPENROUTER_API_KEY=sk-or-v1-c-example "${run[@]}" "$mock_url/api/v1")
+  if [[ "$got" != "$expected" ]]; then
+    printf 'governed_curl-%s printed\n%s\nexpected\n%s\n' "$variant" "$got" "$expected" >&2
+    exit 1
+  fi
+done
+echo "$expected"
+kill "$mock_pid" 2>/dev/null || true
 
 step "Go through cgo"
 (cd tests/go && CGO_ENABLED=1 CGO_CFLAGS="-I$root/c-include" CGO_LDFLAGS="${static[*]}" \

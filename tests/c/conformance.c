@@ -8,12 +8,18 @@
  * ROUTEGUARD_TEST_POSTGRES names a database, a fresh PostgreSQL schema (made with psql), and the
  * guard's reservations on memory:. Audit cases (audit/) write golden records byte for byte
  * (memory and callback sinks), verify mutated logs (every one-byte change of one of them too),
- * write records through the guard, and canonicalise JSON (RFC 8785).
+ * write records through the guard, and canonicalise JSON (RFC 8785). Governed calls (governed/)
+ * run against the local OpenRouter stand-in (tests/mock-openrouter/server.py, started with popen
+ * next to the corpus on first use and stopped at the end), through rg_client (chat, stream) and
+ * rg_governor with this runner's own HTTP (libcurl) for `complete` mode.
  *
  * Usage: conformance <tests/conformance dir> */
 #define _POSIX_C_SOURCE 200809L
+#include <curl/curl.h>
 #include <dirent.h>
+#include <signal.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1553,6 +1559,343 @@ static void run_audit_canonical(const char *file, const jv *c) {
     }
 }
 
+/* ---- governed/: governed calls against the local OpenRouter stand-in ---- */
+
+/* The stand-in: its process (the shell popen runs `exec`s it, so the pid is the server's), its
+ * root URL (`http://127.0.0.1:PORT`) and the key file the clients read. */
+static FILE *mock_pipe = NULL;
+static pid_t mock_pid = 0;
+static char mock_root[256];
+static char key_file[512];
+static jv *governed_records = NULL;
+
+static int mock_start(void) {
+    if (mock_pipe) return 1;
+    if (!current_dir) return 0;
+    char command[4096];
+    snprintf(command, sizeof command,
+             "echo $$; exec python3 '%s/../../mock-openrouter/server.py' --port 0 --idle-exit 120",
+             current_dir);
+    mock_pipe = popen(command, "r");
+    char line[256];
+    long pid = 0;
+    if (!mock_pipe || !fgets(line, sizeof line, mock_pipe) || sscanf(line, "%ld", &pid) != 1 ||
+        !fgets(line, sizeof line, mock_pipe) || strncmp(line, "listening http://", 17) != 0) {
+        fprintf(stderr, "conformance: the OpenRouter stand-in did not start\n");
+        check_failures++;
+        if (mock_pipe) pclose(mock_pipe);
+        mock_pipe = NULL;
+        return 0;
+    }
+    mock_pid = (pid_t)pid;
+    line[strcspn(line, "\r\n")] = 0;
+    snprintf(mock_root, sizeof mock_root, "%s", line + strlen("listening "));
+    snprintf(key_file, sizeof key_file, "%s/openrouter-key", scratch_dir);
+    FILE *key = fopen(key_file, "w");
+    if (!key || fputs("sk-or-v1-conformance\n", key) < 0 || fclose(key) != 0) {
+        CHECK(!"the key file is written");
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    return 1;
+}
+
+static void mock_stop(void) {
+    json_free(governed_records);
+    governed_records = NULL;
+    if (!mock_pipe) return;
+    kill(mock_pid, SIGTERM);
+    pclose(mock_pipe);
+    mock_pipe = NULL;
+    curl_global_cleanup();
+}
+
+/* A growing buffer for HTTP bodies (NUL-terminated). */
+typedef struct {
+    char *data;
+    size_t len;
+} http_body;
+
+static size_t http_collect(char *ptr, size_t size, size_t n, void *user_data) {
+    http_body *body = user_data;
+    char *grown = realloc(body->data, body->len + size * n + 1);
+    if (!grown) return 0;
+    body->data = grown;
+    memcpy(body->data + body->len, ptr, size * n);
+    body->len += size * n;
+    body->data[body->len] = 0;
+    return size * n;
+}
+
+/* One HTTP request with libcurl: POST `payload` when it is not NULL, else GET. Returns the status
+ * (-1 when the request failed) and the body in `*out` (malloc'd; free it). */
+static long http(const char *url, const char *payload, size_t payload_len, const char *bearer, http_body *out) {
+    out->data = calloc(1, 1);
+    out->len = 0;
+    CURL *curl = curl_easy_init();
+    if (!curl) return -1;
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+    char authorization[256];
+    if (bearer) {
+        snprintf(authorization, sizeof authorization, "Authorization: Bearer %s", bearer);
+        headers = curl_slist_append(headers, authorization);
+    }
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, http_collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    if (payload) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)payload_len);
+    }
+    long status = -1;
+    if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    return status;
+}
+
+/* POSTs `value` (JSON) to the stand-in's control API (`/_mock/<what>`). */
+static void mock_control(const char *what, const jv *value) {
+    char url[512];
+    snprintf(url, sizeof url, "%s/_mock/%s", mock_root, what);
+    size_t len = 2;
+    char *payload = value ? json_write(value, &len) : NULL;
+    http_body body;
+    long status = http(url, payload ? payload : "{}", len, NULL, &body);
+    if (status != 200) {
+        fprintf(stderr, "[%s] POST /_mock/%s answered %ld\n", check_context, what, status);
+        check_failures++;
+    }
+    free(payload);
+    free(body.data);
+}
+
+/* The content of choices[0].message.content of a response (or "" when it has none). */
+static const jv *message_content(const jv *response) {
+    const jv *choices = json_get(response, "choices");
+    if (!choices || choices->type != J_ARRAY || choices->len == 0) return NULL;
+    const jv *content = json_get(json_get(choices->items[0], "message"), "content");
+    return content && content->type == J_STRING ? content : NULL;
+}
+
+/* Collects the streamed chunks: their count and the content of their deltas. */
+typedef struct {
+    size_t chunks;
+    lines text;
+} stream_state;
+
+static int governed_chunk(void *user_data, const char *chunk, size_t len) {
+    stream_state *state = user_data;
+    state->chunks++;
+    if (chunk[len] != 0) CHECK(!"a chunk is followed by a NUL");
+    jv *parsed = json_parse(chunk, len, NULL);
+    if (!parsed) {
+        CHECK(!"a chunk is JSON");
+        return 0;
+    }
+    const jv *choices = json_get(parsed, "choices");
+    if (choices && choices->type == J_ARRAY && choices->len > 0) {
+        const jv *content = json_get(json_get(choices->items[0], "delta"), "content");
+        if (content && content->type == J_STRING) lines_push(&state->text, content->text, content->text_len);
+    }
+    json_free(parsed);
+    return 0;
+}
+
+/* One governed case: a guard over the built-in catalogue, a memory ledger and trail, the call by
+ * `mode`, then the answer, the text, the request the stand-in received, the one record and the
+ * settlements. */
+static void run_governed(const char *file, const jv *c) {
+    set_context(file, c);
+    static jv *records = NULL; /* audit/records.json, for its chain key; freed by mock_stop */
+    if (!records && current_dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/../audit/records.json", current_dir);
+        records = json_parse_file(path, NULL);
+        governed_records = records;
+    }
+    const jv *chain_key = str_at(records, "chain_key");
+    const jv *policy = json_get(json_get(current_doc, "policies"), json_str(c, "policy") ? json_str(c, "policy") : "");
+    const char *mode = json_str(c, "mode");
+    if (!chain_key || !policy || !mode || !mock_start()) {
+        CHECK(!"a governed case with a policy, a mode, records.json and the stand-in");
+        return;
+    }
+    mock_control("reset", NULL);
+    if (json_get(c, "script")) mock_control("script", json_get(c, "script"));
+
+    rg_guard *guard = NULL;
+    rg_ledger *ledger = NULL;
+    rg_audit_trail *trail = NULL;
+    rg_error *err = NULL;
+    size_t policy_len, principal_len, request_len;
+    char *policy_text = json_write(policy, &policy_len);
+    char *principal = field_json(c, "principal", &principal_len);
+    char *request = field_json(c, "request", &request_len);
+    const char *trail_config = "{\"sink\": {\"type\": \"memory\"}, \"writer\": \"governed.1\", \"prompt\": \"full\", \"response\": \"hash\"}";
+    char options[2048];
+    snprintf(options, sizeof options, "{\"base_url\": \"%s/api/v1\", \"backoff_ms\": 5, \"api_key_file\": \"%s\"}",
+             mock_root, key_file);
+    jv *answer = NULL;
+    rg_text *answer_text = NULL;
+    const jv *text = NULL;
+    stream_state streamed = {0, {0}};
+    char *joined = NULL;
+    size_t joined_len = 0;
+    if (!ok(rg_guard_new((const uint8_t *)policy_text, policy_len, RG_POLICY_JSON, NULL, 0, RG_CATALOG_DEFAULT,
+                         &guard, &err), err, "rg_guard_new") ||
+        !ok(rg_ledger_open((const uint8_t *)"memory:", 7, &ledger, &err), err, "rg_ledger_open") ||
+        !ok(rg_audit_trail_open((const uint8_t *)trail_config, strlen(trail_config), (const uint8_t *)chain_key->text,
+                                chain_key->text_len, NULL, 0, NULL, NULL, &trail, &err), err, "rg_audit_trail_open")) {
+        goto done;
+    }
+    if (strcmp(mode, "chat") == 0 || strcmp(mode, "stream") == 0) {
+        rg_client *client = NULL;
+        if (!ok(rg_client_new(guard, ledger, trail, (const uint8_t *)options, strlen(options), &client, &err), err,
+                "rg_client_new")) {
+            goto done;
+        }
+        CHECK(rg_client_base_url(client).len > 0);
+        rg_result r = strcmp(mode, "chat") == 0
+                          ? rg_client_chat(client, (const uint8_t *)principal, principal_len, (const uint8_t *)request,
+                                           request_len, &answer_text, &err)
+                          : rg_client_stream(client, (const uint8_t *)principal, principal_len,
+                                             (const uint8_t *)request, request_len, governed_chunk, &streamed,
+                                             &answer_text, &err);
+        rg_client_free(client);
+        if (!ok(r, err, mode)) goto done;
+    } else if (strcmp(mode, "complete") == 0) {
+        rg_governor *governor = NULL;
+        rg_call *call = (rg_call *)&governor; /* sentinels: begin sets both */
+        answer_text = (rg_text *)&governor;
+        if (!ok(rg_governor_new(guard, ledger, trail, NULL, 0, &governor, &err), err, "rg_governor_new")) goto done;
+        rg_result r = rg_governor_begin(governor, (const uint8_t *)principal, principal_len, (const uint8_t *)request,
+                                        request_len, &call, &answer_text, &err);
+        rg_governor_free(governor);
+        if (!ok(r, err, "rg_governor_begin")) {
+            answer_text = NULL;
+            goto done;
+        }
+        CHECK((call == NULL) != (answer_text == NULL));
+        if (call) {
+            rg_str sent = rg_call_request(call);
+            char url[512];
+            snprintf(url, sizeof url, "%s/api/v1/chat/completions", mock_root);
+            http_body body;
+            long status = http(url, sent.data, sent.len, "sk-or-v1-conformance", &body);
+            CHECK(status > 0);
+            r = rg_call_complete(call, (uint16_t)status, (const uint8_t *)body.data, body.len, &answer_text, &err);
+            free(body.data);
+            rg_call_free(call);
+            if (!ok(r, err, "rg_call_complete")) goto done;
+        }
+    } else {
+        CHECK(!"a known mode");
+        goto done;
+    }
+    rg_str answer_str = rg_text_str(answer_text);
+    answer = parse_str(answer_str, "the answer");
+    if (!answer) goto done;
+    check_budget("answer", answer, json_get(c, "expect"));
+    if (strcmp(mode, "stream") == 0) {
+        joined = lines_text(&streamed.text, &joined_len);
+        /* lines_text ends each piece with a newline: join without them. */
+        size_t w = 0;
+        for (size_t i = 0; i < streamed.text.len; i++) {
+            memcpy(joined + w, streamed.text.items[i], streamed.text.lens[i]);
+            w += streamed.text.lens[i];
+        }
+        joined[w] = 0;
+        joined_len = w;
+    } else {
+        text = message_content(json_get(answer, "response"));
+        joined_len = text ? text->text_len : 0;
+        joined = malloc(joined_len + 1);
+        memcpy(joined, text ? text->text : "", joined_len);
+        joined[joined_len] = 0;
+    }
+    const jv *expect_text = str_at(c, "expect_text");
+    if (expect_text && (joined_len != expect_text->text_len || memcmp(joined, expect_text->text, joined_len) != 0)) {
+        fprintf(stderr, "[%s] text \"%s\", expected \"%s\"\n", check_context, joined, expect_text->text);
+        check_failures++;
+    }
+    const jv *chunks_min = json_get(c, "expect_chunks_min");
+    if (chunks_min && streamed.chunks < (size_t)chunks_min->number) {
+        fprintf(stderr, "[%s] %zu chunks, expected at least %.0f\n", check_context, streamed.chunks,
+                chunks_min->number);
+        check_failures++;
+    }
+    const jv *expect_sent = json_get(c, "expect_sent");
+    if (expect_sent) {
+        char url[512];
+        snprintf(url, sizeof url, "%s/_mock/requests", mock_root);
+        http_body body;
+        CHECK(http(url, NULL, 0, NULL, &body) == 200);
+        jv *requests = json_parse(body.data, body.len, NULL);
+        free(body.data);
+        const jv *last = NULL;
+        for (size_t i = 0; requests && requests->type == J_ARRAY && i < requests->len; i++) {
+            const char *path = json_str(requests->items[i], "path");
+            size_t n = path ? strlen(path) : 0;
+            if (n >= 17 && strcmp(path + n - 17, "/chat/completions") == 0) last = json_get(requests->items[i], "body");
+        }
+        if (expect_sent->type == J_NULL) {
+            if (last) CHECK(!"no chat request reached the stand-in");
+        } else if (!last) {
+            CHECK(!"a chat request reached the stand-in");
+        } else {
+            check_budget("sent", last, expect_sent);
+        }
+        json_free(requests);
+    }
+    rg_text *lines_json = NULL;
+    if (ok(rg_audit_trail_lines(trail, &lines_json, &err), err, "rg_audit_trail_lines")) {
+        jv *all = take_json(lines_json, "the trail's lines");
+        size_t interactions = 0;
+        for (size_t i = 0; all && all->type == J_ARRAY && i < all->len; i++) {
+            const jv *line = all->items[i];
+            jv *record = json_parse(line->text, line->text_len, NULL);
+            const char *kind = json_str(record, "kind");
+            if (kind && strcmp(kind, "interaction") == 0) {
+                interactions++;
+                if (json_get(c, "expect_record")) check_budget("record", record, json_get(c, "expect_record"));
+                const jv *absent = json_get(c, "expect_absent");
+                for (size_t a = 0; absent && absent->type == J_ARRAY && a < absent->len; a++) {
+                    const jv *needle = absent->items[a];
+                    if (contains(line->text, line->text_len, needle->text, needle->text_len) ||
+                        contains(answer_str.data, answer_str.len, needle->text, needle->text_len)) {
+                        fprintf(stderr, "[%s] the record or the answer holds \"%s\"\n", check_context, needle->text);
+                        check_failures++;
+                    }
+                }
+            }
+            json_free(record);
+        }
+        CHECK_EQ_SIZE(interactions, 1);
+        json_free(all);
+    }
+    const jv *spend = json_get(c, "expect_spend_records");
+    rg_text *spend_json = NULL;
+    if (spend && ok(rg_ledger_records(ledger, RG_TIME_NONE, RG_TIME_NONE, &spend_json, &err), err, "rg_ledger_records")) {
+        jv *settled = take_json(spend_json, "the ledger's records");
+        CHECK_EQ_SIZE(settled && settled->type == J_ARRAY ? settled->len : (size_t)-1, (size_t)spend->number);
+        json_free(settled);
+    }
+done:
+    json_free(answer);
+    rg_text_free(answer_text);
+    free(joined);
+    lines_free(&streamed.text);
+    rg_audit_trail_free(trail);
+    rg_ledger_free(ledger);
+    rg_guard_free(guard);
+    free(policy_text);
+    free(principal);
+    free(request);
+}
+
 typedef void (*case_runner)(const char *file, const jv *c);
 
 static const struct {
@@ -1576,6 +1919,7 @@ static const struct {
     {"audit", "verify.json", "verify", run_audit_verify},
     {"audit", "guard.json", "guard", run_audit_guard},
     {"audit", "canonical.json", "canonical", run_audit_canonical},
+    {"governed", "calls.json", "calls", run_governed},
 };
 
 /* Files that sit next to the cases and are not cases themselves (policy/catalog.json is the
@@ -1714,6 +2058,7 @@ int main(int argc, char **argv) {
     }
     if (n >= 0) free(top);
     free(catalog_text);
+    mock_stop();
     char cleanup[512];
     snprintf(cleanup, sizeof cleanup, "rm -rf '%s'", scratch_dir);
     if (system(cleanup) != 0) fprintf(stderr, "conformance: could not remove %s\n", scratch_dir);

@@ -81,6 +81,17 @@ unsafe fn trail_arg<'a>(trail: *const rg_audit_trail) -> Result<&'a HostAuditTra
         .ok_or_else(|| invalid_argument("the audit trail is NULL"))
 }
 
+/// An optional trail: NULL is none.
+///
+/// # Safety
+/// `trail` is NULL or a live `rg_audit_trail`.
+pub(crate) unsafe fn optional_trail<'a>(
+    trail: *const rg_audit_trail,
+) -> Option<&'a HostAuditTrail> {
+    // SAFETY: the caller promises `trail` is NULL or live.
+    unsafe { try_ref(trail) }.map(|t| &t.host)
+}
+
 /// A C function and its user data, called from whichever thread writes the trail.
 struct CallbackTarget {
     function: unsafe extern "C" fn(*mut c_void, *const c_char, usize) -> c_int,

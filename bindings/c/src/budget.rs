@@ -59,6 +59,15 @@ unsafe fn ledger_arg<'a>(ledger: *const rg_ledger) -> Result<&'a HostLedger, Err
         .ok_or_else(|| invalid_argument("the ledger is NULL"))
 }
 
+/// An optional ledger: NULL is none.
+///
+/// # Safety
+/// `ledger` is NULL or a live `rg_ledger`.
+pub(crate) unsafe fn optional_ledger<'a>(ledger: *const rg_ledger) -> Option<&'a HostLedger> {
+    // SAFETY: the caller promises `ledger` is NULL or live.
+    unsafe { try_ref(ledger) }.map(|l| &l.host)
+}
+
 pub(crate) fn time(ms: i64) -> Option<i64> {
     (ms != RG_TIME_NONE).then_some(ms)
 }

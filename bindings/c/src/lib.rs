@@ -10,7 +10,8 @@
 //! object), `scanner` (scanners, options, vaults, streams), `results` (result objects), `guard`
 //! (policy decisions: guards, decisions, prepared requests, verifications), `budget` (ledgers,
 //! reservations through the guard, spend reports), `audit` (audit trails, records through the
-//! guard, verification, search and export of logs).
+//! guard, verification, search and export of logs), `governed` (the governed call to OpenRouter:
+//! clients, streams through a callback, governors and calls for callers with their own HTTP).
 
 // The C names (`rg_scanner`, `RG_OK`) are the API; Rust naming rules do not apply to them.
 #![allow(non_camel_case_types)]
@@ -29,8 +30,10 @@ mod results;
 mod guard;
 // budgets: ledgers, reservations, settlements and reports,
 mod budget;
-// the audit trail: trails, records through the guard, verify, search and export.
+// the audit trail: trails, records through the guard, verify, search and export,
 mod audit;
+// the governed call: clients (routeguard's own HTTP) and governors with calls (the caller's).
+mod governed;
 
 use ffi::rg_str;
 
