@@ -45,3 +45,7 @@ echo
 echo "== audit trail: records per second with the chain on (HMAC per record, a signed checkpoint"
 echo "   every 1,000), per sink and fsync policy; the same ~1 KB interaction record throughout"
 cargo run -q -p routeguard-benches --release --bin audit-bench -- 20000 "$pg_url"
+echo
+echo "== governed call: what routeguard adds to an OpenRouter call (in process, end to end against"
+echo "   the local stand-in, and time to first token with and without response DLP)"
+cargo run -q -p routeguard-benches --release --bin governed-bench -- 2000

@@ -401,6 +401,9 @@ def build_error(entry, status, provider_name, model_id, body):
 class Handler(BaseHTTPRequestHandler):
     mock = None  # bound per server in MockOpenRouter.start
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as separate writes; with Nagle on, the second waits for the
+    # client's delayed ACK (40 ms on Linux), which would swamp every latency measured here.
+    disable_nagle_algorithm = True
     server_version = "mock-openrouter/1"
     timeout = 60  # an idle keep-alive connection must not pin a thread forever
 
