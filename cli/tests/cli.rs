@@ -725,3 +725,133 @@ fn catalog_refresh_fetches_the_api_into_a_directory_that_loads() {
         "a failed refresh keeps the old catalogue"
     );
 }
+
+#[test]
+fn chat_makes_governed_calls_whole_and_streamed_with_exit_codes_and_one_record_each() {
+    let mock = mock_openrouter();
+    let dir = std::env::temp_dir().join(format!("rg-cli-chat-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"version": 1,
+  "defaults": {"models": {"allow": ["anthropic/*"]},
+    "dlp": {"scanner": {"actions": {"EMAIL_ADDRESS": "pseudonymize"}},
+            "response": {"scan": true, "restore_pseudonyms": true}},
+    "audit": {"sink": {"type": "jsonl", "path": "audit/"}, "chain_key": {"env": "RG_CLI_CHAT_KEY"}}},
+  "workspaces": {"eu": {"providers": {"processing": ["EU"], "jurisdictions": ["EEA", "US"]}}},
+  "users": {"alice": {}}}"#,
+    )
+    .unwrap();
+    let ledger = format!("sqlite:{}", dir.join("spend.db").display());
+    let chat = |extra: &[&str], prompt: &str| {
+        let mut args = vec![
+            "chat",
+            "--policy",
+            policy.to_str().unwrap(),
+            "--user",
+            "alice",
+            "--workspace",
+            "eu",
+            "--ledger",
+            &ledger,
+            "--base-url",
+        ];
+        let base = format!("{}/api/v1", mock.1);
+        args.push(&base);
+        args.extend_from_slice(extra);
+        args.push(prompt);
+        Command::new(env!("CARGO_BIN_EXE_routeguard"))
+            .args(&args)
+            .env("OPENROUTER_API_KEY", "sk-or-v1-cli-test")
+            .env("RG_CLI_CHAT_KEY", "00112233445566778899aabbccddeeff")
+            .output()
+            .unwrap()
+    };
+    let script = |entries: &str| {
+        let status = Command::new("python3")
+            .args([
+                "-c",
+                "import sys, urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode(), method='POST')).read()",
+                &format!("{}/_mock/script", mock.1),
+                entries,
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    script(r#"[{"content": "Mailing <EMAIL_ADDRESS_1> now."}]"#);
+    let sonnet = [
+        "--model",
+        "anthropic/claude-sonnet-4",
+        "--max-tokens",
+        "100",
+    ];
+    let allowed = chat(&sonnet, "Mail ada@example.org");
+    let text = String::from_utf8_lossy(&allowed.stdout);
+    assert!(
+        allowed.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+    assert!(
+        text.contains("dlp: pseudonymize EMAIL_ADDRESS at /messages/0/content"),
+        "{text}"
+    );
+    assert!(
+        text.contains("answer: Mailing ada@example.org now."),
+        "{text}"
+    );
+    assert!(text.contains("served by google-vertex"), "{text}");
+
+    let denied = chat(&["--model", "openai/gpt-4o"], "Hi");
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&denied.stdout).contains("refused: model_not_allowed"));
+
+    script(r#"[{"content": "one two three four", "chunk_size": 3}]"#);
+    let mut streamed_args = sonnet.to_vec();
+    streamed_args.extend(["--stream", "--json"]);
+    let streamed = chat(&streamed_args, "Count");
+    assert!(streamed.status.success());
+    let answer: Value = serde_json::from_slice(&streamed.stdout).unwrap();
+    assert_eq!(answer["stream"], true);
+    assert_eq!(
+        answer["response"]["choices"][0]["message"]["content"],
+        "one two three four"
+    );
+
+    let no_key = Command::new(env!("CARGO_BIN_EXE_routeguard"))
+        .args([
+            "chat",
+            "--policy",
+            policy.to_str().unwrap(),
+            "--user",
+            "alice",
+            "--workspace",
+            "eu",
+            "--model",
+            "anthropic/claude-sonnet-4",
+            "--key-env",
+            "RG_NO_KEY_HERE",
+            "Hi",
+        ])
+        .env("RG_CLI_CHAT_KEY", "00112233445566778899aabbccddeeff")
+        .output()
+        .unwrap();
+    assert_eq!(no_key.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_key.stderr).contains("missing_api_key"));
+
+    let verify = Command::new(env!("CARGO_BIN_EXE_routeguard"))
+        .args(["audit", "verify", dir.join("audit").to_str().unwrap()])
+        .env("ROUTEGUARD_AUDIT_KEY", "00112233445566778899aabbccddeeff")
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&verify.stdout);
+    assert!(
+        verify.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    assert!(report.contains("intact (3 records"), "{report}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -732,9 +732,14 @@ fn bad_json(what: &str, e: impl std::fmt::Display) -> Error {
 impl HostLedger {
     /// Opens `memory:`, `sqlite:PATH` or `postgres://...`.
     pub fn open(url: &str) -> Result<HostLedger> {
-        Ok(HostLedger {
-            ledger: Arc::from(crate::budget::open(url)?),
-        })
+        Ok(HostLedger::from_ledger(crate::budget::open(url)?))
+    }
+
+    /// A ledger of the application's own (a `Ledger` implementation) behind the same handle.
+    pub fn from_ledger(ledger: Box<dyn Ledger>) -> HostLedger {
+        HostLedger {
+            ledger: Arc::from(ledger),
+        }
     }
 
     pub fn backend(&self) -> &'static str {

@@ -456,3 +456,78 @@ fn an_error_status_before_the_first_token_gives_a_stream_with_its_answer() {
     // The moderation metadata echoes the prompt: stored as the prompt's mode (`full` here).
     assert_eq!(recorded[0]["outcome"], "error");
 }
+
+/// A ledger whose store is down: every step fails as an unreachable database would.
+struct DownLedger;
+
+impl routeguard::budget::Ledger for DownLedger {
+    fn reserve(
+        &self,
+        _: &routeguard::budget::ReserveRequest,
+        _: i64,
+    ) -> routeguard::Result<routeguard::budget::ReserveOutcome> {
+        Err(down())
+    }
+    fn settle(
+        &self,
+        _: &str,
+        _: &routeguard::budget::Settlement,
+        _: i64,
+    ) -> routeguard::Result<routeguard::budget::SpendRecord> {
+        Err(down())
+    }
+    fn renew(&self, _: &str, _: u64, _: i64) -> routeguard::Result<()> {
+        Err(down())
+    }
+    fn records(
+        &self,
+        _: Option<i64>,
+        _: Option<i64>,
+    ) -> routeguard::Result<Vec<routeguard::budget::SpendRecord>> {
+        Err(down())
+    }
+    fn status(
+        &self,
+        _: &[routeguard::budget::Cap],
+        _: i64,
+    ) -> routeguard::Result<Vec<routeguard::budget::CapStatus>> {
+        Err(down())
+    }
+    fn backend(&self) -> &'static str {
+        "down"
+    }
+}
+
+fn down() -> routeguard::Error {
+    routeguard::Error::new(ErrorCode::LedgerUnavailable, "cannot connect to the ledger")
+}
+
+#[test]
+fn a_failing_ledger_denies_unless_the_policy_fails_open_and_then_the_record_says_so() {
+    let mock = mock();
+    for (on_error, allowed) in [("deny", false), ("allow", true)] {
+        let policy = POLICY.replacen(
+            r#"{"version": 1,"#,
+            &format!(r#"{{"version": 1, "on_error": "{on_error}","#),
+            1,
+        );
+        let mut client = client_with(&mock, None, &policy);
+        client.governor.ledger = Some(HostLedger::from_ledger(Box::new(DownLedger)));
+        let result = block_on(client.chat(ALICE, REQUEST));
+        let recorded = records(&client);
+        assert_eq!(recorded.len(), 1, "{on_error}: one record");
+        if allowed {
+            let answer = result.unwrap();
+            assert!(answer.allowed && answer.fail_open, "{:?}", answer.reasons);
+            assert_eq!(answer.notices.last().unwrap().code, "fail_open");
+            assert_eq!(recorded[0]["decision"]["fail_open"], true);
+            assert_eq!(recorded[0]["decision"]["notices"][0]["code"], "fail_open");
+            assert_eq!(recorded[0]["outcome"], "allowed");
+        } else {
+            let err = result.unwrap_err();
+            assert_eq!(err.code(), ErrorCode::LedgerUnavailable);
+            assert_eq!(recorded[0]["error"]["code"], "ledger_unavailable");
+            assert_eq!(block_on(mock.requests()).as_array().unwrap().len(), 0);
+        }
+    }
+}
