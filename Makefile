@@ -110,7 +110,7 @@ fuzz-smoke:
 
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked -q
-	cd fuzz && for t in scan_text compile_config scan_request stream_chunks compile_policy prepare_request audit_log sse_stream; do \
+	cd fuzz && for t in scan_text compile_config scan_request stream_chunks compile_policy prepare_request audit_log sse_stream response_filter; do \
 		env -u CARGO_BUILD_TARGET $(CARGO) +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=8192 || exit 1; \
 	done
 
