@@ -48,4 +48,4 @@ cargo run -q -p routeguard-benches --release --bin audit-bench -- 20000 "$pg_url
 echo
 echo "== governed call: what routeguard adds to an OpenRouter call (in process, end to end against"
 echo "   the local stand-in, and time to first token with and without response DLP)"
-cargo run -q -p routeguard-benches --release --bin governed-bench -- 2000
+bash benches/governed.sh 2000

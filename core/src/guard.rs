@@ -167,6 +167,20 @@ pub struct PreparedFinding {
     pub end: usize,
 }
 
+/// A chat request as JSON; the error names the position only, never the text.
+pub(crate) fn parse_request(text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidJson,
+            format!(
+                "the request is not JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })
+}
+
 /// An OpenRouter response (or stream chunk) as JSON; the error names the position only.
 pub(crate) fn parse_response(text: &str) -> Result<Value> {
     serde_json::from_str(text).map_err(|e| {
@@ -286,16 +300,7 @@ impl Guard {
                 format!("the request is larger than {MAX_REQUEST_BYTES} bytes"),
             ));
         }
-        let request: Value = serde_json::from_str(request_json).map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidJson,
-                format!(
-                    "the request is not JSON (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
+        let request = parse_request(request_json)?;
         let policy_hash = self.policy.hash().to_string();
         let deny = |reasons: Vec<Reason>, shadow: Vec<Reason>| Decision::Deny {
             reasons,

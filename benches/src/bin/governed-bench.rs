@@ -11,9 +11,11 @@
 //!
 //! Usage: governed-bench [CALLS]  (default 2000 in process, CALLS/10 over HTTP)
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::Instant;
+
+#[path = "../../../core/tests/support/mock_openrouter.rs"]
+#[allow(dead_code)] // the tests' helper; the bench does not list requests
+mod mock_openrouter;
 
 use routeguard::governed::{Begun, Governor};
 use routeguard::host::{
@@ -87,33 +89,6 @@ fn in_process(calls: usize) -> (f64, f64) {
     percentiles((0..calls).map(|_| one()).collect())
 }
 
-struct Mock(std::process::Child, String);
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start_mock() -> Mock {
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/mock-openrouter/server.py"
-    );
-    let mut child = Command::new("python3")
-        .args([script, "--port", "0", "--idle-exit", "120"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs the stand-in");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().strip_prefix("listening ").unwrap().to_string();
-    Mock(child, url)
-}
-
 fn main() {
     let calls: usize = std::env::args()
         .nth(1)
@@ -129,15 +104,12 @@ fn main() {
         "begin + complete (no network)", p50, p99
     );
 
-    let mock = start_mock();
-    let base = format!("{}/api/v1", mock.1);
+    let mock = mock_openrouter::start();
+    let base = mock.base_url();
     let key_file = std::env::temp_dir().join(format!("rg-bench-key-{}", std::process::id()));
     std::fs::write(&key_file, "sk-or-v1-bench\n").unwrap();
     let options = json!({"base_url": base, "api_key_file": key_file.to_str().unwrap()}).to_string();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = mock_openrouter::runtime();
     let direct = reqwest::Client::new();
     let direct_call = |body: &str| -> f64 {
         let started = Instant::now();
@@ -208,14 +180,10 @@ fn main() {
 
     // Time to first content token on a streamed answer.
     let script = |content: &str| {
-        runtime.block_on(async {
-            reqwest::Client::new()
-                .post(format!("{}/_mock/script", mock.1))
-                .body(json!([{"content": content, "chunk_size": 8, "keepalives": 0}]).to_string())
-                .send()
-                .await
-                .unwrap();
-        })
+        runtime.block_on(mock.control(
+            "script",
+            json!([{"content": content, "chunk_size": 8, "keepalives": 0}]),
+        ));
     };
     let answer_text = "Your last three orders were shipped; the tracking link is on its way. The next delivery arrives on Thursday.";
     let direct_ttft = || -> f64 {

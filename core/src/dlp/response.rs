@@ -98,24 +98,13 @@ impl ResponseFilter {
         if self.is_passthrough() {
             return Ok(());
         }
-        let Some(choices) = response.get_mut("choices").and_then(Value::as_array_mut) else {
-            return Ok(());
-        };
-        for (position, choice) in choices.iter_mut().enumerate() {
-            let index = choice
-                .get("index")
-                .and_then(Value::as_u64)
-                .unwrap_or(position as u64);
-            let Some(message) = choice.get_mut("message").and_then(Value::as_object_mut) else {
-                continue;
-            };
+        for_each_choice(response, "message", |index, _, message| {
             for_each_text(message, |field, text| {
                 let mut out = self.push(index, field, text)?;
                 out.push_str(&self.flush(index, field)?);
                 Ok(out)
-            })?;
-        }
-        Ok(())
+            })
+        })
     }
 
     /// Rewrites one stream chunk in place: each delta carries what can be released now. A
@@ -125,25 +114,14 @@ impl ResponseFilter {
         if self.is_passthrough() {
             return Ok(());
         }
-        let Some(choices) = chunk.get_mut("choices").and_then(Value::as_array_mut) else {
-            return Ok(());
-        };
-        for (position, choice) in choices.iter_mut().enumerate() {
-            let index = choice
-                .get("index")
-                .and_then(Value::as_u64)
-                .unwrap_or(position as u64);
-            let finished = choice.get("finish_reason").is_some_and(|r| !r.is_null());
-            let Some(delta) = choice.get_mut("delta").and_then(Value::as_object_mut) else {
-                continue;
-            };
+        for_each_choice(chunk, "delta", |index, finished, delta| {
             for_each_text(delta, |field, text| self.push(index, field, text))?;
             if finished {
                 let held = self.flush_choice(index)?;
                 put_back(delta, held);
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Everything still held, by choice, for a stream that ended without a finish chunk (cut
@@ -300,6 +278,28 @@ impl ResponseFilter {
         let ready: String = stream.unrestored.drain(..cut).collect();
         vault.restore(&ready)
     }
+}
+
+/// Calls `f(index, finished, part)` with each choice's `part` (`message` or `delta`) object.
+fn for_each_choice(
+    value: &mut Value,
+    part: &str,
+    mut f: impl FnMut(u64, bool, &mut Map<String, Value>) -> Result<()>,
+) -> Result<()> {
+    let Some(choices) = value.get_mut("choices").and_then(Value::as_array_mut) else {
+        return Ok(());
+    };
+    for (position, choice) in choices.iter_mut().enumerate() {
+        let index = choice
+            .get("index")
+            .and_then(Value::as_u64)
+            .unwrap_or(position as u64);
+        let finished = choice.get("finish_reason").is_some_and(|r| !r.is_null());
+        if let Some(object) = choice.get_mut(part).and_then(Value::as_object_mut) {
+            f(index, finished, object)?;
+        }
+    }
+    Ok(())
 }
 
 /// Calls `rewrite` on each text field of a message or delta and stores what it returns.

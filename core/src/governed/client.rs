@@ -23,16 +23,7 @@ pub struct GovernedClient {
 /// The request with `stream` set as the call needs it (and usage asked for in streams, which
 /// the documentation says is sent anyway and one integration says is not).
 fn with_stream_flag(request_json: &str, stream: bool) -> Result<String> {
-    let mut request: Value = serde_json::from_str(request_json).map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidJson,
-            format!(
-                "the request is not JSON (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
-        )
-    })?;
+    let mut request = crate::guard::parse_request(request_json)?;
     let Some(object) = request.as_object_mut() else {
         return Err(Error::new(
             ErrorCode::InvalidRequest,
