@@ -25,6 +25,17 @@ if ! "$venv/bin/python" -c 'import maturin, pytest' 2>/dev/null; then
     echo "== python: installing maturin and pytest"
     "$venv/bin/pip" install -q --disable-pip-version-check "maturin>=1.16,<2" "pytest>=8"
 fi
+# The SDKs the httpx drop-in is tested under (tests/test_dropin.py), at the versions tested.
+dropin=("httpx==0.28.1" "openai==3.57.0" "openrouter==1.3.84")
+if ! "$venv/bin/python" - "${dropin[@]}" 2>/dev/null <<'PY'
+import sys
+from importlib.metadata import version
+sys.exit(any(version(n) != v for n, v in (p.split("==") for p in sys.argv[1:])))
+PY
+then
+    echo "== python: installing ${dropin[*]}"
+    "$venv/bin/pip" install -q --disable-pip-version-check "${dropin[@]}"
+fi
 
 # The same build `pip install ./python` runs (PEP 517, backend maturin, release profile); without
 # build isolation it reuses the venv's maturin instead of fetching it on every run.

@@ -11,6 +11,10 @@ enforce model and provider policies (EU-only routing that holds through fallback
 reservations and spend records (``Guard.reserve``/``Guard.settle``, ``Ledger.report``).
 :class:`AuditTrail` writes a tamper-evident record of every interaction (``Guard.audit``);
 :func:`audit_verify`, :func:`audit_search` and :func:`audit_export` read such a log back.
+:class:`Client` makes the whole governed OpenRouter call (policy, budget, send, verify, response
+DLP, settle, one audit record); :class:`Governor` does the same around your own HTTP; and
+:mod:`routeguard.httpx` (``GovernedTransport``) puts it under the ``openai`` and ``openrouter``
+SDKs.
 
 The engine is the Rust core (``routeguard._native``); this package adds asyncio variants and
 stream iterators. Results are immutable records whose ``repr`` never shows text, and errors are
@@ -46,6 +50,7 @@ from ._native import (
     detectors,
     error_codes,
 )
+from ._client import AsyncChatStream, Call, ChatStream, Client, Governor, Refused
 from ._guard import Guard
 from ._scanner import Action, HashKey, Json, Scanner, Stream
 from . import errors
@@ -63,14 +68,28 @@ def _version() -> str:
 
 __version__ = _version()
 
+def __getattr__(name: str) -> object:
+    # The httpx drop-in imports httpx, an optional dependency: load it on first use.
+    if name in ("GovernedTransport", "AsyncGovernedTransport"):
+        from . import httpx as _httpx
+
+        return getattr(_httpx, name)
+    raise AttributeError(f"module 'routeguard' has no attribute {name!r}")
+
+
 __all__ = [
     "Action",
+    "AsyncChatStream",
     "Applied",
     "AuditTrail",
+    "Call",
+    "ChatStream",
+    "Client",
     "Decision",
     "Detector",
     "ErrorCode",
     "Finding",
+    "Governor",
     "Guard",
     "HashKey",
     "InlineData",
@@ -79,6 +98,7 @@ __all__ = [
     "Prepared",
     "PreparedFinding",
     "Reason",
+    "Refused",
     "Redaction",
     "Released",
     "RequestFinding",

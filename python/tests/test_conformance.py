@@ -21,7 +21,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import pytest
 
 import routeguard
-from conftest import CONFORMANCE
+from conftest import CONFORMANCE, STAND_IN_KEY, StandIn
 
 Case = Dict[str, Any]
 Document = Dict[str, Any]
@@ -37,7 +37,7 @@ NOT_CASES = {
     "audit/gen-canonical.mjs",
 }
 # Directories whose JSON files hold cases.
-CASE_DIRS = {"dlp", "policy", "budget", "audit"}
+CASE_DIRS = {"dlp", "policy", "budget", "audit", "governed"}
 UNIT_KEYS = ("utf16_start", "utf16_end")
 
 
@@ -489,6 +489,120 @@ def op_audit_canonical(case: Case, doc: Document) -> None:
     else:
         expect_error(case["error"], lambda: routeguard.canonical_json(case["input"]))
 
+# --- governed: whole governed calls against the local OpenRouter stand-in ---------------------
+
+
+@lru_cache(maxsize=None)
+def stand_in() -> StandIn:
+    """One stand-in for the run (its threads are daemons; it ends with the process)."""
+    return StandIn()
+
+
+@lru_cache(maxsize=None)
+def stand_in_key_file() -> str:
+    fd, path = tempfile.mkstemp(prefix="rg-conformance-key-")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(STAND_IN_KEY + "\n")
+    return path
+
+
+def check(actual: Any, expected: Any, path: str) -> None:
+    """The corpus' comparison: objects on the keys given, lists in length and order."""
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), f"{path}: {actual!r} is not an object"
+        for key, value in expected.items():
+            assert key in actual, f"{path}.{key}: missing"
+            check(actual[key], value, f"{path}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list), f"{path}: {actual!r} is not a list"
+        assert len(actual) == len(expected), f"{path}: {len(actual)} items, expected {len(expected)}"
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            check(a, e, f"{path}[{i}]")
+    else:
+        assert actual == expected, f"{path}: {actual!r} != {expected!r}"
+
+
+def content_of(response: Any) -> str:
+    try:
+        return response["choices"][0]["message"]["content"] or ""
+    except (TypeError, KeyError, IndexError):
+        return ""
+
+
+def op_governed_calls(case: Case, doc: Document) -> None:
+    import urllib.error
+    import urllib.request
+
+    mock = stand_in()
+    mock.reset(case.get("script"))
+    guard = routeguard.Guard(doc["policies"][case["policy"]])
+    ledger = routeguard.Ledger("memory:")
+    trail = routeguard.AuditTrail.open(
+        {"sink": {"type": "memory"}, "writer": "governed.1", "prompt": "full", "response": "hash"},
+        audit_records()["chain_key"],
+    )
+    principal, request = case["principal"], case["request"]
+    chunks = 0
+    mode = case["mode"]
+    if mode in ("chat", "stream"):
+        client = routeguard.Client(
+            guard, ledger=ledger, trail=trail, base_url=mock.base_url, backoff_ms=5,
+            api_key_file=stand_in_key_file(),
+        )
+        if mode == "chat":
+            answer = client.chat(principal, request)
+            text = content_of(answer["response"])
+        else:
+            stream = client.stream(principal, request)
+            text = ""
+            for chunk in stream:
+                chunks += 1
+                choices = chunk.get("choices") or [{}]
+                text += (choices[0].get("delta") or {}).get("content") or ""
+            answer = stream.answer
+    else:
+        assert mode == "complete", f"unknown mode {mode!r}"
+        governor = routeguard.Governor(guard, ledger=ledger, trail=trail)
+        begun = governor.begin(principal, request)
+        if isinstance(begun, routeguard.Refused):
+            answer, text = begun.answer, ""
+        else:
+            post = urllib.request.Request(
+                mock.base_url + "/chat/completions",
+                data=begun.request_json.encode("utf-8"),
+                method="POST",
+                headers={"authorization": "Bearer " + STAND_IN_KEY, "content-type": "application/json"},
+            )
+            try:
+                with urllib.request.urlopen(post, timeout=30) as reply:
+                    status, body = reply.status, reply.read()
+            except urllib.error.HTTPError as e:
+                status, body = e.code, e.read()
+            answer = begun.complete(status, body)
+            text = content_of(answer["response"])
+    assert answer is not None, "no answer"
+    check(answer, case["expect"], "answer")
+    if "expect_text" in case:
+        assert text == case["expect_text"]
+    if "expect_chunks_min" in case:
+        assert chunks >= case["expect_chunks_min"], f"{chunks} chunks"
+    if "expect_sent" in case:
+        bodies = mock.chat_bodies()
+        if case["expect_sent"] is None:
+            assert bodies == [], "a request was sent"
+        else:
+            assert bodies, "no request was sent"
+            check(bodies[-1], case["expect_sent"], "sent")
+    lines = [line for line in trail.lines() if json.loads(line).get("kind") == "interaction"]
+    assert len(lines) == 1, f"{len(lines)} interaction records; one per call"
+    check(json.loads(lines[0]), case["expect_record"], "record")
+    answer_text = json.dumps(answer, ensure_ascii=False)
+    for absent in case.get("expect_absent", []):
+        assert absent not in lines[0], f"the record holds {absent!r}"
+        assert absent not in answer_text, f"the answer holds {absent!r}"
+    if "expect_spend_records" in case:
+        assert len(ledger.records()) == case["expect_spend_records"]
+
 
 OPS: Dict[str, Callable[[Case, Document], None]] = {
     "cases": op_cases,
@@ -507,6 +621,7 @@ OPS: Dict[str, Callable[[Case, Document], None]] = {
     "audit/verify": op_audit_verify,
     "audit/guard": op_audit_guard,
     "audit/canonical": op_audit_canonical,
+    "governed/calls": op_governed_calls,
 }
 
 
@@ -578,5 +693,5 @@ def test_corpus_is_not_empty() -> None:
     assert "cases" in ops, "the DLP cases file is missing from the corpus"
     for op in ("prepare", "verify", "policy_errors", "ledger", "guard"):
         assert op in ops, f"the policy {op} file is missing from the corpus"
-    for op in ("audit/records", "audit/verify", "audit/guard", "audit/canonical"):
+    for op in ("audit/records", "audit/verify", "audit/guard", "audit/canonical", "governed/calls"):
         assert op in ops, f"the {op} file is missing from the corpus"

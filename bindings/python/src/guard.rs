@@ -78,7 +78,7 @@ fn as_prepared<'a, 'py>(prepared: &'a Bound<'py, PyAny>) -> PyResult<&'a Bound<'
 /// (`prepare`) and checks what served them (`verify`). Immutable, shareable between threads.
 #[pyclass(frozen, module = "routeguard._native")]
 pub(crate) struct Guard {
-    inner: HostGuard,
+    pub(crate) inner: HostGuard,
     source: &'static str,
     catalog: &'static str,
 }

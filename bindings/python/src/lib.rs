@@ -4,7 +4,7 @@
 //!
 //! Every call that scans or decides runs with the GIL released (`py.detach`): scanners, guards,
 //! streams and vaults are safe to share between threads. The guard lives in `guard.rs`, budgets
-//! in `budget.rs`, the audit trail in `audit.rs`.
+//! in `budget.rs`, the audit trail in `audit.rs`, the governed call in `governed.rs`.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -21,6 +21,7 @@ use routeguard::{Error, ErrorCode};
 mod audit;
 mod budget;
 mod error;
+mod governed;
 mod guard;
 mod records;
 
@@ -383,6 +384,10 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<budget::Ledger>()?;
     m.add_class::<budget::SpendReport>()?;
     m.add_class::<audit::AuditTrail>()?;
+    m.add_class::<governed::Client>()?;
+    m.add_class::<governed::ChatStream>()?;
+    m.add_class::<governed::Governor>()?;
+    m.add_class::<governed::Call>()?;
     m.add_function(wrap_pyfunction!(detectors, m)?)?;
     m.add_function(wrap_pyfunction!(error_codes, m)?)?;
     m.add_function(wrap_pyfunction!(audit::audit_verify, m)?)?;
