@@ -313,8 +313,19 @@ impl Policy {
                 ));
             }
             if let Some(dlp) = level.dlp {
+                let mut answers = String::new();
+                if let Some(response) = &dlp.response {
+                    for (set, what) in [
+                        (response.scan, "answers scanned"),
+                        (response.restore_pseudonyms, "pseudonyms restored"),
+                    ] {
+                        if let Some(on) = set {
+                            answers.push_str(&format!(", {}{what}", if on { "" } else { "no " }));
+                        }
+                    }
+                }
                 parts.push(format!(
-                    "dlp: {} action(s), {} custom detector(s){}",
+                    "dlp: {} action(s), {} custom detector(s){answers}{}",
                     dlp.scanner.actions.len(),
                     dlp.scanner.custom.len(),
                     shadow_tag(dlp.mode)

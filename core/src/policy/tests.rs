@@ -44,7 +44,12 @@ fn the_example_parses_without_warnings_and_uses_every_section() {
     let doc = policy.document();
     assert_eq!(doc.workspaces.len(), 2);
     assert_eq!(doc.users.len(), 3);
-    assert_eq!(doc.workspaces["eu-health"].users.len(), 2);
+    assert_eq!(doc.workspaces["eu-health"].users.len(), 3);
+    let response = doc.defaults.dlp.as_ref().and_then(|d| d.response.as_ref());
+    assert_eq!(
+        response.map(|r| (r.scan, r.restore_pseudonyms)),
+        Some((Some(true), Some(true)))
+    );
     let audit = policy.audit().expect("the example configures audit");
     assert_eq!(audit.prompt, Storage::Redacted);
     assert_eq!(audit.response, Storage::Hash);
@@ -85,8 +90,8 @@ fn the_example_parses_without_warnings_and_uses_every_section() {
     for expected in [
         "policy version 1 (sha256:",
         "on_error: deny (fail closed)",
-        "2 workspace(s), 3 org-wide user(s), 2 user-in-workspace level(s); 4 distinct user id(s)",
-        "  defaults: models: 5 allow, 2 deny; providers: 6 allow, 1 deny, jurisdictions [EEA,UK,US], processing [EEA,UK,CH,US], data_collection deny, context_compression deny; dlp: 4 action(s), 1 custom detector(s); 4 budget(s); audit",
+        "2 workspace(s), 3 org-wide user(s), 3 user-in-workspace level(s); 5 distinct user id(s)",
+        "  defaults: models: 5 allow, 2 deny; providers: 6 allow, 1 deny, jurisdictions [EEA,UK,US], processing [EEA,UK,CH,US], data_collection deny, context_compression deny; dlp: 4 action(s), 1 custom detector(s), answers scanned, pseudonyms restored; 4 budget(s); audit",
         "  workspaces.research: models: 2 allow, 1 deny; providers: 2 allow (shadow); dlp: 1 action(s), 0 custom detector(s) (shadow)",
         "  workspaces.eu-health.users.carol: inherits everything",
         "  users.dave: models: 1 allow, 1 deny (shadow)",
