@@ -150,7 +150,9 @@ mod transport {
     use crate::openrouter::transport::{ApiKey, Transport, TransportConfig};
     use std::sync::Arc;
 
-    /// A governed client with its own connection to OpenRouter. Cheap to clone.
+    /// A governed client with its own connection to OpenRouter. Cheap to clone. Its calls
+    /// block on its own runtime, so they must not be made from inside an async runtime (Rust
+    /// async code uses [`GovernedClient`] directly).
     #[derive(Clone, Debug)]
     pub struct HostClient {
         client: GovernedClient,
