@@ -25,8 +25,9 @@ pub use scan::{
     ScanStream, Scanner, Vault,
 };
 
-/// The language that writes audit records through this binding.
-pub(crate) const LANGUAGE: &str = "jvm";
+/// The SDK name in audit records written through this binding: one library serves Kotlin, Java
+/// and Swift, so it names the binding (a trail configuration's `sdk` overrides it).
+pub(crate) const LANGUAGE: &str = "uniffi";
 
 /// A result that crosses to the foreign language.
 pub(crate) type Result<T> = std::result::Result<T, RouteguardError>;
