@@ -9,6 +9,11 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$root"
 start=$SECONDS
+# Java 17+ and Maven come with our machines; install them when a machine lacks them.
+if ! command -v mvn >/dev/null || ! command -v javac >/dev/null; then
+    echo "jvm/ci.sh: installing a JDK and Maven (apt-get)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jdk-headless maven >/dev/null
+fi
 cargo build -q -p routeguard-uniffi --release
 bindings/uniffi/generate.sh --check
 target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
