@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates the committed Kotlin and Swift sources of the uniffi binding from the release
+# Regenerates the committed Kotlin, Swift and Ruby sources of the uniffi binding from the release
 # cdylib (library mode), with the uniffi-bindgen of this crate (same uniffi version).
-#   bindings/uniffi/generate.sh          rewrite kotlin/ and swift/
+#   bindings/uniffi/generate.sh          rewrite kotlin/, swift/ and ruby/
 #   bindings/uniffi/generate.sh --check  fail when the committed files differ (drift)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -20,10 +20,11 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 "$bindgen" generate --library "$lib" --language kotlin --no-format --out-dir "$out/kotlin" >/dev/null
 "$bindgen" generate --library "$lib" --language swift --no-format --out-dir "$out/swift" >/dev/null
+"$bindgen" generate --library "$lib" --language ruby --no-format --out-dir "$out/ruby" >/dev/null
 
 if (( check )); then
     status=0
-    for lang in kotlin swift; do
+    for lang in kotlin swift ruby; do
         if ! diff -r "$out/$lang" "$here/$lang" >/dev/null; then
             echo "generate.sh: bindings/uniffi/$lang differs from the generated sources; run bindings/uniffi/generate.sh" >&2
             diff -r "$out/$lang" "$here/$lang" | head -20 >&2 || true
@@ -32,8 +33,9 @@ if (( check )); then
     done
     exit $status
 fi
-for lang in kotlin swift; do
+for lang in kotlin swift ruby; do
+    # each directory holds only generated files (the Ruby suite lives in the top-level ruby/)
     rm -rf "${here:?}/$lang"
     cp -r "$out/$lang" "$here/$lang"
 done
-echo "generate.sh: wrote bindings/uniffi/kotlin and bindings/uniffi/swift"
+echo "generate.sh: wrote bindings/uniffi/kotlin, bindings/uniffi/swift and bindings/uniffi/ruby"
