@@ -8,7 +8,7 @@ RELEASE := $(or $(CARGO_TARGET_DIR),target)/$(CARGO_BUILD_TARGET)/release
 BIN := $(RELEASE)/routeguard
 FUZZ_SECONDS ?= 20
 
-.PHONY: all lib demo test lint unit cli-smoke python node c jvm readme fuzz-smoke fuzz bench eval clean
+.PHONY: all lib demo test lint unit cli-smoke python node c jvm ruby readme fuzz-smoke fuzz bench eval clean
 
 ## make (all): the C library (librouteguard.a / .so, header in c-include/) and the CLI, release.
 all: lib
@@ -54,7 +54,7 @@ demo:
 
 ## make test: formatting, lints, every test suite (Rust, Python, Node, C, Go; each runs the
 ## conformance corpus), drift checks of generated files and README snippets, a short fuzz run.
-test: lint mock unit cli-smoke python node c jvm readme fuzz-smoke
+test: lint mock unit cli-smoke python node c jvm ruby readme fuzz-smoke
 
 lint:
 	$(CARGO) fmt --all --check
@@ -91,6 +91,11 @@ c:
 ## conformance corpus, governed calls against the stand-in) and the Java example, with Maven.
 jvm:
 	bash jvm/ci.sh
+
+## Ruby through uniffi, with Debian's ruby and ruby-ffi (installed when missing): scan offsets,
+## guard decisions, the error table and a governed call against the stand-in.
+ruby:
+	bash ruby/ci.sh
 
 ## The quick starts in README.md are the files the suites run.
 readme:
