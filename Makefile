@@ -90,7 +90,7 @@ c:
 ## Kotlin/Java through uniffi: the generated sources checked for drift, the JUnit suite (the whole
 ## conformance corpus, governed calls against the stand-in) and the Java example, with Maven.
 jvm:
-	bash jvm/ci.sh
+	$(PG_ENV) bash jvm/ci.sh
 
 ## Ruby through uniffi, with Debian's ruby and ruby-ffi (installed when missing): scan offsets,
 ## guard decisions, the error table and a governed call against the stand-in.

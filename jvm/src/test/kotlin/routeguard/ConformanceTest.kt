@@ -310,10 +310,28 @@ class ConformanceTest {
         }
     }
 
+    /** A fresh store per backend: memory, a new SQLite file, and PostgreSQL (a schema of its own
+     * per case, through `search_path`) when ROUTEGUARD_TEST_POSTGRES names a database. */
+    private fun ledgerUrls(case: String, tmp: File): List<Pair<String, String>> {
+        val urls = mutableListOf("memory" to "memory:", "sqlite" to "sqlite:${File(tmp, "$case.db")}")
+        val postgres = System.getenv("ROUTEGUARD_TEST_POSTGRES")
+        if (!postgres.isNullOrEmpty()) {
+            val schema = "conf_jvm_" + case.replace(Regex("[^A-Za-z0-9]"), "_")
+            val psql = ProcessBuilder("psql", "-q", "-v", "ON_ERROR_STOP=1", postgres, "-c",
+                "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema;")
+                .redirectErrorStream(true).start()
+            val output = psql.inputStream.bufferedReader().readText()
+            assertEquals(0, psql.waitFor(), "psql: $output")
+            val sep = if (postgres.contains('?')) '&' else '?'
+            urls.add("postgres" to "$postgres${sep}options=-csearch_path%3D$schema")
+        }
+        return urls
+    }
+
     private fun opLedger(case: JSONObject, doc: JSONObject) {
         val tmp = kotlin.io.path.createTempDirectory("rg-jvm-ledger").toFile()
         try {
-            for ((backend, url) in listOf("memory" to "memory:", "sqlite" to "sqlite:${File(tmp, case.getString("name") + ".db")}")) {
+            for ((backend, url) in ledgerUrls(case.getString("name"), tmp)) {
                 Ledger(url).use { ledger ->
                     assertEquals(backend, ledger.backend())
                     val ids = HashMap<String, String>()
