@@ -240,6 +240,15 @@ pub struct Verification {
     pub response: String,
 }
 
+/// Who served a response and whether the policy allowed it (see [`Guard::check_served`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServedCheck {
+    pub allowed: bool,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub reasons: Vec<Reason>,
+}
+
 fn reason(code: &'static str, rule: impl Into<String>, message: impl Into<String>) -> Reason {
     Reason {
         code,
@@ -545,6 +554,29 @@ impl Guard {
         response_json: &str,
     ) -> Result<Verification> {
         let response = parse_response(response_json)?;
+        let check = self.check_served(models, providers, &response);
+        let response = if check.allowed {
+            response_json.to_string()
+        } else {
+            withheld(response).to_string()
+        };
+        Ok(Verification {
+            allowed: check.allowed,
+            provider: check.provider,
+            model: check.model,
+            reasons: check.reasons,
+            response,
+        })
+    }
+
+    /// The check of `verify_served` on a response already parsed, without copying it (the
+    /// governed call has the value, and needs the response only when it is withheld).
+    pub fn check_served(
+        &self,
+        models: &[String],
+        providers: &[String],
+        response: &Value,
+    ) -> ServedCheck {
         let served_model = response
             .get("model")
             .and_then(Value::as_str)
@@ -600,19 +632,12 @@ impl Guard {
                 }
             }
         }
-        let allowed = reasons.is_empty();
-        let response = if allowed {
-            response_json.to_string()
-        } else {
-            withhold(response)
-        };
-        Ok(Verification {
-            allowed,
+        ServedCheck {
+            allowed: reasons.is_empty(),
             provider: slug,
             model: served_model,
             reasons,
-            response,
-        })
+        }
     }
 
     /// The principal's effective policy and scanners, resolved once per (workspace, user,
@@ -938,7 +963,8 @@ fn constrain_provider(
 
 /// The response with every choice's content removed, keeping ids, usage and routing facts so the
 /// spend can still be settled and audited.
-fn withhold(mut response: Value) -> String {
+/// The response with its content withheld (choices emptied, the reason said), for a violation.
+pub fn withheld(mut response: Value) -> Value {
     if let Some(Value::Array(choices)) = response.get_mut("choices") {
         choices.clear();
     }
@@ -948,5 +974,5 @@ fn withhold(mut response: Value) -> String {
             json!({"withheld": true, "reason": "served outside the allowed providers or models"}),
         );
     }
-    response.to_string()
+    response
 }

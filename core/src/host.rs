@@ -652,6 +652,19 @@ impl HostGuard {
         })
     }
 
+    /// Why a response already parsed breaks the policy (served provider and model); empty when
+    /// it does not. [`verify`](Self::verify) without copying the response.
+    pub fn violations(
+        &self,
+        prepared: &HostPrepared,
+        response: &serde_json::Value,
+    ) -> Vec<HostReason> {
+        let check = self
+            .guard
+            .check_served(&prepared.models, &prepared.providers, response);
+        host_reasons(&check.reasons)
+    }
+
     /// Checks the response (JSON) to a prepared request: served provider and model.
     pub fn verify(&self, prepared: &HostPrepared, response_json: &str) -> Result<HostVerification> {
         let verification =
@@ -897,26 +910,38 @@ impl HostGuard {
         outcome: &str,
         now: Option<i64>,
     ) -> Result<SpendRecord> {
-        let outcome = Outcome::parse(outcome).ok_or_else(|| {
-            Error::new(
-                ErrorCode::InvalidArgument,
-                format!(
-                    "`{outcome}` is not an outcome (completed, streamed, cancelled, timed_out, failed)"
-                ),
-            )
-        })?;
+        let outcome = parse_outcome(outcome)?;
         let response = response_json
             .map(crate::guard::parse_response)
             .transpose()?;
-        let field = |k: &str| {
-            response
-                .as_ref()
-                .and_then(|r| r.get(k))
-                .and_then(|v| v.as_str())
-        };
+        self.settle_parsed(ledger, reservation_id, response.as_ref(), outcome, now)
+    }
+
+    /// [`settle`](Self::settle) with the response already parsed.
+    pub fn settle_value(
+        &self,
+        ledger: &HostLedger,
+        reservation_id: &str,
+        response: Option<&serde_json::Value>,
+        outcome: &str,
+        now: Option<i64>,
+    ) -> Result<SpendRecord> {
+        let outcome = parse_outcome(outcome)?;
+        self.settle_parsed(ledger, reservation_id, response, outcome, now)
+    }
+
+    fn settle_parsed(
+        &self,
+        ledger: &HostLedger,
+        reservation_id: &str,
+        response: Option<&serde_json::Value>,
+        outcome: Outcome,
+        now: Option<i64>,
+    ) -> Result<SpendRecord> {
+        let field = |k: &str| response.and_then(|r| r.get(k)).and_then(|v| v.as_str());
         let provider = field("provider").and_then(|name| self.guard.provider_slug(name));
         let model = field("model").map(String::from);
-        let usage = response.as_ref().and_then(|r| r.get("usage"));
+        let usage = response.and_then(|r| r.get("usage"));
         let served = Served {
             model: model.as_deref(),
             provider: provider.as_deref(),
@@ -937,6 +962,17 @@ impl HostGuard {
             now.unwrap_or_else(now_ms),
         )
     }
+}
+
+fn parse_outcome(outcome: &str) -> Result<Outcome> {
+    Outcome::parse(outcome).ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidArgument,
+            format!(
+                "`{outcome}` is not an outcome (completed, streamed, cancelled, timed_out, failed)"
+            ),
+        )
+    })
 }
 
 /// An audit trail that bindings share between threads: writing (directly or through the

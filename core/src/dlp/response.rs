@@ -127,13 +127,10 @@ impl ResponseFilter {
     /// Everything still held, by choice, for a stream that ended without a finish chunk (cut
     /// or errored): `(choice, delta)` objects to send as one last chunk.
     pub fn finish(&mut self) -> Result<Vec<(u64, Map<String, Value>)>> {
-        let choices: Vec<u64> = self.streams.keys().map(|(c, _)| *c).collect();
+        let choices: std::collections::BTreeSet<u64> =
+            self.streams.keys().map(|(c, _)| *c).collect();
         let mut out = Vec::new();
-        let mut seen = std::collections::BTreeSet::new();
         for choice in choices {
-            if !seen.insert(choice) {
-                continue;
-            }
             let held = self.flush_choice(choice)?;
             if !held.is_empty() {
                 let mut delta = Map::new();

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::{Begun, Call, ChunkStep, GovernedAnswer, Governor, StreamStop};
 use crate::error::{Error, ErrorCode, Result};
+use crate::openrouter::sse::SseEvent;
 use crate::openrouter::transport::{StreamStart, Transport};
 
 /// How often a stream that ended without usage asks for its generation record.
@@ -128,13 +129,17 @@ impl GovernedStream {
             let (Some(call), Some(body)) = (self.call.as_mut(), self.body.as_mut()) else {
                 return Ok(None);
             };
-            match body.next_chunk().await {
-                Ok(Some((chunk, _))) => match call.on_chunk(chunk)? {
+            match body.next_event().await {
+                Ok(Some(SseEvent::Data(text))) => match call.on_data(&text)? {
                     ChunkStep::Pass(chunk) => return Ok(Some(chunk)),
                     ChunkStep::Stop => {
                         self.end(StreamStop::Cancelled).await?;
                     }
                 },
+                Ok(Some(SseEvent::Done)) => {
+                    call.on_done()?;
+                    self.end(StreamStop::Ended).await?;
+                }
                 Ok(None) => self.end(StreamStop::Ended).await?,
                 Err(e) => {
                     let code = e.code();
@@ -158,17 +163,11 @@ impl GovernedStream {
         let (Some(mut call), Some(body)) = (self.call.take(), self.body.take()) else {
             return Ok(());
         };
-        if body.assembler().done() {
-            call.on_done()?;
-        }
         if let Some(chunk) = call.drain()? {
             self.ready.push_back(chunk);
         }
-        let usage_known = body.assembler().usage().is_some();
-        let generation_id = body
-            .generation_id
-            .clone()
-            .or_else(|| body.assembler().response()["id"].as_str().map(String::from));
+        let usage_known = call.usage_known();
+        let generation_id = body.generation_id.clone().or_else(|| call.generation_id());
         // Closing the connection is what stops generation (and billing, where the provider
         // supports it) before the record is looked up.
         drop(body);

@@ -343,19 +343,17 @@ impl Call {
             self.settle(Some(&body), outcome)?
         };
         let mut reasons = Vec::new();
-        let mut shown = Some(body.clone());
+        let mut shown = body.clone();
         if body.get("choices").is_some() {
-            let verification = self
-                .governor
-                .guard
-                .verify(&self.prepared, &body.to_string())?;
-            if verification.withheld {
-                reasons.extend(verification.reasons);
-                shown = serde_json::from_str(&verification.response).ok();
-            } else if let Some(shown) = shown.as_mut() {
-                self.filter.filter_response(shown)?;
+            let violations = self.governor.guard.violations(&self.prepared, &body);
+            if violations.is_empty() {
+                self.filter.filter_response(&mut shown)?;
+            } else {
+                reasons.extend(violations);
+                shown = crate::guard::withheld(shown);
             }
         }
+        let shown = Some(shown);
         if let Some(e) = error.as_ref().or(choice_error.as_ref()) {
             reasons.push(reason(
                 "upstream_error",
@@ -400,12 +398,9 @@ impl Call {
                 .is_some_and(|c| c.as_array().is_some_and(|c| !c.is_empty()))
         {
             state.checked = true;
-            let verification = self
-                .governor
-                .guard
-                .verify(&self.prepared, &chunk.to_string())?;
-            if verification.withheld {
-                state.violation = verification.reasons;
+            let violations = self.governor.guard.violations(&self.prepared, &chunk);
+            if !violations.is_empty() {
+                state.violation = violations;
                 return Ok(ChunkStep::Stop);
             }
         }
@@ -417,6 +412,29 @@ impl Call {
         let state = self.stream.as_mut().expect("set above");
         state.shown.push_chunk(&chunk)?;
         Ok(ChunkStep::Pass(chunk))
+    }
+
+    /// Takes one stream event's data (a chunk's JSON text); see [`on_chunk`](Self::on_chunk).
+    pub fn on_data(&mut self, text: &str) -> Result<ChunkStep> {
+        let state = self.stream.get_or_insert_with(StreamState::default);
+        let chunk = state.sent.parse(text)?;
+        self.on_chunk(chunk)
+    }
+
+    /// The usage chunk arrived (the stream can be settled from it).
+    pub fn usage_known(&self) -> bool {
+        self.stream
+            .as_ref()
+            .is_some_and(|s| s.sent.usage().is_some())
+    }
+
+    /// The generation id the chunks carry, for the generation-record lookup.
+    pub fn generation_id(&self) -> Option<String> {
+        self.stream
+            .as_ref()
+            .and_then(|s| s.sent.field("id"))
+            .and_then(Value::as_str)
+            .map(String::from)
     }
 
     /// Notes the stream's `[DONE]`: without it a stream is truncated.
@@ -434,13 +452,13 @@ impl Call {
             return Ok(None);
         }
         let state = self.stream.get_or_insert_with(StreamState::default);
-        let top = state.sent.response();
         let choices: Vec<Value> = held
             .into_iter()
             .map(|(index, delta)| json!({"index": index, "delta": delta, "finish_reason": null}))
             .collect();
-        let chunk = json!({"id": top.get("id"), "object": "chat.completion.chunk",
-            "provider": top.get("provider"), "model": top.get("model"), "choices": choices});
+        let top = |key| state.sent.field(key).cloned();
+        let chunk = json!({"id": top("id"), "object": "chat.completion.chunk",
+            "provider": top("provider"), "model": top("model"), "choices": choices});
         state.shown.push_chunk(&chunk)?;
         Ok(Some(chunk))
     }
@@ -464,12 +482,15 @@ impl Call {
             _ if violation => "cancelled",
             _ => "failed",
         };
-        let settled_from = if state.sent.usage().is_some() {
-            Some(sent.clone())
-        } else {
-            generation.map(|g| settlement_from_generation(g, &sent))
+        let from_generation = match state.sent.usage() {
+            Some(_) => None,
+            None => generation.map(|g| settlement_from_generation(g, &sent)),
         };
-        let spend = self.settle(settled_from.as_ref(), outcome)?;
+        let settled_from = match state.sent.usage() {
+            Some(_) => Some(&sent),
+            None => from_generation.as_ref(),
+        };
+        let spend = self.settle(settled_from, outcome)?;
         if let Some(spend) = spend.as_ref().filter(|s| s.actual_known) {
             self.details.billed_micros = Some(spend.charged_micros);
         }
@@ -521,13 +542,11 @@ impl Call {
 
     fn settle(&self, response: Option<&Value>, outcome: &str) -> Result<Option<SpendRecord>> {
         match (&self.governor.ledger, &self.held) {
-            (Some(ledger), Some(id)) => {
-                let text = response.map(Value::to_string);
-                self.governor
-                    .guard
-                    .settle(ledger, id, text.as_deref(), outcome, None)
-                    .map(Some)
-            }
+            (Some(ledger), Some(id)) => self
+                .governor
+                .guard
+                .settle_value(ledger, id, response, outcome, None)
+                .map(Some),
             _ => Ok(None),
         }
     }

@@ -44,6 +44,21 @@ impl ClientOptions {
         })
     }
 
+    /// The governor these options describe over the given guard and stores.
+    fn governor(
+        &self,
+        guard: &HostGuard,
+        ledger: Option<&HostLedger>,
+        trail: Option<&HostAuditTrail>,
+    ) -> Result<Governor> {
+        Ok(Governor {
+            guard: guard.clone(),
+            ledger: ledger.cloned(),
+            trail: trail.cloned(),
+            hash_key: self.hash_key()?,
+        })
+    }
+
     fn hash_key(&self) -> Result<Option<Vec<u8>>> {
         self.hash_key_hex
             .as_deref()
@@ -76,9 +91,7 @@ impl HostCall {
     /// settle, record. Returns the answer as JSON. A second completion is `invalid_argument`.
     pub fn complete(&self, status: u16, body: &str) -> Result<String> {
         let call = self.take()?;
-        let body = serde_json::from_str(body).unwrap_or_else(|_| {
-            serde_json::json!({"error": {"code": status, "message": format!("a {}-byte body that is not JSON", body.len())}})
-        });
+        let body = crate::openrouter::body_or_error(status, body.as_bytes());
         call.complete(status, body).map(|a| answer_json(&a))
     }
 
@@ -117,14 +130,8 @@ impl HostGovernor {
         trail: Option<&HostAuditTrail>,
         options_json: &str,
     ) -> Result<HostGovernor> {
-        let options = ClientOptions::parse(options_json)?;
         Ok(HostGovernor {
-            governor: Governor {
-                guard: guard.clone(),
-                ledger: ledger.cloned(),
-                trail: trail.cloned(),
-                hash_key: options.hash_key()?,
-            },
+            governor: ClientOptions::parse(options_json)?.governor(guard, ledger, trail)?,
         })
     }
 
@@ -214,12 +221,7 @@ mod transport {
             };
             Ok(HostClient {
                 client: GovernedClient {
-                    governor: Governor {
-                        guard: guard.clone(),
-                        ledger: ledger.cloned(),
-                        trail: trail.cloned(),
-                        hash_key: options.hash_key()?,
-                    },
+                    governor: options.governor(guard, ledger, trail)?,
                     transport,
                 },
                 runtime: Arc::new(runtime),

@@ -190,14 +190,14 @@ impl StreamAssembler {
         Ok(delta)
     }
 
-    /// `[DONE]` arrived.
-    pub fn done(&self) -> bool {
-        self.done
-    }
-
     /// Chunks taken so far.
     pub fn chunks(&self) -> u64 {
         self.chunks
+    }
+
+    /// A top-level field the chunks carried (`id`, `provider`, `model`, `created`), first seen.
+    pub fn field(&self, key: &str) -> Option<&Value> {
+        self.top.get(key)
     }
 
     pub fn usage(&self) -> Option<&Value> {

@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::sse::{SseEvent, SseParser};
 use super::stream::{Delta, StreamAssembler};
@@ -382,9 +382,7 @@ async fn answer(response: reqwest::Response, attempts: u32) -> Result<HttpAnswer
         .bytes()
         .await
         .map_err(|e| failed("reading OpenRouter's answer", describe(&e)))?;
-    let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-        json!({"error": {"code": status, "message": format!("a {}-byte body that is not JSON", bytes.len())}})
-    });
+    let body = super::body_or_error(status, &bytes);
     Ok(HttpAnswer {
         status,
         body,
@@ -418,21 +416,30 @@ impl ChatStream {
     /// closed). A read error ends the stream with `transport_failed`; what arrived before it
     /// stays in [`assembler`](Self::assembler).
     pub async fn next(&mut self) -> Result<Option<Delta>> {
-        Ok(self.next_chunk().await?.map(|(_, delta)| delta))
+        match self.next_event().await? {
+            Some(SseEvent::Data(text)) => {
+                let chunk = self.assembler.parse(&text)?;
+                Ok(Some(self.assembler.push_chunk(&chunk)?))
+            }
+            Some(done) => {
+                self.assembler.push(&done)?;
+                Ok(None)
+            }
+            None => Ok(None),
+        }
     }
 
-    /// [`next`](Self::next) with the chunk itself, for callers that pass chunks on.
-    pub async fn next_chunk(&mut self) -> Result<Option<(Value, Delta)>> {
+    /// The next event as it came (keep-alive comments skipped; `[DONE]` ends the reading), or
+    /// `None` once the connection closed. For callers that put the chunks together themselves
+    /// (the governed call): what is read this way does not reach
+    /// [`assembler`](Self::assembler).
+    pub async fn next_event(&mut self) -> Result<Option<SseEvent>> {
         loop {
             if let Some(event) = self.pending.pop_front() {
-                let SseEvent::Data(text) = &event else {
-                    self.assembler.push(&event)?;
+                if event == SseEvent::Done {
                     self.ended = true;
-                    return Ok(None);
-                };
-                let chunk = self.assembler.parse(text)?;
-                let delta = self.assembler.push_chunk(&chunk)?;
-                return Ok(Some((chunk, delta)));
+                }
+                return Ok(Some(event));
             }
             if self.ended {
                 return Ok(None);
